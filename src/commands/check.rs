@@ -1,0 +1,189 @@
+//! `vaultc check [PATHS…]`: lint the vault, report in the chosen format, exit 0/1/2.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use super::{ExitStatus, RunError, relative_to};
+use crate::cli::{CheckArgs, Deny};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::pipeline::Analysis;
+use crate::report::{self, Format, Options};
+use crate::vault::{VaultError, relative};
+
+/// Enough rounds for fixes that uncover other fixes; each round re-reads the vault.
+const MAX_FIX_ROUNDS: usize = 10;
+
+pub(super) fn run(
+    args: &CheckArgs,
+    config: Option<&Path>,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, RunError> {
+    let today = match &args.today {
+        Some(s) => s.parse::<Date>().map_err(|e| {
+            RunError::Usage(format!("invalid --today `{s}`: {e} (expected YYYY-MM-DD)"))
+        })?,
+        None => jiff::ZonedDateTime::now().date(),
+    };
+    let cwd = std::env::current_dir().map_err(|source| RunError::Io {
+        context: "cannot read the current folder".into(),
+        source,
+    })?;
+    let single_folder = args.paths.len() == 1 && args.paths[0].is_dir();
+    let settings = super::settings(config, || {
+        if single_folder {
+            args.paths[0].clone()
+        } else {
+            PathBuf::from(".")
+        }
+    })?;
+    let root = std::fs::canonicalize(&settings.src)
+        .map_err(|_| VaultError::Missing(settings.src.clone()))?;
+    // Without a book.toml, a lone folder argument is the vault itself, not a filter.
+    let filters = if settings.config_path.is_none() && single_folder {
+        Vec::new()
+    } else {
+        args.paths
+            .iter()
+            .map(|p| selection(&root, p))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let opts = Options {
+        path_prefix: path_prefix(&cwd, &root),
+        color,
+    };
+
+    let mut analysis = Analysis::load(settings)?;
+    let mut only = selected(&analysis, &filters);
+    if args.fix {
+        let (mut edits, mut files) = (0, 0);
+        for _ in 0..MAX_FIX_ROUNDS {
+            let found = analysis.check(today, only.as_deref());
+            if !found.iter().any(|d| d.fix.is_some()) {
+                break;
+            }
+            let (e, f) =
+                crate::fix::apply(&analysis.vault, &found).map_err(|source| RunError::Io {
+                    context: "cannot write a fixed note".into(),
+                    source,
+                })?;
+            if e == 0 {
+                break;
+            }
+            edits += e;
+            files += f;
+            analysis = Analysis::load(analysis.settings)?;
+            only = selected(&analysis, &filters);
+        }
+        if edits > 0 {
+            let _ = writeln!(
+                err,
+                "Fixed {edits} {} in {files} {}.",
+                plural(edits, "issue"),
+                plural(files, "file")
+            );
+        }
+    }
+    let found = analysis.check(today, only.as_deref());
+    let io = |source| RunError::Io {
+        context: "cannot write output".into(),
+        source,
+    };
+    report::render(args.format, &found, &analysis.vault, &opts, out).map_err(io)?;
+    if matches!(args.format, Format::Pretty | Format::Concise) {
+        writeln!(out, "{}", report::summary(&found)).map_err(io)?;
+    }
+    Ok(exit_status(&found, args.deny.contains(&Deny::Warnings)))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
+    }
+}
+
+fn exit_status(found: &[Diagnostic], deny_warnings: bool) -> ExitStatus {
+    let fails =
+        |d: &Diagnostic| d.level == Level::Error || (deny_warnings && d.level == Level::Warning);
+    if found.iter().any(fails) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// A path argument as a vault-relative selection (`""` is the whole vault).
+#[derive(Debug)]
+struct Selection {
+    rel: String,
+    folder: bool,
+}
+
+fn selection(root: &Path, arg: &Path) -> Result<Selection, RunError> {
+    let canon = std::fs::canonicalize(arg)
+        .map_err(|_| RunError::Usage(format!("{} does not exist", arg.display())))?;
+    if !canon.starts_with(root) {
+        return Err(RunError::Usage(format!(
+            "{} is outside the vault {}",
+            arg.display(),
+            root.display()
+        )));
+    }
+    Ok(Selection {
+        rel: relative(root, &canon),
+        folder: canon.is_dir(),
+    })
+}
+
+/// Which notes the path arguments select; `None` selects all.
+fn selected(analysis: &Analysis, filters: &[Selection]) -> Option<Vec<bool>> {
+    if filters.is_empty() {
+        return None;
+    }
+    let picks = |path: &str| {
+        filters.iter().any(|s| {
+            if s.folder {
+                s.rel.is_empty()
+                    || path
+                        .strip_prefix(&s.rel)
+                        .is_some_and(|r| r.starts_with('/'))
+            } else {
+                path == s.rel
+            }
+        })
+    };
+    Some(
+        analysis
+            .vault
+            .notes
+            .iter()
+            .map(|n| picks(&n.path))
+            .collect(),
+    )
+}
+
+/// The vault folder as the user would type it from here, `/`-terminated (empty for `.`).
+fn path_prefix(cwd: &Path, root: &Path) -> String {
+    let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_owned());
+    let shown = relative_to(&cwd, root);
+    let s = shown
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let s = if shown.is_absolute() {
+        root.to_string_lossy().into_owned()
+    } else {
+        s
+    };
+    if s.is_empty() {
+        s
+    } else {
+        format!("{}/", s.trim_end_matches('/'))
+    }
+}

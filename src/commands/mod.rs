@@ -1,0 +1,86 @@
+//! One file per subcommand: glue that runs pipeline stages and picks a reporter.
+
+mod check;
+mod rule;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Color, Command};
+use crate::config::{self, ConfigError, Settings};
+use crate::rules;
+use crate::vault::VaultError;
+
+/// How a command ended, as the process exit code says it: 0, 1 or 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing at error level.
+    Success,
+    /// Error-level findings (or warnings under `--deny warnings`).
+    Failure,
+}
+
+/// Why a run could not be done (exit code 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RunError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+}
+
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&args, cli.config.as_deref(), color, out, err),
+        Command::Rule(args) => rule::run(&args, out),
+    }
+}
+
+/// Settings from `--config`, or the nearest book.toml above the current folder, or (with no
+/// book.toml) defaults for `fallback_vault`.
+fn settings(
+    config_arg: Option<&Path>,
+    fallback_vault: impl FnOnce() -> PathBuf,
+) -> Result<Settings, RunError> {
+    let names = rules::rule_names();
+    let cwd = std::env::current_dir().map_err(|source| RunError::Io {
+        context: "cannot read the current folder".into(),
+        source,
+    })?;
+    let found = match config_arg {
+        Some(p) if !p.is_file() => {
+            return Err(RunError::Usage(format!(
+                "config file {} does not exist",
+                p.display()
+            )));
+        }
+        Some(p) => Some(p.to_owned()),
+        None => config::find(&cwd),
+    };
+    match found {
+        Some(path) => Ok(config::load(&relative_to(&cwd, &path), &names)?),
+        None => Ok(Settings::defaults(fallback_vault())),
+    }
+}
+
+/// `path` relative to `base` when it lies below it (for shorter paths in messages).
+fn relative_to(base: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(base)
+        .map_or_else(|_| path.to_owned(), Path::to_owned)
+}

@@ -1,0 +1,364 @@
+//! The YAML block at the top of a note: split, parse, and read Obsidian's properties.
+//!
+//! Frontmatter is found only at offset 0 (after an optional BOM, already removed), fenced by
+//! `---` lines; a blank first line is allowed, as Obsidian reads it. pulldown-cmark's metadata
+//! option is not used: it also swallows `---` … `---` sections in the middle of a note.
+
+use serde_json::{Map, Value};
+
+use super::Collector;
+use super::{links, tags};
+use crate::model::{
+    Alias, Frontmatter, FrontmatterError, InvalidTag, LinkKind, Suppression, SuppressionScope, Tag,
+    TagSource, Updated, UpdatedSource,
+};
+
+/// Keys whose value is the note's `updated` date.
+const UPDATED_KEYS: &[&str] = &["updated", "modified", "last_updated", "last-updated"];
+
+/// Byte ranges of the frontmatter: the YAML text and where the body starts.
+pub(super) struct Split {
+    pub yaml_start: usize,
+    pub yaml_end: usize,
+    pub body_start: usize,
+}
+
+/// Finds a frontmatter block at the very top of `text`.
+pub(super) fn split(text: &str) -> Option<Split> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = first_end + 1;
+    let mut pos = yaml_start;
+    while pos <= text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            return Some(Split {
+                yaml_start,
+                yaml_end: pos,
+                body_start: (end + 1).min(text.len()),
+            });
+        }
+        if end == text.len() {
+            break;
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+/// Parses the YAML block and records properties, aliases, tags, dates, suppressions and
+/// frontmatter links into the collector.
+pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
+    let yaml = &c.text[split.yaml_start..split.yaml_end];
+    let span = c.span(split.yaml_start, split.yaml_end);
+    let value = match parse_yaml(yaml) {
+        Ok(map) => map,
+        Err((message, index)) => {
+            let at = split.yaml_start + index.unwrap_or(0).min(yaml.len());
+            let end = c.text[at..split.yaml_end]
+                .find('\n')
+                .map_or(split.yaml_end, |i| at + i);
+            c.frontmatter = Some(Frontmatter {
+                span,
+                value: None,
+                error: Some(FrontmatterError {
+                    message,
+                    span: c.span(at, end.max(at)),
+                }),
+            });
+            return;
+        }
+    };
+    let base = split.yaml_start;
+    for (key, v) in &value {
+        let key_at = find_key(yaml, key).map_or(base, |i| base + i);
+        match key.as_str() {
+            "aliases" | "alias" => {
+                for text in string_items(v, false) {
+                    let at = find_from(yaml, &text, key_at - base).map_or(key_at, |i| base + i);
+                    c.aliases.push(Alias {
+                        span: c.span(at, at + text.len()),
+                        text,
+                    });
+                }
+            }
+            "tags" | "tag" => read_tags(c, yaml, base, key_at, v),
+            k if UPDATED_KEYS.contains(&k) => {
+                let raw = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Null => continue,
+                    other => other.to_string(),
+                };
+                let at = find_from(yaml, &raw, key_at - base).map_or(key_at, |i| base + i);
+                c.updated.push(Updated {
+                    date: super::dates::parse_date(&raw),
+                    raw: raw.clone(),
+                    source: UpdatedSource::Frontmatter,
+                    span: c.span(at, at + raw.len()),
+                });
+            }
+            "vaultc" => {
+                let rules = v.get("disable").map(|d| string_items(d, false));
+                if let Some(rules) = rules {
+                    let span = c.span(key_at, key_at + key.len());
+                    c.suppressions.push(Suppression {
+                        scope: SuppressionScope::Note,
+                        rules,
+                        line: span.line,
+                        span,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    // Quoted `"[[Target]]"` strings are links (Obsidian's frontmatter links).
+    let mut strings = Vec::new();
+    for v in value.values() {
+        collect_strings(v, &mut strings);
+    }
+    let mut from = 0;
+    for s in strings.iter().filter(|s| s.contains("[[")) {
+        let mut rest = s.as_str();
+        while let Some(open) = rest.find("[[") {
+            let Some(close) = rest[open..].find("]]") else {
+                break;
+            };
+            let raw = &rest[open..open + close + 2];
+            if let Some(i) = find_from(yaml, raw, from) {
+                from = i + raw.len();
+                let start = base + i;
+                if let Some(link) =
+                    links::parse_wikilink(c.text, start, start + raw.len(), LinkKind::Frontmatter)
+                {
+                    let span = c.span(start, start + raw.len());
+                    c.push_link(link.into_link(span, false));
+                }
+            }
+            rest = &rest[open + close + 2..];
+        }
+    }
+    c.frontmatter = Some(Frontmatter {
+        span,
+        value: Some(value),
+        error: None,
+    });
+}
+
+/// YAML → JSON mapping. Errors carry a message and the byte index in `yaml`.
+fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, (String, Option<usize>)> {
+    if yaml.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
+        // serde_yaml says " at line L column C": our span already says where.
+        let message = LOCATION.replace_all(&e.to_string(), "").into_owned();
+        let index = duplicate_key_index(yaml, &message)
+            .or_else(|| e.location().map(|l| l.index()))
+            .map(|i| last_content_before(yaml, i));
+        (format!("invalid YAML: {message}"), index)
+    })?;
+    match to_json(parsed) {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Map::new()),
+        other => Err((
+            format!(
+                "frontmatter must be a mapping of properties, found {}",
+                json_kind(&other)
+            ),
+            Some(0),
+        )),
+    }
+}
+
+static LOCATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r" at line \d+ column \d+").expect("static regex")
+});
+
+/// serde_yaml points a duplicate key at the mapping's start; find the second occurrence.
+fn duplicate_key_index(yaml: &str, message: &str) -> Option<usize> {
+    let key = message
+        .split("duplicate entry with key \"")
+        .nth(1)?
+        .split('"')
+        .next()?;
+    let mut pos = 0;
+    let mut seen = 0;
+    for line in yaml.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+        {
+            seen += 1;
+            if seen == 2 {
+                return Some(pos + line.len() - t.len());
+            }
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// An error found at the end of the YAML (an unclosed `[`) is shown on its last line of text.
+fn last_content_before(yaml: &str, index: usize) -> usize {
+    let index = index.min(yaml.len());
+    if !yaml[index..].trim().is_empty() {
+        return index;
+    }
+    let head = yaml[..index].trim_end();
+    head.rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Array(_) => "a list",
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        _ => "something else",
+    }
+}
+
+fn to_json(v: serde_yaml_ng::Value) -> Value {
+    use serde_yaml_ng::Value as Y;
+    match v {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Value::Null, Value::Number)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(seq) => Value::Array(seq.into_iter().map(to_json).collect()),
+        Y::Mapping(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (key_string(k), to_json(v)))
+                .collect(),
+        ),
+        Y::Tagged(t) => to_json(t.value),
+    }
+}
+
+/// A mapping key as text; templates' `{{date}}` keys are mappings themselves.
+fn key_string(k: serde_yaml_ng::Value) -> String {
+    match k {
+        serde_yaml_ng::Value::String(s) => s,
+        other => serde_yaml_ng::to_string(&other)
+            .map(|s| s.trim_end().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// A property value as a list of strings: lists item by item, strings split on commas.
+fn string_items(v: &Value, split_spaces: bool) -> Vec<String> {
+    let split = |s: &str| -> Vec<String> {
+        s.split(|ch: char| ch == ',' || (split_spaces && ch.is_whitespace()))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    match v {
+        Value::String(s) => split(s),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|i| match i {
+                Value::String(s) => Some(s.trim().to_owned()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Bool(b) => Some(b.to_string()),
+                _ => None,
+            })
+            .filter(|s| !s.is_empty())
+            .collect(),
+        Value::Number(n) => vec![n.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+fn read_tags(c: &mut Collector<'_>, yaml: &str, base: usize, key_at: usize, v: &Value) {
+    let in_list = v.is_array();
+    let mut from = key_at - base;
+    for item in string_items(v, !in_list) {
+        let at = find_from(yaml, &item, from).map_or(key_at, |i| {
+            from = i + item.len();
+            base + i
+        });
+        let span = c.span(at, at + item.len());
+        match tags::check_frontmatter_tag(&item, in_list) {
+            Ok(name) => c.tags.push(Tag {
+                name,
+                source: TagSource::Frontmatter,
+                span,
+            }),
+            Err(reason) => c.invalid_tags.push(InvalidTag {
+                text: item,
+                reason,
+                span,
+            }),
+        }
+    }
+}
+
+fn collect_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
+        Value::Object(m) => m.values().for_each(|i| collect_strings(i, out)),
+        _ => {}
+    }
+}
+
+/// Byte offset of `key:` at the start of a line of the YAML text.
+fn find_key(yaml: &str, key: &str) -> Option<usize> {
+    let mut pos = 0;
+    for line in yaml.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(['"', '\'']);
+        if trimmed.starts_with(key)
+            && trimmed[key.len()..]
+                .trim_start_matches(['"', '\''])
+                .starts_with(':')
+        {
+            return Some(pos + (line.len() - trimmed.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+fn find_from(hay: &str, needle: &str, from: usize) -> Option<usize> {
+    hay.get(from..)?.find(needle).map(|i| i + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frontmatter_only_at_offset_zero() {
+        assert!(split("text\n---\na: 1\n---\n").is_none());
+        let s = split("---\n\na: 1\n---\nbody").unwrap();
+        assert_eq!(s.yaml_start, 4);
+        assert_eq!(s.body_start, 14);
+        assert!(split("---\r\na: 1\r\n---\r\n").is_some());
+        assert!(split("---\na: 1\n").is_none());
+    }
+
+    #[test]
+    fn yaml_errors_and_non_mappings_are_reported() {
+        assert!(parse_yaml("tags: [#a #b]").is_err());
+        assert!(parse_yaml("a: 1\na: 2").is_err());
+        assert!(parse_yaml("- a\n- b").is_err());
+        assert_eq!(parse_yaml("tags: #a #b").unwrap()["tags"], Value::Null);
+        assert!(parse_yaml("created: {{date}}").is_ok());
+    }
+}

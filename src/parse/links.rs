@@ -1,0 +1,224 @@
+//! Link syntax: the parts of a wikilink or embed as written, and local Markdown links.
+//!
+//! pulldown-cmark finds wikilinks (and knows where code spans and HTML hide them); this module
+//! reads the raw text of each one, so every part keeps its exact byte range. Obsidian's rules
+//! (OBSIDIAN.md §A): the first `|` ends the link text (a `\` right before it belongs to the
+//! separator, as tables require), the first `#` ends the path, and the path is trimmed.
+
+use crate::model::{Link, LinkKind, Subpath};
+use crate::source::Span;
+
+/// A wikilink's parts, with byte offsets into the note text.
+#[derive(Debug)]
+pub(crate) struct WikiParts {
+    pub kind: LinkKind,
+    pub target: String,
+    pub target_start: usize,
+    pub target_end: usize,
+    pub subpath: Subpath,
+    pub subpath_raw: Option<String>,
+    pub display: Option<String>,
+}
+
+impl WikiParts {
+    /// `[[]]`, `[[|x]]`, `[[#]]`: nothing to link to.
+    pub fn is_empty(&self) -> bool {
+        self.target.is_empty() && self.subpath == Subpath::None
+    }
+
+    pub fn into_link(self, span: Span, in_table: bool) -> Link {
+        Link {
+            kind: self.kind,
+            target: self.target,
+            subpath: self.subpath,
+            subpath_raw: self.subpath_raw,
+            display: self.display,
+            span,
+            target_start: self.target_start as u32,
+            target_end: self.target_end as u32,
+            in_table,
+            unescaped_pipe: None,
+        }
+    }
+}
+
+/// Reads `text[start..end]`, which must be a whole `[[…]]` or `![[…]]`.
+///
+/// Returns `None` for text that Obsidian would not take as a link: a target holding `[`, `]`
+/// or a line break (pulldown-cmark accepts those; OBSIDIAN.md A9, A10).
+pub(crate) fn parse_wikilink(
+    text: &str,
+    start: usize,
+    end: usize,
+    kind: LinkKind,
+) -> Option<WikiParts> {
+    let raw = text.get(start..end)?;
+    let (kind, open) = match (kind, raw.starts_with('!')) {
+        (LinkKind::Frontmatter, _) => (LinkKind::Frontmatter, 2),
+        (_, true) => (LinkKind::Embed, 3),
+        (_, false) => (LinkKind::Wiki, 2),
+    };
+    let opener = if open == 3 { "![[" } else { "[[" };
+    if raw.len() < open + 2 || !raw.starts_with(opener) || !raw.ends_with("]]") {
+        return None;
+    }
+    let inner_start = start + open;
+    let inner = &text[inner_start..end - 2];
+    let (linktext, display) = match inner.find('|') {
+        Some(p) => {
+            let escaped = p > 0 && inner.as_bytes()[p - 1] == b'\\';
+            let lt = &inner[..if escaped { p - 1 } else { p }];
+            (lt, Some(inner[p + 1..].to_owned()))
+        }
+        None => (inner, None),
+    };
+    let (path, sub) = match linktext.find('#') {
+        Some(h) => (&linktext[..h], Some(&linktext[h + 1..])),
+        None => (linktext, None),
+    };
+    let target = path.trim();
+    if target.contains(['[', ']', '\n', '\r']) {
+        return None;
+    }
+    let lead = path.len() - path.trim_start().len();
+    let target_start = inner_start + lead;
+    Some(WikiParts {
+        kind,
+        target: target.to_owned(),
+        target_start,
+        target_end: target_start + target.len(),
+        subpath: sub.map_or(Subpath::None, parse_subpath),
+        subpath_raw: sub.map(|s| s.trim().to_owned()),
+        display,
+    })
+}
+
+/// `Heading`, `H1#H2` or `^block`.
+pub(crate) fn parse_subpath(raw: &str) -> Subpath {
+    let raw = raw.trim();
+    if let Some(id) = raw.strip_prefix('^') {
+        let id = id.trim();
+        return if id.is_empty() {
+            Subpath::None
+        } else {
+            Subpath::Block(id.to_owned())
+        };
+    }
+    let chain: Vec<String> = raw
+        .split('#')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if chain.is_empty() {
+        Subpath::None
+    } else {
+        Subpath::Heading(chain)
+    }
+}
+
+/// A Markdown link destination that points into the vault: `(path, subpath_raw)`, with the
+/// path percent-decoded. External URLs (any scheme, `//host`) give `None`.
+pub(crate) fn local_destination(dest: &str) -> Option<(String, Option<String>)> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with("//") || has_scheme(dest) {
+        return None;
+    }
+    let (path, sub) = match dest.find('#') {
+        Some(h) => (&dest[..h], Some(dest[h + 1..].to_owned())),
+        None => (dest, None),
+    };
+    // A query string never names a vault file.
+    let path = path.split('?').next().unwrap_or(path);
+    Some((percent_decode(path), sub.map(|s| percent_decode(&s))))
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme.as_bytes()[0].is_ascii_alphabetic()
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+}
+
+/// Decodes `%XX` escapes; text that does not decode to UTF-8 is returned as written.
+pub(crate) fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(s: &str) -> Option<WikiParts> {
+        parse_wikilink(s, 0, s.len(), LinkKind::Wiki)
+    }
+
+    #[test]
+    fn escaped_pipe_belongs_to_the_separator() {
+        let p = parts("[[Google\\|Alphabet]]").unwrap();
+        assert_eq!(p.target, "Google");
+        assert_eq!(p.display.as_deref(), Some("Alphabet"));
+    }
+
+    #[test]
+    fn target_is_trimmed_and_split_at_first_hash() {
+        let p = parts("[[ foo#^abc |foo > ^abc]]").unwrap();
+        assert_eq!(
+            (p.target.as_str(), p.target_start, p.target_end),
+            ("foo", 3, 6)
+        );
+        assert_eq!(p.subpath, Subpath::Block("abc".into()));
+        let p = parts("[[Help#Questions#Report bugs]]").unwrap();
+        assert_eq!(
+            p.subpath,
+            Subpath::Heading(vec!["Questions".into(), "Report bugs".into()])
+        );
+        assert_eq!(parts("[[a|b|c]]").unwrap().display.as_deref(), Some("b|c"));
+        assert_eq!(parts("[[page#]]").unwrap().subpath, Subpath::None);
+        assert!(parts("[[#]]").unwrap().is_empty());
+    }
+
+    #[test]
+    fn brackets_or_line_breaks_in_target_are_not_links() {
+        assert!(parts("[[a]b]]").is_none());
+        assert!(parts("[[Note\ncontinued]]").is_none());
+    }
+
+    #[test]
+    fn markdown_destinations() {
+        assert_eq!(
+            local_destination("a%20b.md#h"),
+            Some(("a b.md".into(), Some("h".into())))
+        );
+        assert_eq!(local_destination("https://x.y/#z"), None);
+        assert_eq!(local_destination("mailto:a@b.c"), None);
+        assert_eq!(
+            local_destination("#Heading"),
+            Some((String::new(), Some("Heading".into())))
+        );
+        assert_eq!(percent_decode("%E2%82%AC%2"), "€%2");
+    }
+}

@@ -1,0 +1,703 @@
+//! One pass per note: bytes → [`Note`].
+//!
+//! The file is decoded once, its frontmatter split at offset 0, and its body run through
+//! pulldown-cmark once with offsets. Each event is handed to small collectors (links, tags,
+//! tables, headings, dates); what pulldown-cmark does not know (comments, math, split table
+//! links, `[[]]`) is read from the raw text of the ranges it reports. Later stages read the
+//! [`Note`] and never parse again.
+
+mod comments;
+mod dates;
+mod frontmatter;
+mod links;
+mod tables;
+mod tags;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag as MdTag, TagEnd};
+
+use crate::model::{
+    BlockId, DatedSection, Heading, Link, LinkKind, Note, Subpath, Suppression, Tag, TagSource,
+    Updated, UpdatedSource,
+};
+use crate::source::{LineIndex, Span};
+use tables::{CellBuilder, TableBuilder};
+
+/// The Markdown dialect: GFM plus wikilinks. Not math (it reads `$5-$10` as math) and not
+/// metadata blocks (frontmatter is split by hand, at offset 0 only).
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_GFM
+}
+
+/// Parses one note. Never fails: what is wrong in the text is recorded for the rules.
+pub fn parse_note(path: String, bytes: Vec<u8>) -> Note {
+    let (text, bom, lossy) = decode(bytes);
+    let lines = LineIndex::new(&text);
+    let name = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&path)
+        .strip_suffix(".md")
+        .unwrap_or(&path)
+        .to_owned();
+    let mut c = Collector::new(&text, &lines);
+    let body_start = match frontmatter::split(&text) {
+        Some(split) => {
+            frontmatter::read(&mut c, &split);
+            split.body_start
+        }
+        None => 0,
+    };
+    c.body(body_start);
+    let parts = c.finish();
+    let title = parts
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map_or_else(|| name.clone(), |h| h.text.clone());
+    Note {
+        title,
+        name,
+        path,
+        bom,
+        lossy,
+        frontmatter: parts.frontmatter,
+        aliases: parts.aliases,
+        tags: parts.tags,
+        invalid_tags: parts.invalid_tags,
+        headings: parts.headings,
+        blocks: parts.blocks,
+        links: parts.links,
+        empty_links: parts.empty_links,
+        tables: parts.tables,
+        updated: parts.updated,
+        dated_sections: parts.dated_sections,
+        suppressions: parts.suppressions,
+        word_count: parts.word_count,
+        text,
+        lines,
+    }
+}
+
+/// UTF-8 text without a BOM; invalid UTF-8 is decoded lossily and flagged.
+fn decode(bytes: Vec<u8>) -> (String, bool, bool) {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let mut bytes = bytes;
+    if bom {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, bom, false),
+        Err(e) => (
+            String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            bom,
+            true,
+        ),
+    }
+}
+
+/// Everything collected from one note, before it is assembled into a [`Note`].
+pub(crate) struct Collector<'t> {
+    text: &'t str,
+    lines: &'t LineIndex,
+    frontmatter: Option<crate::model::Frontmatter>,
+    aliases: Vec<crate::model::Alias>,
+    tags: Vec<Tag>,
+    invalid_tags: Vec<crate::model::InvalidTag>,
+    headings: Vec<Heading>,
+    blocks: Vec<BlockId>,
+    links: Vec<Link>,
+    empty_links: Vec<Span>,
+    tables: Vec<crate::model::Table>,
+    updated: Vec<Updated>,
+    dated_sections: Vec<DatedSection>,
+    suppressions: Vec<Suppression>,
+    word_count: u32,
+    // Raw positions for the post-pass.
+    comment_markers: Vec<usize>,
+    dollars: Vec<usize>,
+    /// Code spans, code blocks and HTML: no links or comments there.
+    inert: Vec<Range<usize>>,
+    html_comments: Vec<Range<usize>>,
+    anchors: std::collections::HashSet<String>,
+}
+
+/// The event loop's position in the document.
+#[derive(Default)]
+struct State {
+    code_block: bool,
+    link_depth: u32,
+    heading: Option<(HeadingLevel, usize, String)>,
+    heading_path: Vec<(u8, String)>,
+    table: Option<TableBuilder>,
+    cell: Option<CellBuilder>,
+    /// The last paragraph: its end offset and plain text (a table caption candidate).
+    last_paragraph: Option<(usize, String)>,
+    paragraph: Option<String>,
+}
+
+impl<'t> Collector<'t> {
+    fn new(text: &'t str, lines: &'t LineIndex) -> Self {
+        Self {
+            text,
+            lines,
+            frontmatter: None,
+            aliases: Vec::new(),
+            tags: Vec::new(),
+            invalid_tags: Vec::new(),
+            headings: Vec::new(),
+            blocks: Vec::new(),
+            links: Vec::new(),
+            empty_links: Vec::new(),
+            tables: Vec::new(),
+            updated: Vec::new(),
+            dated_sections: Vec::new(),
+            suppressions: Vec::new(),
+            word_count: 0,
+            comment_markers: Vec::new(),
+            dollars: Vec::new(),
+            inert: Vec::new(),
+            html_comments: Vec::new(),
+            anchors: std::collections::HashSet::new(),
+        }
+    }
+
+    pub(crate) fn span(&self, start: usize, end: usize) -> Span {
+        self.lines.span(self.text, start, end)
+    }
+
+    pub(crate) fn push_link(&mut self, link: Link) -> usize {
+        self.links.push(link);
+        self.links.len() - 1
+    }
+
+    /// The pulldown-cmark pass over the body.
+    fn body(&mut self, body_start: usize) {
+        let text = self.text;
+        let body = &text[body_start..];
+        let mut st = State::default();
+        for (event, r) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+            let r = r.start + body_start..r.end + body_start;
+            match event {
+                Event::Text(t) => self.on_text(&mut st, &t, r),
+                Event::Code(t) => {
+                    self.inert.push(r);
+                    st.append_text(&t);
+                }
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    if h.contains("<!--") {
+                        self.html_comments.push(r.clone());
+                    }
+                    self.inert.push(r);
+                }
+                Event::SoftBreak | Event::HardBreak => st.append_text(" "),
+                Event::Start(tag) => self.on_start(&mut st, tag, r),
+                Event::End(tag) => self.on_end(&mut st, tag, r),
+                _ => {}
+            }
+        }
+        self.post_pass(body_start);
+    }
+
+    fn on_text(&mut self, st: &mut State, t: &str, r: Range<usize>) {
+        if st.code_block {
+            return;
+        }
+        st.append_text(t);
+        self.word_count += t.split_whitespace().count() as u32;
+        let src = &self.text.as_bytes()[r.clone()];
+        if memchr::memchr(b'%', src).is_some() {
+            self.comment_markers
+                .extend(memchr::memmem::find_iter(src, b"%%").map(|i| r.start + i));
+        }
+        self.dollars
+            .extend(memchr::memchr_iter(b'$', src).map(|i| r.start + i));
+        if st.link_depth > 0 {
+            return;
+        }
+        let mut found = Vec::new();
+        tags::scan_inline(self.text, r.start, r.end, &mut found);
+        for (start, end) in found {
+            self.tags.push(Tag {
+                name: self.text[start + 1..end].to_owned(),
+                source: TagSource::Inline,
+                span: self.span(start, end),
+            });
+        }
+        if st.table.is_none() {
+            self.block_id(r);
+        }
+    }
+
+    /// A ` ^block-id` ending a line of text.
+    fn block_id(&mut self, r: Range<usize>) {
+        let text = self.text;
+        let at_line_end = matches!(text.as_bytes().get(r.end), None | Some(b'\n' | b'\r'));
+        let Some(caret) = text[r.clone()].rfind('^').map(|i| r.start + i) else {
+            return;
+        };
+        let id = text[caret + 1..r.end].trim_end();
+        let before = text[..caret].chars().next_back();
+        if at_line_end
+            && !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && before.is_none_or(char::is_whitespace)
+        {
+            self.blocks.push(BlockId {
+                id: id.to_owned(),
+                span: self.span(caret, caret + 1 + id.len()),
+            });
+        }
+    }
+
+    fn on_start(&mut self, st: &mut State, tag: MdTag<'_>, r: Range<usize>) {
+        match tag {
+            MdTag::Heading { level, .. } => st.heading = Some((level, r.start, String::new())),
+            MdTag::Paragraph => st.paragraph = Some(String::new()),
+            MdTag::CodeBlock(_) => {
+                st.code_block = true;
+                self.inert.push(r);
+            }
+            MdTag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                st.link_depth += 1;
+                self.on_link(st, link_type, &dest_url, r, false);
+            }
+            MdTag::Image {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                st.link_depth += 1;
+                self.on_link(st, link_type, &dest_url, r, true);
+            }
+            MdTag::Table(aligns) => {
+                let caption = st
+                    .last_paragraph
+                    .take()
+                    .filter(|(end, _)| self.text[*end..r.start].trim().is_empty())
+                    .map(|(_, text)| text.trim().trim_end_matches(':').trim().to_owned())
+                    .filter(|t| !t.is_empty() && t.len() <= 200);
+                st.table = Some(TableBuilder {
+                    start: r.start,
+                    alignments: aligns.into_iter().map(tables::align).collect(),
+                    caption,
+                    heading_path: st.heading_path.iter().map(|(_, t)| t.clone()).collect(),
+                    columns: Vec::new(),
+                    rows: Vec::new(),
+                    cells: Vec::new(),
+                });
+            }
+            MdTag::TableCell => {
+                st.cell = Some(CellBuilder {
+                    start: r.start,
+                    end: r.end,
+                    ..CellBuilder::default()
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn on_end(&mut self, st: &mut State, tag: TagEnd, r: Range<usize>) {
+        match tag {
+            TagEnd::Heading(_) => self.on_heading_end(st, r),
+            TagEnd::Paragraph => {
+                let text = st.paragraph.take().unwrap_or_default();
+                self.stamps(r.clone());
+                st.last_paragraph = Some((r.end, text));
+            }
+            TagEnd::CodeBlock => st.code_block = false,
+            TagEnd::Link | TagEnd::Image => st.link_depth = st.link_depth.saturating_sub(1),
+            TagEnd::TableCell => {
+                if let (Some(cell), Some(table)) = (st.cell.take(), st.table.as_mut()) {
+                    let (start, end) = trim_range(self.text, cell.start, cell.end);
+                    table.cells.push(crate::model::Cell {
+                        text: cell.text.trim().to_owned(),
+                        span: self.span(start, end),
+                        links: cell.links,
+                    });
+                }
+            }
+            TagEnd::TableHead | TagEnd::TableRow => self.on_row_end(st, tag, r),
+            TagEnd::Table => {
+                if let Some(table) = st.table.take() {
+                    let span = self.span(table.start, r.end);
+                    self.tables.push(table.finish(span));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_heading_end(&mut self, st: &mut State, r: Range<usize>) {
+        let Some((level, start, text)) = st.heading.take() else {
+            return;
+        };
+        let level = level as u8;
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let raw = heading_source(&self.text[start..r.end]);
+        let key = heading_key(raw);
+        let anchor = unique_anchor(&mut self.anchors, &text);
+        let (s, e) = trim_range(self.text, start, r.end);
+        let span = self.span(s, e);
+        if let Some(date) = dates::heading_date(&text) {
+            self.dated_sections.push(DatedSection {
+                heading: text.clone(),
+                date,
+                span,
+            });
+        }
+        while st.heading_path.last().is_some_and(|(l, _)| *l >= level) {
+            st.heading_path.pop();
+        }
+        st.heading_path.push((level, text.clone()));
+        self.headings.push(Heading {
+            level,
+            text,
+            key,
+            anchor,
+            span,
+        });
+    }
+
+    fn on_link(
+        &mut self,
+        st: &mut State,
+        link_type: LinkType,
+        dest: &str,
+        r: Range<usize>,
+        image: bool,
+    ) {
+        let in_table = st.cell.is_some();
+        let index = match link_type {
+            LinkType::WikiLink { .. } => {
+                let kind = if image {
+                    LinkKind::Embed
+                } else {
+                    LinkKind::Wiki
+                };
+                match links::parse_wikilink(self.text, r.start, r.end, kind) {
+                    Some(parts) if parts.is_empty() => {
+                        self.empty_links.push(self.span(r.start, r.end));
+                        None
+                    }
+                    Some(parts) => {
+                        let span = self.span(r.start, r.end);
+                        Some(self.push_link(parts.into_link(span, in_table)))
+                    }
+                    None => None,
+                }
+            }
+            LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
+                links::local_destination(dest).map(|(target, sub)| {
+                    let span = self.span(r.start, r.end);
+                    self.push_link(Link {
+                        kind: if image {
+                            LinkKind::Embed
+                        } else {
+                            LinkKind::Markdown
+                        },
+                        subpath: sub.as_deref().map_or(Subpath::None, links::parse_subpath),
+                        subpath_raw: sub,
+                        display: None,
+                        span,
+                        target_start: r.start as u32,
+                        target_end: r.end as u32,
+                        target,
+                        in_table,
+                        unescaped_pipe: None,
+                    })
+                })
+            }
+            _ => None,
+        };
+        if let (Some(i), Some(cell)) = (index, st.cell.as_mut()) {
+            cell.links.push(i);
+        }
+    }
+
+    /// A table row (or the header) ended: keep its cells and read its raw text.
+    fn on_row_end(&mut self, st: &mut State, tag: TagEnd, r: Range<usize>) {
+        let Some(table) = st.table.as_mut() else {
+            return;
+        };
+        let mut cells = std::mem::take(&mut table.cells);
+        let scan = tables::scan_row(self.text, r.start, r.end);
+        for (start, end, pipe) in scan.split_links {
+            let Some(parts) = links::parse_wikilink(self.text, start, end, LinkKind::Wiki) else {
+                continue;
+            };
+            let span = self.span(start, end);
+            let mut link = parts.into_link(span, true);
+            link.unescaped_pipe = Some(pipe as u32);
+            self.links.push(link);
+            let index = self.links.len() - 1;
+            if let Some(cell) = cells
+                .iter_mut()
+                .rev()
+                .find(|c| (c.span.start as usize) <= start)
+            {
+                cell.links.push(index);
+            }
+        }
+        if tag == TagEnd::TableHead {
+            table.columns = cells;
+        } else {
+            let (s, e) = trim_range(self.text, r.start, r.end);
+            let span = self.lines.span(self.text, s, e);
+            table.rows.push(crate::model::Row {
+                span,
+                cells,
+                raw_cell_count: scan.cell_count,
+            });
+        }
+    }
+
+    /// `updated` stamps on the lines of a paragraph.
+    fn stamps(&mut self, r: Range<usize>) {
+        let para = &self.text[r.clone()];
+        for (s, e) in dates::find_stamps(para) {
+            let raw = para[s..e].to_owned();
+            self.updated.push(Updated {
+                date: dates::parse_date(&raw),
+                raw,
+                source: UpdatedSource::Footer,
+                span: self.span(r.start + s, r.start + e),
+            });
+        }
+    }
+
+    /// Comments and math, found from the markers the loop collected; then everything that
+    /// sits inside them is dropped, and `[[]]`-style empty links are read from the raw text.
+    fn post_pass(&mut self, body_start: usize) {
+        let text = self.text;
+        let comments = comments::pair_comments(&self.comment_markers, text.len());
+        let math = comments::pair_math(text, &self.dollars, &comments);
+        for r in &comments {
+            let content = text[r.start + 2..r.end.min(text.len())].trim_end_matches("%%");
+            self.directive(content, r.start);
+        }
+        for r in std::mem::take(&mut self.html_comments) {
+            let html = &text[r.clone()];
+            let mut pos = 0;
+            while let Some(open) = html[pos..].find("<!--").map(|i| i + pos) {
+                let close = html[open..].find("-->").map_or(html.len(), |i| open + i);
+                self.directive(&html[open + 4..close], r.start + open);
+                pos = close;
+            }
+        }
+        let hidden = |pos: usize| comments::inside(&comments, pos) || comments::inside(&math, pos);
+        if !comments.is_empty() || !math.is_empty() {
+            self.drop_hidden(&hidden);
+        }
+        self.inert.sort_by_key(|r| r.start);
+        self.scan_empty_links(body_start, &hidden);
+    }
+
+    fn directive(&mut self, content: &str, at: usize) {
+        if let Some((scope, rules)) = comments::directive(content) {
+            let span = self.span(at, at + content.len());
+            self.suppressions.push(Suppression {
+                scope,
+                rules,
+                line: span.line,
+                span,
+            });
+        }
+    }
+
+    /// Removes items inside comments or math; table cells' link indexes are renumbered.
+    fn drop_hidden(&mut self, hidden: &dyn Fn(usize) -> bool) {
+        let mut new_index = Vec::with_capacity(self.links.len());
+        let mut kept = 0;
+        for link in &self.links {
+            let keep = link.kind == LinkKind::Frontmatter || !hidden(link.span.start as usize);
+            new_index.push(keep.then_some(kept));
+            kept += usize::from(keep);
+        }
+        self.links
+            .retain(|l| l.kind == LinkKind::Frontmatter || !hidden(l.span.start as usize));
+        for table in &mut self.tables {
+            let cells = table
+                .columns
+                .iter_mut()
+                .chain(table.rows.iter_mut().flat_map(|r| r.cells.iter_mut()));
+            for cell in cells {
+                cell.links = cell.links.iter().filter_map(|&i| new_index[i]).collect();
+            }
+        }
+        self.tags
+            .retain(|t| t.source == TagSource::Frontmatter || !hidden(t.span.start as usize));
+        self.blocks.retain(|b| !hidden(b.span.start as usize));
+        self.headings.retain(|h| !hidden(h.span.start as usize));
+        self.dated_sections
+            .retain(|d| !hidden(d.span.start as usize));
+        self.tables.retain(|t| !hidden(t.span.start as usize));
+        self.updated
+            .retain(|u| u.source == UpdatedSource::Frontmatter || !hidden(u.span.start as usize));
+    }
+
+    /// `[[]]` and `[[|alias]]` are plain text to pulldown-cmark; find them in the raw body.
+    fn scan_empty_links(&mut self, body_start: usize, hidden: &dyn Fn(usize) -> bool) {
+        let text = self.text;
+        let finder = memchr::memmem::Finder::new(b"[[");
+        for at in finder
+            .find_iter(&text.as_bytes()[body_start..])
+            .map(|i| i + body_start)
+        {
+            let rest = &text[at + 2..];
+            let inner_len = rest
+                .find("]]")
+                .filter(|&e| !rest[..e].contains(['\n', '[']));
+            let Some(len) = inner_len else { continue };
+            let inner = rest[..len].trim();
+            if !(inner.is_empty() || inner.starts_with('|') || inner.starts_with("\\|")) {
+                continue;
+            }
+            let start = if at > 0 && text.as_bytes()[at - 1] == b'!' {
+                at - 1
+            } else {
+                at
+            };
+            if hidden(at) || comments::inside(&self.inert, at) {
+                continue;
+            }
+            self.empty_links.push(self.span(start, at + 2 + len + 2));
+        }
+        self.empty_links.sort();
+        self.empty_links.dedup_by_key(|s| s.start);
+    }
+
+    fn finish(self) -> Collected {
+        Collected {
+            frontmatter: self.frontmatter,
+            aliases: self.aliases,
+            tags: self.tags,
+            invalid_tags: self.invalid_tags,
+            headings: self.headings,
+            blocks: self.blocks,
+            links: self.links,
+            empty_links: self.empty_links,
+            tables: self.tables,
+            updated: self.updated,
+            dated_sections: self.dated_sections,
+            suppressions: self.suppressions,
+            word_count: self.word_count,
+        }
+    }
+}
+
+impl State {
+    /// Text inside a heading, table cell or paragraph also builds their plain text.
+    fn append_text(&mut self, t: &str) {
+        if let Some((_, _, h)) = self.heading.as_mut() {
+            h.push_str(t);
+        }
+        if let Some(cell) = self.cell.as_mut() {
+            cell.text.push_str(t);
+        }
+        if let Some(p) = self.paragraph.as_mut() {
+            p.push_str(t);
+        }
+    }
+}
+
+struct Collected {
+    frontmatter: Option<crate::model::Frontmatter>,
+    aliases: Vec<crate::model::Alias>,
+    tags: Vec<Tag>,
+    invalid_tags: Vec<crate::model::InvalidTag>,
+    headings: Vec<Heading>,
+    blocks: Vec<BlockId>,
+    links: Vec<Link>,
+    empty_links: Vec<Span>,
+    tables: Vec<crate::model::Table>,
+    updated: Vec<Updated>,
+    dated_sections: Vec<DatedSection>,
+    suppressions: Vec<Suppression>,
+    word_count: u32,
+}
+
+/// The range without surrounding whitespace (line endings included).
+fn trim_range(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start().len();
+    (start + lead, start + s.trim_end().len().max(lead))
+}
+
+/// A heading's raw text: ATX markers and closing hashes, or a setext underline, removed.
+fn heading_source(raw: &str) -> &str {
+    let raw = raw.trim();
+    if raw.starts_with('#') {
+        let body = raw.trim_start_matches('#');
+        let body = body.trim_end();
+        let closed = body.trim_end_matches('#');
+        if closed.len() < body.len() && closed.ends_with([' ', '\t']) {
+            closed.trim()
+        } else {
+            body.trim()
+        }
+    } else {
+        raw.lines().next().unwrap_or("").trim()
+    }
+}
+
+/// Obsidian's heading key for link matching: keep letters, digits, `_`, `-` and emoji,
+/// turn everything else into a space, collapse spaces, fold case (OBSIDIAN.md B1).
+pub fn heading_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        if tags::is_tag_char(c) && c != '/' {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// A URL fragment for a heading (GitHub's style), unique within the note.
+fn unique_anchor(taken: &mut std::collections::HashSet<String>, text: &str) -> String {
+    let base: String = text
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    let base = if base.is_empty() {
+        "section".to_owned()
+    } else {
+        base
+    };
+    let anchor = if taken.contains(&base) {
+        (1..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|a| !taken.contains(a))
+            .unwrap_or(base)
+    } else {
+        base
+    };
+    taken.insert(anchor.clone());
+    anchor
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,121 @@
+//! GFM tables as data, and the raw-row checks pulldown-cmark cannot do for us.
+//!
+//! GFM splits a row on every unescaped `|` before it parses links, so `[[Google|Alphabet]]`
+//! in a row yields no link event at all and an extra cell; and cells beyond the header's
+//! count are dropped without an event. Both are read here from the row's raw text.
+
+use crate::model::{Align, Cell, Row, Table};
+use crate::source::Span;
+
+#[derive(Debug, Default)]
+pub(super) struct CellBuilder {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub links: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub(super) struct TableBuilder {
+    pub start: usize,
+    pub alignments: Vec<Align>,
+    pub caption: Option<String>,
+    pub heading_path: Vec<String>,
+    pub columns: Vec<Cell>,
+    pub rows: Vec<Row>,
+    pub cells: Vec<Cell>,
+}
+
+impl TableBuilder {
+    pub fn finish(self, span: Span) -> Table {
+        Table {
+            span,
+            heading_path: self.heading_path,
+            caption: self.caption,
+            columns: self.columns,
+            alignments: self.alignments,
+            rows: self.rows,
+        }
+    }
+}
+
+pub(super) fn align(a: pulldown_cmark::Alignment) -> Align {
+    match a {
+        pulldown_cmark::Alignment::None => Align::None,
+        pulldown_cmark::Alignment::Left => Align::Left,
+        pulldown_cmark::Alignment::Center => Align::Center,
+        pulldown_cmark::Alignment::Right => Align::Right,
+    }
+}
+
+/// What a row's raw text holds.
+#[derive(Debug, Default)]
+pub(super) struct RowScan {
+    /// Cells as the writer meant them: escaped pipes and pipes of split wikilinks excluded.
+    pub cell_count: u32,
+    /// Wikilinks split by an unescaped `|`: `(start, end, pipe offset)`.
+    pub split_links: Vec<(usize, usize, usize)>,
+}
+
+/// Reads the raw row `text[start..end]` (one line).
+pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
+    let row = text[start..end].trim_end_matches(['\n', '\r']);
+    let bytes = row.as_bytes();
+    let mut scan = RowScan::default();
+    let mut from = 0;
+    while let Some(open) = row[from..].find("[[").map(|i| i + from) {
+        let Some(close) = row[open + 2..].find("]]").map(|i| i + open + 2) else {
+            break;
+        };
+        let inner = &row[open + 2..close];
+        let in_code = bytes[..open].iter().filter(|&&b| b == b'`').count() % 2 == 1;
+        let pipe = inner.find('|').map(|p| p + open + 2);
+        if let Some(p) = pipe.filter(|&p| !escaped(bytes, p) && !in_code && !inner.contains('[')) {
+            let link_start = if open > 0 && bytes[open - 1] == b'!' {
+                open - 1
+            } else {
+                open
+            };
+            scan.split_links
+                .push((start + link_start, start + close + 2, start + p));
+        }
+        from = close + 2;
+    }
+    let trimmed_start = row.len() - row.trim_start().len();
+    let trimmed_end = row.trim_end().len();
+    let mut pipes = 0u32;
+    let (mut leading, mut trailing) = (false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b != b'|' || escaped(bytes, i) || scan.split_links.iter().any(|l| l.2 == start + i) {
+            continue;
+        }
+        pipes += 1;
+        leading |= i == trimmed_start;
+        trailing |= i + 1 == trimmed_end && i != trimmed_start;
+    }
+    scan.cell_count = (pipes + 1).saturating_sub(u32::from(leading) + u32::from(trailing));
+    scan
+}
+
+/// Is the byte at `i` preceded by an odd number of backslashes?
+fn escaped(bytes: &[u8], i: usize) -> bool {
+    bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_cells_ignore_escaped_and_split_link_pipes() {
+        assert_eq!(scan_row("| a | b |", 0, 9).cell_count, 2);
+        assert_eq!(scan_row("| a | b | c |\n", 0, 14).cell_count, 3);
+        assert_eq!(scan_row("a | b", 0, 5).cell_count, 2);
+        assert_eq!(scan_row("| [[X\\|y]] | 2 |", 0, 16).cell_count, 2);
+        let s = scan_row("| [[G|H]] | x |", 0, 15);
+        assert_eq!(s.cell_count, 2);
+        assert_eq!(s.split_links, vec![(2, 9, 5)]);
+        let s = scan_row("| ![[c.png|200]] | `[[a|b]]` |", 0, 30);
+        assert_eq!(s.split_links.len(), 1);
+    }
+}

@@ -1,0 +1,67 @@
+//! A JSON array of findings. Field names are stable; new fields may be added.
+//!
+//! Each object: `rule`, `level` (`error`|`warning`|`info`), `path` (as shown to the user),
+//! `message`, `help` (or null), `location` (or null: `line`, `column` 1-based with columns in
+//! characters; `end_line`, `end_column`; `start`, `end` byte offsets into the note text after
+//! any BOM), `fix` (or null: `message`, `edits` of `{start, end, content}`).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Options, end_position};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::Vault;
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    level: &'a str,
+    path: String,
+    message: &'a str,
+    help: Option<&'a str>,
+    location: Option<Location>,
+    fix: Option<&'a Fix>,
+}
+
+#[derive(Serialize)]
+struct Location {
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    start: u32,
+    end: u32,
+}
+
+pub(super) fn render(
+    diagnostics: &[Diagnostic],
+    vault: &Vault,
+    opts: &Options,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let items: Vec<JsonDiagnostic<'_>> = diagnostics
+        .iter()
+        .map(|d| JsonDiagnostic {
+            rule: d.rule,
+            level: d.level.as_str(),
+            path: opts.display_path(&d.path),
+            message: &d.message,
+            help: d.help.as_deref(),
+            location: d.span.map(|s| {
+                let (end_line, end_column) = end_position(d, vault).unwrap_or((s.line, s.col));
+                Location {
+                    line: s.line,
+                    column: s.col,
+                    end_line,
+                    end_column,
+                    start: s.start,
+                    end: s.end,
+                }
+            }),
+            fix: d.fix.as_ref(),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
