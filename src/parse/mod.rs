@@ -210,7 +210,7 @@ impl<'t> Collector<'t> {
             return;
         }
         st.append_text(t);
-        self.word_count += t.split_whitespace().count() as u32;
+        self.word_count += count_words(t.as_bytes());
         let src = &self.text.as_bytes()[r.clone()];
         if memchr::memchr(b'%', src).is_some() {
             self.comment_markers
@@ -626,6 +626,18 @@ struct Collected {
     dated_sections: Vec<DatedSection>,
     suppressions: Vec<Suppression>,
     word_count: u32,
+}
+
+/// Words in a run of text: starts of non-whitespace runs (ASCII whitespace separates).
+fn count_words(bytes: &[u8]) -> u32 {
+    let mut count = 0;
+    let mut in_word = false;
+    for &b in bytes {
+        let space = b.is_ascii_whitespace();
+        count += u32::from(!space && !in_word);
+        in_word = !space;
+    }
+    count
 }
 
 /// The range without surrounding whitespace (line endings included).
