@@ -45,8 +45,9 @@ impl Rule for TableColumnCount {
                         id,
                         row.span,
                         format!(
-                            "table row has {} cells, its header has {header}",
-                            row.raw_cell_count
+                            "table row has {} {}, its header has {header}",
+                            row.raw_cell_count,
+                            if row.raw_cell_count == 1 { "cell" } else { "cells" }
                         ),
                     )
                     .with_help(format!(
