@@ -89,7 +89,7 @@ pub enum ConfigError {
     Invalid {
         message: String,
         #[source_code]
-        src: NamedSource<String>,
+        src: std::sync::Arc<NamedSource<String>>,
         #[label("{label}")]
         span: Option<SourceSpan>,
         label: String,
@@ -173,7 +173,7 @@ pub fn load(path: &Path, known_rules: &[&str]) -> Result<Settings, ConfigError> 
                    help: Option<String>| {
         ConfigError::Invalid {
             message,
-            src: NamedSource::new(shown.clone(), text.clone()),
+            src: std::sync::Arc::new(NamedSource::new(shown.clone(), text.clone())),
             span: span.map(Into::into),
             label: label.to_owned(),
             help,

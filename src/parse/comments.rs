@@ -31,7 +31,10 @@ pub(super) fn pair_math(
     let d: Vec<usize> = dollars
         .iter()
         .copied()
-        .filter(|&p| !inside(comments, p) && !(p > 0 && bytes[p - 1] == b'\\'))
+        .filter(|&p| {
+            let escaped = p > 0 && bytes[p - 1] == b'\\';
+            !escaped && !inside(comments, p)
+        })
         .collect();
     let is_double = |i: usize| d.get(i + 1) == Some(&(d[i] + 1));
     let mut out = Vec::new();

@@ -47,7 +47,11 @@ impl Rule for TableColumnCount {
                         format!(
                             "table row has {} {}, its header has {header}",
                             row.raw_cell_count,
-                            if row.raw_cell_count == 1 { "cell" } else { "cells" }
+                            if row.raw_cell_count == 1 {
+                                "cell"
+                            } else {
+                                "cells"
+                            }
                         ),
                     )
                     .with_help(format!(

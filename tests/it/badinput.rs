@@ -7,7 +7,11 @@ use crate::json;
 
 fn vault_with(setup: impl FnOnce(&Path)) -> (tempfile::TempDir, Vec<(String, Vec<u8>)>) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("healthy.md"), "# Healthy\n\n[[Still checked]]\n").unwrap();
+    std::fs::write(
+        dir.path().join("healthy.md"),
+        "# Healthy\n\n[[Still checked]]\n",
+    )
+    .unwrap();
     setup(dir.path());
     let snapshot = files(dir.path());
     (dir, snapshot)
@@ -32,11 +36,15 @@ fn run(setup: impl FnOnce(&Path)) -> Vec<serde_json::Value> {
     let (found, code) = json(dir.path(), &[]);
     assert!(code == 0 || code == 1, "exit {code}");
     assert!(
-        found.iter().any(|d| d["path"] == "healthy.md" && d["message"].as_str().unwrap().contains("Still checked")),
+        found.iter().any(|d| d["path"] == "healthy.md"
+            && d["message"].as_str().unwrap().contains("Still checked")),
         "the healthy note was not checked: {found:#?}"
     );
     assert_eq!(files(dir.path()), before, "a file changed");
-    found.into_iter().filter(|d| d["path"] != "healthy.md").collect()
+    found
+        .into_iter()
+        .filter(|d| d["path"] != "healthy.md")
+        .collect()
 }
 
 fn rules(found: &[serde_json::Value]) -> Vec<&str> {
@@ -45,7 +53,8 @@ fn rules(found: &[serde_json::Value]) -> Vec<&str> {
 
 #[test]
 fn invalid_utf8_is_a_diagnostic_naming_the_file() {
-    let found = run(|d| std::fs::write(d.join("latin1.md"), b"Soci\xE9t\xE9 [[Nowhere]]\n").unwrap());
+    let found =
+        run(|d| std::fs::write(d.join("latin1.md"), b"Soci\xE9t\xE9 [[Nowhere]]\n").unwrap());
     assert_eq!(rules(&found), ["invalid-utf8", "broken-link"]);
     assert_eq!(found[0]["path"], "latin1.md");
 }
@@ -53,7 +62,11 @@ fn invalid_utf8_is_a_diagnostic_naming_the_file() {
 #[test]
 fn bom_crlf_and_nul_bytes_are_read() {
     let found = run(|d| {
-        std::fs::write(d.join("bom.md"), b"\xEF\xBB\xBF---\r\ntags: [a]\r\n---\r\n# T\r\n\r\n[[Gone]]\r\n").unwrap();
+        std::fs::write(
+            d.join("bom.md"),
+            b"\xEF\xBB\xBF---\r\ntags: [a]\r\n---\r\n# T\r\n\r\n[[Gone]]\r\n",
+        )
+        .unwrap();
         std::fs::write(d.join("nul.md"), b"nul \0 byte [[Also gone]]\n").unwrap();
     });
     assert_eq!(rules(&found), ["broken-link", "broken-link"]);
@@ -68,8 +81,14 @@ fn huge_lines_and_deep_nesting_finish() {
         long.push_str("[[x]]\n");
         std::fs::write(d.join("long.md"), long).unwrap();
         std::fs::write(d.join("x.md"), "x\n").unwrap();
-        std::fs::write(d.join("quotes.md"), format!("{}deep [[y]]\n", "> ".repeat(5000))).unwrap();
-        let list: String = (0..3000).map(|i| format!("{}- item\n", "  ".repeat(i))).collect();
+        std::fs::write(
+            d.join("quotes.md"),
+            format!("{}deep [[y]]\n", "> ".repeat(5000)),
+        )
+        .unwrap();
+        let list: String = (0..3000)
+            .map(|i| format!("{}- item\n", "  ".repeat(i)))
+            .collect();
         std::fs::write(d.join("list.md"), list).unwrap();
         std::fs::write(d.join("y.md"), "y\n").unwrap();
     });
@@ -79,21 +98,34 @@ fn huge_lines_and_deep_nesting_finish() {
 #[test]
 fn yaml_bombs_and_bad_yaml_are_diagnostics() {
     let found = run(|d| {
-        let mut bomb = String::from("---\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
-        for (i, prev) in ["b", "c", "e", "f", "g", "h", "i", "j"].iter().zip(["a", "b", "c", "e", "f", "g", "h", "i"]) {
+        let mut bomb =
+            String::from("---\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+        for (i, prev) in ["b", "c", "e", "f", "g", "h", "i", "j"]
+            .iter()
+            .zip(["a", "b", "c", "e", "f", "g", "h", "i"])
+        {
             bomb.push_str(&format!("{i}: &{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         bomb.push_str("---\n# Bomb\n");
         std::fs::write(d.join("bomb.md"), bomb).unwrap();
         std::fs::write(d.join("tabs.md"), "---\nlist:\n\t- a\n---\n# Tabs\n").unwrap();
     });
-    assert_eq!(rules(&found), ["invalid-frontmatter", "invalid-frontmatter"]);
+    assert_eq!(
+        rules(&found),
+        ["invalid-frontmatter", "invalid-frontmatter"]
+    );
     assert_eq!(found[1]["location"]["line"], 3);
 }
 
 #[test]
 fn unbalanced_brackets_are_text() {
-    let found = run(|d| std::fs::write(d.join("open.md"), "[[never closed\n![[Partial\n[[a]b]] ]] [[\n").unwrap());
+    let found = run(|d| {
+        std::fs::write(
+            d.join("open.md"),
+            "[[never closed\n![[Partial\n[[a]b]] ]] [[\n",
+        )
+        .unwrap()
+    });
     assert!(found.is_empty(), "{found:#?}");
 }
 
@@ -105,13 +137,28 @@ fn symlink_loops_and_dangling_links_are_reported() {
         std::os::unix::fs::symlink("..", d.join("sub/loop")).unwrap();
         std::os::unix::fs::symlink("missing-target.md", d.join("dangling.md")).unwrap();
     });
-    let paths: Vec<(&str, &str)> = found.iter().map(|d| (d["rule"].as_str().unwrap(), d["path"].as_str().unwrap())).collect();
-    assert!(paths.contains(&("unreadable-file", "dangling.md")), "{found:#?}");
-    assert!(paths.contains(&("unreadable-file", "sub/loop")), "{found:#?}");
+    let paths: Vec<(&str, &str)> = found
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["path"].as_str().unwrap()))
+        .collect();
+    assert!(
+        paths.contains(&("unreadable-file", "dangling.md")),
+        "{found:#?}"
+    );
+    assert!(
+        paths.contains(&("unreadable-file", "sub/loop")),
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn links_out_of_the_vault_resolve_to_nothing() {
-    let found = run(|d| std::fs::write(d.join("escape.md"), "[[../../etc/passwd]] ![[../secret.png]]\n").unwrap());
+    let found = run(|d| {
+        std::fs::write(
+            d.join("escape.md"),
+            "[[../../etc/passwd]] ![[../secret.png]]\n",
+        )
+        .unwrap()
+    });
     assert_eq!(rules(&found), ["broken-link", "broken-link"]);
 }

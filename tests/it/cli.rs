@@ -14,12 +14,17 @@ fn every_format_snapshot() {
 
 #[test]
 fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
-    let schema_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let schema_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let (out, _) = check(&fixture("formats"), "sarif", &[]);
     let log: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
 }
@@ -29,13 +34,30 @@ fn exit_codes_mean_clean_findings_and_failure() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.md"), "# A\n\n[[b]]\n").unwrap();
     std::fs::write(dir.path().join("b.md"), "# B\n\n*Updated 2020-01-01*\n").unwrap();
-    assert_eq!(check(dir.path(), "concise", &[]).1, 0, "a stale note is only a warning");
+    assert_eq!(
+        check(dir.path(), "concise", &[]).1,
+        0,
+        "a stale note is only a warning"
+    );
     assert_eq!(check(dir.path(), "concise", &["--deny", "warnings"]).1, 1);
     std::fs::write(dir.path().join("c.md"), "[[missing]]\n").unwrap();
     assert_eq!(check(dir.path(), "concise", &[]).1, 1);
-    assert_eq!(vaultc(dir.path(), &["check", "--today", "2026-13-45"]).status.code(), Some(2));
-    assert_eq!(vaultc(dir.path(), &["check", "nowhere.md"]).status.code(), Some(2));
-    assert_eq!(vaultc(dir.path(), &["check", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(
+        vaultc(dir.path(), &["check", "--today", "2026-13-45"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        vaultc(dir.path(), &["check", "nowhere.md"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        vaultc(dir.path(), &["check", "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -54,17 +76,35 @@ fn paths_limit_the_report_but_links_resolve_against_the_whole_vault() {
 fn fix_escapes_pipes_and_fixes_case_changing_nothing_else() {
     let dir = copy_fixture("formats");
     let before = std::fs::read_to_string(dir.path().join("Rotation.md")).unwrap();
-    let o = vaultc(dir.path(), &["check", "--today", crate::TODAY, "--format", "concise", "--fix"]);
+    let o = vaultc(
+        dir.path(),
+        &[
+            "check",
+            "--today",
+            crate::TODAY,
+            "--format",
+            "concise",
+            "--fix",
+        ],
+    );
     let after = std::fs::read_to_string(dir.path().join("Rotation.md")).unwrap();
-    let expected = before.replace("[[nvidia]]", "[[NVIDIA]]").replace("[[NVIDIA|NVDA]]", "[[NVIDIA\\|NVDA]]");
+    let expected = before
+        .replace("[[nvidia]]", "[[NVIDIA]]")
+        .replace("[[NVIDIA|NVDA]]", "[[NVIDIA\\|NVDA]]");
     assert_eq!(after, expected);
     assert!(String::from_utf8_lossy(&o.stderr).contains("Fixed 2 issues in 1 file"));
     let out = stdout(&o);
-    assert!(!out.contains("case-mismatch") && !out.contains("table-unescaped-pipe"), "{out}");
+    assert!(
+        !out.contains("case-mismatch") && !out.contains("table-unescaped-pipe"),
+        "{out}"
+    );
     // Without --fix nothing is ever written.
     let untouched = copy_fixture("formats");
     check(untouched.path(), "concise", &[]);
-    assert_eq!(std::fs::read_to_string(untouched.path().join("Rotation.md")).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(untouched.path().join("Rotation.md")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -75,7 +115,10 @@ fn rule_command_prints_docs_and_lists_rules() {
         assert!(list.contains(name), "{name} missing from `vaultc rule`");
     }
     let doc = stdout(&vaultc(&here, &["rule", "table-unescaped-pipe"]));
-    assert!(doc.starts_with("# table-unescaped-pipe (default: error, fixable with --fix)"), "{doc}");
+    assert!(
+        doc.starts_with("# table-unescaped-pipe (default: error, fixable with --fix)"),
+        "{doc}"
+    );
     assert!(doc.contains("## Why is this bad?"));
     let o = vaultc(&here, &["rule", "broken-lnk"]);
     assert_eq!(o.status.code(), Some(2));
@@ -86,7 +129,11 @@ fn rule_command_prints_docs_and_lists_rules() {
 fn config_errors_name_the_key_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("notes")).unwrap();
-    std::fs::write(dir.path().join("book.toml"), "[book]\nsrc = \"notes\"\n\n[lint]\nstale-afer = \"90d\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\nsrc = \"notes\"\n\n[lint]\nstale-afer = \"90d\"\n",
+    )
+    .unwrap();
     let o = vaultc(dir.path(), &["check"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -108,7 +155,19 @@ fn book_toml_levels_planned_and_src_are_read() {
     assert_eq!(code, 0, "broken-link lowered to a warning");
     let rules: Vec<(&str, &str, &str)> = found
         .iter()
-        .map(|d| (d["rule"].as_str().unwrap(), d["level"].as_str().unwrap(), d["path"].as_str().unwrap()))
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap(),
+                d["level"].as_str().unwrap(),
+                d["path"].as_str().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(rules, [("orphan-note", "info", "notes/a.md"), ("broken-link", "warning", "notes/a.md")]);
+    assert_eq!(
+        rules,
+        [
+            ("orphan-note", "info", "notes/a.md"),
+            ("broken-link", "warning", "notes/a.md")
+        ]
+    );
 }

@@ -29,28 +29,55 @@ fn generated_vault_matches_its_ground_truth_exactly() {
     let out = tmp.path().join("vault");
     let status = std::process::Command::new("python3")
         .arg(generator())
-        .args(["--notes", "2000", "--seed", "7", "--today", crate::TODAY, "--out"])
+        .args([
+            "--notes",
+            "2000",
+            "--seed",
+            "7",
+            "--today",
+            crate::TODAY,
+            "--out",
+        ])
         .arg(&out)
         .status()
         .expect("python3 runs");
     assert!(status.success());
-    let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("vault.expected.json")).unwrap()).unwrap();
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("vault.expected.json")).unwrap(),
+    )
+    .unwrap();
     let (found, _) = json(&out, &[]);
     let of = |rule: &'static str| found.iter().filter(move |d| d["rule"] == rule);
 
     let strings = |key: &str| -> BTreeSet<String> {
-        truth[key].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+        truth[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
     };
-    let broken: BTreeSet<String> = of("broken-link").map(|d| quoted(d["message"].as_str().unwrap())).collect();
+    let broken: BTreeSet<String> = of("broken-link")
+        .map(|d| quoted(d["message"].as_str().unwrap()))
+        .collect();
     assert_eq!(broken, strings("broken_targets"));
-    assert_eq!(of("broken-link").count() as u64, truth["broken_occurrences"].as_u64().unwrap());
+    assert_eq!(
+        of("broken-link").count() as u64,
+        truth["broken_occurrences"].as_u64().unwrap()
+    );
 
-    let stale: BTreeSet<String> = of("stale-note").map(|d| d["path"].as_str().unwrap().to_owned()).collect();
+    let stale: BTreeSet<String> = of("stale-note")
+        .map(|d| d["path"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(stale, strings("stale_notes"));
 
     let rows: BTreeSet<(String, u64)> = of("table-column-count")
-        .map(|d| (d["path"].as_str().unwrap().to_owned(), d["location"]["line"].as_u64().unwrap()))
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["location"]["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     let want_rows: BTreeSet<(String, u64)> = truth["malformed_rows"]
         .as_array()
@@ -61,13 +88,23 @@ fn generated_vault_matches_its_ground_truth_exactly() {
     assert_eq!(rows, want_rows);
 
     let mut headings: Vec<(String, String)> = of("broken-heading")
-        .map(|d| (d["path"].as_str().unwrap().to_owned(), quoted(d["message"].as_str().unwrap())))
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                quoted(d["message"].as_str().unwrap()),
+            )
+        })
         .collect();
     let mut want_headings: Vec<(String, String)> = truth["broken_headings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| (h[0].as_str().unwrap().to_owned(), h[2].as_str().unwrap().to_owned()))
+        .map(|h| {
+            (
+                h[0].as_str().unwrap().to_owned(),
+                h[2].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     headings.sort();
     want_headings.sort();
@@ -75,7 +112,18 @@ fn generated_vault_matches_its_ground_truth_exactly() {
 
     let others: Vec<&serde_json::Value> = found
         .iter()
-        .filter(|d| !["broken-link", "stale-note", "table-column-count", "broken-heading"].contains(&d["rule"].as_str().unwrap()))
+        .filter(|d| {
+            ![
+                "broken-link",
+                "stale-note",
+                "table-column-count",
+                "broken-heading",
+            ]
+            .contains(&d["rule"].as_str().unwrap())
+        })
         .collect();
-    assert!(others.is_empty(), "findings the generator did not plant: {others:#?}");
+    assert!(
+        others.is_empty(),
+        "findings the generator did not plant: {others:#?}"
+    );
 }

@@ -1,5 +1,8 @@
 //! One integration-test binary (keeps link time down): the real `vaultc` on fixture vaults.
 
+// Test code: a panic is the failure report, so unwrap is the right tool here.
+#![allow(clippy::unwrap_used)]
+
 mod badinput;
 mod cli;
 mod generated;
@@ -14,7 +17,9 @@ use assert_cmd::Command;
 pub const TODAY: &str = "2026-11-24";
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Runs `vaultc ARGS` in `dir`.

@@ -16,7 +16,10 @@ fn rule_fixtures() {
         if name == "unreadable-file" || name == "invalid-utf8" {
             continue; // binary and permission cases are built at test time in badinput.rs
         }
-        assert!(root.join(name).is_dir(), "rule `{name}` has no fixture folder");
+        assert!(
+            root.join(name).is_dir(),
+            "rule `{name}` has no fixture folder"
+        );
     }
     for dir in folders {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
