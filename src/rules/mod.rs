@@ -86,14 +86,24 @@ impl RuleMeta {
             .join("\n")
     }
 
-    /// The first paragraph of the documentation.
+    /// The first sentence under "What it does" (the first prose of the documentation).
     pub fn summary(&self) -> String {
         let doc = self.documentation();
-        let first = doc
+        let prose = doc
             .split("\n\n")
-            .find(|p| !p.trim().is_empty() && !p.trim_start().starts_with('#'))
-            .unwrap_or("");
-        first.split_whitespace().collect::<Vec<_>>().join(" ")
+            .map(|p| {
+                p.lines()
+                    .filter(|l| !l.trim_start().starts_with('#'))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .find(|p| !p.trim().is_empty())
+            .unwrap_or_default();
+        let words = prose.split_whitespace().collect::<Vec<_>>().join(" ");
+        match words.find(". ") {
+            Some(end) => words[..=end].to_owned(),
+            None => words,
+        }
     }
 }
 
