@@ -25,8 +25,11 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn load(settings: Settings) -> Result<Self, VaultError> {
+        let mut clock = Timings::start();
         let vault = vault::load(&settings)?;
+        clock.lap("load + parse");
         let index = Index::build(&vault);
+        clock.lap("index");
         let resolved: Vec<Vec<Resolved>> = vault
             .notes
             .par_iter()
@@ -38,7 +41,9 @@ impl Analysis {
                     .collect()
             })
             .collect();
+        clock.lap("resolve");
         let graph = LinkGraph::build(&vault, &resolved);
+        clock.lap("graph");
         Ok(Self {
             settings,
             vault,
@@ -59,6 +64,35 @@ impl Analysis {
             settings: &self.settings,
             today,
         };
-        rules::run(&cx, only)
+        let mut clock = Timings::start();
+        let found = rules::run(&cx, only);
+        clock.lap("rules");
+        found
+    }
+}
+
+/// Phase timings on stderr when `VAULTC_TIMINGS` is set: where a run's time goes, for the
+/// benchmark and for profiling, without a profiler.
+pub struct Timings {
+    last: Option<std::time::Instant>,
+}
+
+impl Timings {
+    pub fn start() -> Self {
+        let on = std::env::var_os("VAULTC_TIMINGS").is_some();
+        Self {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    pub fn lap(&mut self, phase: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "vaultc: {phase:<14} {:>8.1} ms",
+                (now - last).as_secs_f64() * 1e3
+            );
+            self.last = Some(now);
+        }
     }
 }

@@ -92,7 +92,9 @@ pub(super) fn run(
         context: "cannot write output".into(),
         source,
     };
+    let mut clock = crate::pipeline::Timings::start();
     report::render(args.format, &found, &analysis.vault, &opts, out).map_err(io)?;
+    clock.lap("report");
     if matches!(args.format, Format::Pretty | Format::Concise) {
         writeln!(out, "{}", report::summary(&found)).map_err(io)?;
     }

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Benchmark `vaultc check` against a parse-only floor on generated vaults.
+
+    python3 bench/run.py [--sizes 10000,100000] [--runs 5] [--keep] [--no-build]
+
+The floor (bench/floor, binary `vaultc-floor`) walks the vault and runs one pulldown-cmark pass
+over every note and nothing else, so "ratio to floor" says how much vaultc spends on top of the
+work no checker can avoid. Vaults come from the shared generator (env VAULTC_GEN_VAULT, default
+<repo>/../shared/bench/gen_vault.py), seed 7, into bench/vaults/n<SIZE>; generation is
+deterministic, so an existing vault with its ground truth is reused. Results are printed as a
+table and written to bench/results.json.
+
+Python 3.11 standard library only.
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+VAULTS = BENCH / "vaults"
+VAULTC = REPO / "target" / "release" / "vaultc"
+FLOOR_MANIFEST = BENCH / "floor" / "Cargo.toml"
+FLOOR = BENCH / "floor" / "target" / "release" / "vaultc-floor"
+RESULTS = BENCH / "results.json"
+SEED = 7
+# vaultc looks for book.toml from the working folder upwards, and bench/vaults sits inside the
+# repo, whose own book.toml points at the sample vault. Each generated vault gets its own config
+# and vaultc is always given it explicitly with --config.
+BOOK_TOML = '[book]\nsrc = "."\n'
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000",
+                    help="comma-separated note counts (default: %(default)s)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per command (default: 5)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the generated vaults (default: delete the ones this run generated)")
+    ap.add_argument("--no-build", action="store_true",
+                    help="use the existing binaries instead of running cargo build first")
+    args = ap.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if not args.sizes or min(args.sizes) <= 0 or args.runs < 1:
+        ap.error("--sizes needs positive note counts and --runs at least 1")
+    return args
+
+
+def build():
+    # Inherit stdio so compile errors are visible; a stale binary would silently bench old code.
+    subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
+    subprocess.run(["cargo", "build", "--release", "--manifest-path", str(FLOOR_MANIFEST)],
+                   cwd=REPO, check=True)
+
+
+def truth_path(vault):
+    return vault.with_name(vault.name + ".expected.json")  # the generator puts it beside
+
+
+def truth_summary(vault):
+    """The few scalar fields of the ground truth needed before timing.
+
+    Read in a throwaway interpreter: the 100k truth is 10 MB of JSON and takes this process to
+    ~70 MB, and a child started from here reports at least this process's peak RSS as its own
+    (see measure), which would swamp the floor's ~15 MB.
+    """
+    code = ("import json, sys; t = json.load(open(sys.argv[1]));"
+            "print(json.dumps({k: t[k] for k in ('notes', 'today', 'bytes')}))")
+    out = subprocess.run([sys.executable, "-c", code, truth_path(vault)], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def vault_for(size):
+    """Returns (vault folder, whether this call generated it)."""
+    vault = VAULTS / f"n{size}"
+    generated = False
+    if not (vault.is_dir() and truth_path(vault).is_file()):
+        # A folder without its ground truth is a half-finished generation; the generator
+        # refuses a non-empty output folder, so start over.
+        if vault.exists():
+            shutil.rmtree(vault)
+        gen = os.environ.get("VAULTC_GEN_VAULT", str(REPO.parent / "shared" / "bench" / "gen_vault.py"))
+        VAULTS.mkdir(parents=True, exist_ok=True)
+        print(f"generating {size} notes into {vault} ...", flush=True)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, gen, "--notes", str(size), "--out", str(vault),
+                        "--seed", str(SEED)], check=True)
+        print(f"  generated in {time.perf_counter() - t0:.1f} s", flush=True)
+        generated = True
+    (vault / "book.toml").write_text(BOOK_TOML)
+    return vault, generated
+
+
+def measure(cmd, cwd, stdout):
+    """Runs cmd once; returns (wall seconds, peak RSS in bytes, exit code, RSS is a bound).
+
+    os.wait4 gives the rusage of exactly this child (ru_maxrss, KiB on Linux). Caveat: Linux
+    carries the pre-exec address space's high-water mark into ru_maxrss, and subprocess starts
+    children with vfork, i.e. in *this* process's address space. So a child's figure is really
+    max(its own peak, this process's peak); when it is no more than ours it is only an upper
+    bound, and is flagged. Hence the care to keep this process small until timing is over.
+    """
+    own_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it; tell Popen
+    return wall, usage.ru_maxrss * 1024, proc.returncode, usage.ru_maxrss <= own_kib
+
+
+def bench_command(name, cmd, cwd, ok_codes, runs, output):
+    """One warm-up run, its stdout saved to `output` for later checks, then `runs` timed runs."""
+    # The warm-up also fills the page cache, so every timed run reads the vault from memory.
+    with open(output, "wb") as out:
+        _, _, code, _ = measure(cmd, cwd, out)
+    if code not in ok_codes:
+        sys.exit(f"{name} exited with {code}")
+    walls, rss, bound = [], [], False
+    for _ in range(runs):
+        wall, peak, code, is_bound = measure(cmd, cwd, subprocess.DEVNULL)
+        if code not in ok_codes:
+            sys.exit(f"{name} exited with {code}")
+        walls.append(wall)
+        rss.append(peak)
+        bound |= is_bound
+    return {"command": name, "argv": [str(c) for c in cmd], "walls_s": walls,
+            "median_ms": statistics.median(walls) * 1e3, "min_ms": min(walls) * 1e3,
+            "peak_rss_mb": max(rss) / 2**20, "rss_is_upper_bound": bound}
+
+
+def verify(report, truth):
+    """Compares vaultc's JSON report with the generator's ground truth.
+
+    Prints per-rule counts, and whether the broken-link targets are the same set: the number
+    that proves vaultc really read and resolved the generated notes (a run that checked the
+    wrong folder or nothing at all finds no broken links, or the sample vault's).
+    """
+    by_rule = {}
+    for d in report:
+        by_rule[d["rule"]] = by_rule.get(d["rule"], 0) + 1
+    expected = {"broken-link": truth["broken_occurrences"],
+                "broken-heading": len(truth["broken_headings"]),
+                "stale-note": len(truth["stale_notes"]),
+                "table-column-count": len(truth["malformed_rows"])}
+    for rule in sorted(set(by_rule) | set(expected)):
+        want = expected.get(rule, "-")
+        got = by_rule.get(rule, 0)
+        flag = "" if want == "-" or want == got else "  <-- differs"
+        print(f"  {rule:20} vaultc {got:>7}   ground truth {want:>7}{flag}")
+    # The target is the first `...` in messages like "link target `X` matches no note ..."
+    # and "embedded file `X` matches no file ...", as written in the note.
+    targets = set()
+    for d in report:
+        if d["rule"] == "broken-link":
+            m = re.search(r"`([^`]*)`", d["message"])
+            targets.add(m.group(1) if m else d["message"])
+    want = set(truth["broken_targets"])
+    same = targets == want
+    print(f"  broken-link targets: vaultc {len(targets)}, ground truth {len(want)}"
+          + ("" if same else f" (missing {len(want - targets)}, extra {len(targets - want)})"))
+    print(f"report matches ground truth: {'yes' if same else 'no'}")
+    return {"rule_counts": by_rule, "expected_counts": expected,
+            "broken_targets_match": same,
+            "missing_targets": sorted(want - targets)[:20],
+            "extra_targets": sorted(targets - want)[:20]}
+
+
+def time_size(size, runs, workdir):
+    """Times floor and vaultc on one vault; their warm-up outputs are kept in workdir."""
+    vault, generated = vault_for(size)
+    truth = truth_summary(vault)
+    print(f"== {size} notes: {truth['bytes'] / 1e6:.0f} MB of Markdown, today = {truth['today']}",
+          flush=True)
+    floor_out, report = workdir / f"floor-{size}.txt", workdir / f"report-{size}.json"
+    floor = bench_command("floor", [FLOOR, vault], vault, {0}, runs, floor_out)
+    floor["output"] = floor_out.read_text().strip()
+    print(f"  floor: {floor['output']}", flush=True)
+    # vaultc exits 1 when it finds errors, which these vaults always have; 2 is a real failure.
+    cmd = [VAULTC, "--config", vault / "book.toml", "check", "--today", truth["today"],
+           "--format", "json", vault]
+    vaultc = bench_command("vaultc check", cmd, vault, {0, 1}, runs, report)
+    for r in (floor, vaultc):
+        r["ratio_to_floor"] = r["median_ms"] / floor["median_ms"]
+    return {"size": size, "bytes": truth["bytes"], "today": truth["today"],
+            "vault": vault, "generated": generated, "report": report,
+            "results": [floor, vaultc]}
+
+
+def print_table(sizes):
+    head = (f"{'size':>7}  {'command':<13} {'median ms':>10} {'min ms':>10} {'peak RSS MB':>12}"
+            f" {'x floor':>8}")
+    print("\n" + head + "\n" + "-" * len(head))
+    for s in sizes:
+        for r in s["results"]:
+            rss = ("<=" if r["rss_is_upper_bound"] else "") + f"{r['peak_rss_mb']:.1f}"
+            print(f"{s['size']:>7}  {r['command']:<13} {r['median_ms']:>10.1f} {r['min_ms']:>10.1f}"
+                  f" {rss:>12} {r['ratio_to_floor']:>8.2f}")
+    if any(r["rss_is_upper_bound"] for s in sizes for r in s["results"]):
+        print("(<= : the child's peak RSS is below this script's own, which ru_maxrss includes)")
+
+
+def scaling(sizes):
+    """vaultc's median time ratio between each pair of consecutive sizes (e.g. 100k/10k).
+
+    Linear work gives a ratio equal to the size ratio; much more hints at something quadratic.
+    """
+    rows = []
+    ordered = sorted(sizes, key=lambda s: s["size"])
+    for small, big in zip(ordered, ordered[1:]):
+        t = [next(r["median_ms"] for r in s["results"] if r["command"] == "vaultc check")
+             for s in (small, big)]
+        rows.append({"from": small["size"], "to": big["size"],
+                     "size_ratio": big["size"] / small["size"], "time_ratio": t[1] / t[0]})
+        print(f"vaultc {big['size']}/{small['size']} time ratio: {t[1] / t[0]:.2f}"
+              f" (size ratio {big['size'] / small['size']:.0f})")
+    return rows
+
+
+def main():
+    args = parse_args()
+    if not args.no_build:
+        build()
+    for exe in (VAULTC, FLOOR):
+        if not exe.is_file():
+            sys.exit(f"missing {exe}; build it or drop --no-build")
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="vaultc-bench-") as tmp:
+        # Every timing first, while this process is small (see measure); then the checks,
+        # which load reports and ground truths of up to hundreds of MB.
+        sizes = [time_size(n, args.runs, Path(tmp)) for n in args.sizes]
+        load_after = os.getloadavg()
+        for s in sizes:
+            print(f"\n== {s['size']} notes: vaultc's report against the ground truth")
+            report = json.loads(s["report"].read_text())
+            truth = json.loads(truth_path(s["vault"]).read_text())
+            s["results"][1]["verification"] = verify(report, truth)
+            del report, truth
+            if s["generated"] and not args.keep:
+                shutil.rmtree(s["vault"])
+                truth_path(s["vault"]).unlink()
+            for key in ("vault", "generated", "report"):
+                del s[key]
+    print_table(sizes)
+    scale = scaling(sizes)
+    # Timings on a shared machine are only as good as its idle time; keep the evidence.
+    meta = {"runs": args.runs, "seed": SEED, "cpus": os.cpu_count(),
+            "loadavg_before": load_before, "loadavg_after": load_after,
+            "git_head": subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, text=True,
+                                       capture_output=True).stdout.strip(),
+            "vaultc_mtime": time.ctime(VAULTC.stat().st_mtime)}
+    RESULTS.write_text(json.dumps({"meta": meta, "sizes": sizes, "scaling": scale}, indent=2) + "\n")
+    print(f"\nwrote {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
