@@ -35,6 +35,89 @@ pub enum Command {
     Check(CheckArgs),
     /// Explain a rule, or list every rule with its default level.
     Rule(RuleArgs),
+    /// Write the whole model (notes, entities, links, tables, tags, diagnostics) as JSON or SQLite.
+    Export(ExportArgs),
+    /// Every reference to an entity (note or unresolved name), by name, alias or any case.
+    Refs(RefsArgs),
+    /// The notes that link to a note, with the linking lines.
+    Backlinks(RefsArgs),
+    /// A note's tables (or every table) as data, with typed cells.
+    Tables(TablesArgs),
+    /// The entity graph as JSON, Graphviz dot, GraphML or Mermaid.
+    Graph(GraphArgs),
+    /// Counts, hubs and PageRank leaders of the vault's link graph.
+    Stats(StatsArgs),
+    /// The shortest chain of links from one entity to another.
+    Path(PathArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write the JSON model to FILE (`-` for standard output).
+    #[arg(long, value_name = "FILE", required_unless_present = "sqlite")]
+    pub json: Option<PathBuf>,
+
+    /// Write the model as an SQLite database to FILE (replaced atomically).
+    #[arg(long, value_name = "FILE")]
+    pub sqlite: Option<PathBuf>,
+
+    /// The date "today" is for date rules in the exported diagnostics, as YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RefsArgs {
+    /// A note name, path or alias, or an unresolved link target (any case).
+    pub entity: String,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct TablesArgs {
+    /// Only this note's tables (name, path or alias).
+    pub note: Option<String>,
+
+    #[arg(long, value_enum, default_value_t = TableFormat::Json)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Json,
+    Dot,
+    Graphml,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Where the path starts (note name, path or alias, or an unresolved name).
+    pub from: String,
+    /// Where it ends.
+    pub to: String,
 }
 
 #[derive(Debug, Args)]

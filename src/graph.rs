@@ -77,4 +77,22 @@ impl LinkGraph {
     pub fn unresolved_count(&self) -> usize {
         self.unresolved.len()
     }
+
+    /// The unresolved entity `name` means (any case), as first written in the vault.
+    pub fn unresolved_name(&self, name: &str) -> Option<&str> {
+        match &self.graph[*self.unresolved.get(fold(name).as_ref())?] {
+            Entity::Unresolved(shown) => Some(shown),
+            Entity::Note(_) => None,
+        }
+    }
+
+    /// Every unresolved entity's name, as first written.
+    pub fn unresolved_names(&self) -> impl Iterator<Item = &str> {
+        self.unresolved
+            .values()
+            .filter_map(|&n| match &self.graph[n] {
+                Entity::Unresolved(shown) => Some(shown.as_str()),
+                Entity::Note(_) => None,
+            })
+    }
 }

@@ -19,6 +19,7 @@ pub mod index;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
+pub mod query;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -1,7 +1,11 @@
 //! One file per subcommand: glue that runs pipeline stages and picks a reporter.
 
 mod check;
+mod export;
+mod graph;
+mod refs;
 mod rule;
+mod tables;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,6 +53,13 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
     match cli.command {
         Command::Check(args) => check::run(&args, cli.config.as_deref(), color, out, err),
         Command::Rule(args) => rule::run(&args, out),
+        Command::Export(args) => export::run(&args, cli.config.as_deref(), out),
+        Command::Refs(args) => refs::run_refs(&args, cli.config.as_deref(), out),
+        Command::Backlinks(args) => refs::run_backlinks(&args, cli.config.as_deref(), out),
+        Command::Tables(args) => tables::run(&args, cli.config.as_deref(), out),
+        Command::Graph(args) => graph::run_graph(&args, cli.config.as_deref(), out),
+        Command::Stats(args) => graph::run_stats(&args, cli.config.as_deref(), out),
+        Command::Path(args) => graph::run_path(&args, cli.config.as_deref(), out),
     }
 }
 
@@ -76,6 +87,21 @@ fn settings(
     match found {
         Some(path) => Ok(config::load(&relative_to(&cwd, &path), &names)?),
         None => Ok(Settings::defaults(fallback_vault())),
+    }
+}
+
+/// The analysed vault for the query commands: `--config`, the nearest book.toml, or the
+/// current folder as the vault.
+fn analysis(config: Option<&Path>) -> Result<crate::pipeline::Analysis, RunError> {
+    let settings = settings(config, || PathBuf::from("."))?;
+    Ok(crate::pipeline::Analysis::load(settings)?)
+}
+
+/// Writes to the output, naming the failure for the error message.
+fn write_err(source: std::io::Error) -> RunError {
+    RunError::Io {
+        context: "cannot write output".into(),
+        source,
     }
 }
 

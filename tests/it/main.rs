@@ -5,9 +5,13 @@
 
 mod badinput;
 mod cli;
+mod export;
 mod generated;
+mod graph;
 mod rules;
+mod refs;
 mod seed;
+mod tables;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
