@@ -1,1 +1,278 @@
 //! Integration tests for `vaultc tables`.
+
+use serde_json::Value;
+
+use crate::{fixture, stdout, vaultc};
+
+/// `vaultc tables ARGS` in the seed vault, which must succeed; its JSON output.
+fn tables_json(args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["tables"];
+    all.extend_from_slice(args);
+    let o = vaultc(&fixture("seed"), &all);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_str(&stdout(&o)).expect("valid JSON")
+}
+
+#[test]
+fn seed_note_has_sixteen_tables_in_text_order() {
+    let tables = tables_json(&["Sector rotation"]);
+    assert_eq!(tables.len(), 16);
+    for (i, t) in tables.iter().enumerate() {
+        assert_eq!(t["note"], "Sector rotation.md");
+        assert_eq!(t["index"], i);
+    }
+    let lines: Vec<u64> = tables.iter().map(|t| t["line"].as_u64().unwrap()).collect();
+    assert_eq!(
+        lines,
+        [
+            11, 28, 43, 56, 73, 82, 101, 115, 125, 137, 157, 167, 188, 201, 214, 224
+        ]
+    );
+    // The whole vault is this one note: same tables without a note argument.
+    assert_eq!(tables_json(&[]), tables);
+    // Found by path too, `.md` optional, any case.
+    assert_eq!(tables_json(&["sector ROTATION.md"]).len(), 16);
+}
+
+#[test]
+fn monthly_fund_flows_are_typed_currency() {
+    let tables = tables_json(&["Sector rotation"]);
+    let flows = tables
+        .iter()
+        .find(|t| {
+            t["caption"]
+                .as_str()
+                .is_some_and(|c| c.contains("Monthly fund flows"))
+        })
+        .expect("a table captioned Monthly fund flows");
+    assert_eq!(flows["caption"], "Monthly fund flows (2025)");
+    assert_eq!(flows["line"], 82);
+    assert_eq!(
+        flows["heading_path"],
+        serde_json::json!([
+            "Sector Rotation",
+            "Current rotation (January 2026)",
+            "XMAG ETF (S&P 493 proxy)"
+        ])
+    );
+    assert_eq!(
+        flows["columns"],
+        serde_json::json!(["Month", "Flow", "Notes"])
+    );
+    let rows = flows["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 12);
+
+    let flow = rows.iter().map(|r| &r[1]).collect::<Vec<_>>();
+    for cell in &flow {
+        assert_eq!(cell["value"]["type"], "currency", "{cell}");
+        assert_eq!(cell["value"]["currency"], "USD", "{cell}");
+        assert_eq!(cell["value"]["approx"], true, "{cell}");
+    }
+    let millions: Vec<f64> = flow
+        .iter()
+        .map(|c| c["value"]["value"].as_f64().unwrap() / 1e6)
+        .collect();
+    assert_eq!(
+        millions,
+        [
+            10.0, 5.0, 3.0, 2.0, 1.0, -1.0, 1.0, 2.0, 4.0, 10.0, 8.0, 38.0
+        ]
+    );
+    let june = &rows[5];
+    assert_eq!(june[0]["text"], "Jun");
+    assert_eq!(june[1]["text"], "~-$1M");
+    assert_eq!(june[1]["value"]["value"], -1_000_000.0);
+    let december = &rows[11];
+    assert_eq!(december[0]["text"], "Dec", "emphasis markers are not text");
+    assert_eq!(december[1]["text"], "~$38M");
+    assert_eq!(december[1]["value"]["value"], 38_000_000.0);
+    // Empty Notes cells are empty text with no value.
+    assert_eq!(rows[0][2]["text"], "");
+    assert_eq!(rows[0][2]["value"], Value::Null);
+    assert_eq!(rows[5][2]["text"], "Only outflow month");
+}
+
+#[test]
+fn cells_keep_links_and_other_typed_values() {
+    let tables = tables_json(&["Sector rotation"]);
+    // "The setup": percents and multiples; "—" has no value.
+    let setup = &tables[1];
+    assert_eq!(setup["heading_path"][2], "The setup");
+    let row = |r: usize| &setup["rows"][r];
+    assert_eq!(
+        row(1)[1]["value"],
+        serde_json::json!({"type": "percent", "value": 0.25})
+    );
+    assert_eq!(row(0)[1]["value"]["value"], -0.02);
+    assert_eq!(
+        row(3)[1]["value"],
+        serde_json::json!({"type": "multiple", "value": 29.0})
+    );
+    assert_eq!(row(0)[2]["text"], "—");
+    assert_eq!(row(0)[2]["value"], Value::Null);
+    assert_eq!(
+        row(5)[1]["value"],
+        Value::Null,
+        "46% (2026E) is not one value"
+    );
+
+    // Analyst targets: links in the first column, bold percents typed.
+    let targets = &tables[8];
+    assert_eq!(targets["columns"][0], "Stock");
+    assert_eq!(targets["rows"][0][0]["text"], "NVIDIA");
+    assert_eq!(
+        targets["rows"][0][0]["links"],
+        serde_json::json!(["NVIDIA"])
+    );
+    assert_eq!(targets["rows"][0][1]["value"]["value"], 0.39);
+    assert_eq!(targets["rows"][6][1]["value"]["value"], -0.09);
+    assert_eq!(targets["rows"][0][2]["links"], serde_json::json!([]));
+}
+
+/// A small RFC 4180 reader: records of fields, for checking what `--format csv` wrote.
+fn read_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted, "unterminated quoted field");
+    assert!(field.is_empty() && record.is_empty(), "last line not ended");
+    records
+}
+
+#[test]
+fn csv_for_one_table_and_for_the_vault() {
+    let json = tables_json(&[]);
+    let o = vaultc(&fixture("seed"), &["tables", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+
+    // Blocks: `## path #n`, header, rows; one empty line between blocks.
+    let blocks: Vec<&str> = text.split("\n\n").collect();
+    assert_eq!(blocks.len(), json.len());
+    for (i, (block, table)) in blocks.iter().zip(&json).enumerate() {
+        let (title, body) = block.split_once('\n').unwrap();
+        assert_eq!(title, format!("## Sector rotation.md #{i}"));
+        let body = format!("{}\n", body.trim_end_matches('\n'));
+        let records = read_csv(&body);
+        let rows = table["rows"].as_array().unwrap();
+        assert_eq!(records.len(), 1 + rows.len(), "table {i}: header and rows");
+        let columns: Vec<&str> = table["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert_eq!(records[0], columns, "table {i}");
+        for (record, row) in records[1..].iter().zip(rows) {
+            let texts: Vec<&str> = row
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["text"].as_str().unwrap())
+                .collect();
+            assert_eq!(record, &texts, "table {i}");
+        }
+    }
+    let flows = blocks[5];
+    assert!(
+        flows.contains("\nJun,~-$1M,Only outflow month\n"),
+        "{flows}"
+    );
+    // Cells with commas are quoted.
+    assert!(
+        text.contains(
+            "Growth → Value,\"Late cycle, rates rising, valuation stretch\",\"Tech/growth → financials, industrials, energy\""
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn csv_for_a_note_with_one_table_is_plain() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("One.md"),
+        "# One\n\n| Name | Quote |\n|---|---|\n| a, b | say \"hi\" |\n| [[Two]] | 5% |\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("Two.md"), "No tables here.\n").unwrap();
+
+    let o = vaultc(dir.path(), &["tables", "One", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "Name,Quote\n\"a, b\",\"say \"\"hi\"\"\"\nTwo,5%\n"
+    );
+    assert_eq!(
+        read_csv(&stdout(&o)),
+        [
+            vec!["Name", "Quote"],
+            vec!["a, b", "say \"hi\""],
+            vec!["Two", "5%"]
+        ]
+    );
+
+    let o = vaultc(dir.path(), &["tables", "Two"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&o)).unwrap(),
+        serde_json::json!([])
+    );
+    let o = vaultc(dir.path(), &["tables", "Two", "--format", "csv"]);
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn unknown_note_is_a_usage_error_naming_the_closest() {
+    let o = vaultc(&fixture("seed"), &["tables", "Sector rotatoin"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("Sector rotatoin"), "{err}");
+    assert!(err.contains("`Sector rotation`"), "{err}");
+}
+
+#[test]
+fn misspelt_entity_is_a_usage_error_naming_the_closest() {
+    let o = vaultc(&fixture("seed"), &["tables", "Nvidiaa"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no note, alias or linked name `Nvidiaa`"),
+        "{err}"
+    );
+    assert!(err.contains("`NVIDIA`"), "{err}");
+}
+
+#[test]
+fn linked_name_without_a_note_is_a_usage_error() {
+    let o = vaultc(&fixture("seed"), &["tables", "NVIDIA"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("NVIDIA"), "{err}");
+    assert!(err.contains("only a link target"), "{err}");
+}
