@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
+pub mod export;
 pub mod fix;
 pub mod graph;
 pub mod index;

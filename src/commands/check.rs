@@ -3,8 +3,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
-
 use super::{ExitStatus, RunError, relative_to};
 use crate::cli::{CheckArgs, Deny};
 use crate::diagnostic::{Diagnostic, Level};
@@ -22,12 +20,7 @@ pub(super) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let today = match &args.today {
-        Some(s) => s.parse::<Date>().map_err(|e| {
-            RunError::Usage(format!("invalid --today `{s}`: {e} (expected YYYY-MM-DD)"))
-        })?,
-        None => jiff::ZonedDateTime::now().date(),
-    };
+    let today = super::today(args.today.as_deref())?;
     let cwd = std::env::current_dir().map_err(|source| RunError::Io {
         context: "cannot read the current folder".into(),
         source,
@@ -175,7 +168,7 @@ fn selected(analysis: &Analysis, filters: &[Selection]) -> Option<Vec<bool>> {
 }
 
 /// The vault folder as the user would type it from here, `/`-terminated (empty for `.`).
-fn path_prefix(cwd: &Path, root: &Path) -> String {
+pub(super) fn path_prefix(cwd: &Path, root: &Path) -> String {
     let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_owned());
     let shown = relative_to(&cwd, root);
     let s = shown

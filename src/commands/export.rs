@@ -3,13 +3,35 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{ExitStatus, RunError};
+use super::{ExitStatus, RunError, write_err};
 use crate::cli::ExportArgs;
+use crate::export::{Model, json, sqlite};
 
 pub(super) fn run(
-    _args: &ExportArgs,
-    _config: Option<&Path>,
-    _out: &mut dyn Write,
+    args: &ExportArgs,
+    config: Option<&Path>,
+    out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    Err(RunError::Usage("export is being built".into()))
+    let today = super::today(args.today.as_deref())?;
+    let a = super::analysis(config)?;
+    let diagnostics = a.check(today, None);
+    let model = Model::new(&a, &diagnostics);
+    let failed = |what: &str, path: &Path| {
+        let context = format!("cannot write {what} {}", path.display());
+        move |source| RunError::Io { context, source }
+    };
+    if let Some(path) = &args.json {
+        if path.as_os_str() == "-" {
+            json::write(&model, out).map_err(write_err)?;
+        } else {
+            json::write_file(&model, path).map_err(failed("JSON export", path))?;
+        }
+    }
+    if let Some(path) = &args.sqlite {
+        sqlite::write_file(&a, &model, path).map_err(|e| RunError::Io {
+            context: format!("cannot write SQLite export {}", path.display()),
+            source: std::io::Error::other(e),
+        })?;
+    }
+    Ok(ExitStatus::Success)
 }

@@ -97,6 +97,16 @@ fn analysis(config: Option<&Path>) -> Result<crate::pipeline::Analysis, RunError
     Ok(crate::pipeline::Analysis::load(settings)?)
 }
 
+/// `--today DATE`, or the system date.
+fn today(arg: Option<&str>) -> Result<jiff::civil::Date, RunError> {
+    match arg {
+        Some(s) => s.parse().map_err(|e| {
+            RunError::Usage(format!("invalid --today `{s}`: {e} (expected YYYY-MM-DD)"))
+        }),
+        None => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
 /// Writes to the output, naming the failure for the error message.
 fn write_err(source: std::io::Error) -> RunError {
     RunError::Io {

@@ -1,23 +1,175 @@
-//! `vaultc refs ENTITY` and `vaultc backlinks NOTE`.
+//! `vaultc refs ENTITY` and `vaultc backlinks NOTE`: who points at an entity.
+//!
+//! Text output is grouped by note, one `line:col  context` per reference, like `rg --heading`;
+//! `--json` gives the same as one object.
 
 use std::io::Write;
 use std::path::Path;
 
-use super::{ExitStatus, RunError};
+use serde::Serialize;
+
+use super::{ExitStatus, RunError, write_err};
 use crate::cli::RefsArgs;
+use crate::model::LinkKind;
+use crate::pipeline::Analysis;
+use crate::query::{EntityRef, Reference, entity_name, find_entity, references};
 
 pub(super) fn run_refs(
-    _args: &RefsArgs,
-    _config: Option<&Path>,
-    _out: &mut dyn Write,
+    args: &RefsArgs,
+    config: Option<&Path>,
+    out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    Err(RunError::Usage("refs is being built".into()))
+    let a = super::analysis(config)?;
+    let entity = find_entity(&a, &args.entity)
+        .map_err(|e| RunError::Usage(e.message(&args.entity)))?;
+    let refs = references(&a, &entity, true);
+    print(&a, &entity, &refs, args.json, "reference", out)
 }
 
 pub(super) fn run_backlinks(
-    _args: &RefsArgs,
-    _config: Option<&Path>,
-    _out: &mut dyn Write,
+    args: &RefsArgs,
+    config: Option<&Path>,
+    out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    Err(RunError::Usage("backlinks is being built".into()))
+    let a = super::analysis(config)?;
+    let entity = find_entity(&a, &args.entity)
+        .map_err(|e| RunError::Usage(e.message(&args.entity)))?;
+    if let EntityRef::Unresolved(name) = &entity {
+        return Err(RunError::Usage(format!(
+            "`{name}` has no note (it is only linked to); `vaultc refs {name}` lists the links"
+        )));
+    }
+    let refs = references(&a, &entity, false);
+    print(&a, &entity, &refs, args.json, "backlink", out)
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    entity: EntityOut<'a>,
+    count: usize,
+    notes: Vec<NoteRefs<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntityOut<'a> {
+    name: String,
+    /// `note` or `unresolved`.
+    kind: &'static str,
+    path: Option<&'a str>,
+    aliases: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct NoteRefs<'a> {
+    path: &'a str,
+    references: Vec<RefOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct RefOut<'a> {
+    line: u32,
+    column: u32,
+    start: u32,
+    end: u32,
+    /// The link as written, brackets included.
+    text: &'a str,
+    kind: LinkKind,
+    in_table: bool,
+    context: &'a str,
+}
+
+fn print(
+    a: &Analysis,
+    entity: &EntityRef,
+    refs: &[Reference],
+    json: bool,
+    noun: &str,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, RunError> {
+    let name = entity_name(a, entity);
+    let mut notes: Vec<NoteRefs<'_>> = Vec::new();
+    for r in refs {
+        let note = &a.vault.notes[r.note];
+        let link = r.link(a);
+        let item = RefOut {
+            line: r.span.line,
+            column: r.span.col,
+            start: r.span.start,
+            end: r.span.end,
+            text: note
+                .text
+                .get(link.span.range())
+                .unwrap_or(link.target.as_str()),
+            kind: link.kind,
+            in_table: link.in_table,
+            context: &r.context,
+        };
+        match notes.last_mut() {
+            Some(group) if group.path == note.path => group.references.push(item),
+            _ => notes.push(NoteRefs {
+                path: &note.path,
+                references: vec![item],
+            }),
+        }
+    }
+    if json {
+        let (path, aliases) = match entity {
+            EntityRef::Note(id) => {
+                let n = &a.vault.notes[*id];
+                (
+                    Some(n.path.as_str()),
+                    n.aliases.iter().map(|al| al.text.as_str()).collect(),
+                )
+            }
+            EntityRef::Unresolved(_) => (None, Vec::new()),
+        };
+        let doc = Output {
+            entity: EntityOut {
+                name,
+                kind: match entity {
+                    EntityRef::Note(_) => "note",
+                    EntityRef::Unresolved(_) => "unresolved",
+                },
+                path,
+                aliases,
+            },
+            count: refs.len(),
+            notes,
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from).map_err(write_err)?;
+        writeln!(out).map_err(write_err)?;
+        return Ok(ExitStatus::Success);
+    }
+    // Paths as the user can open them from here (`vault/Actors/Meta.md:6:19`).
+    let prefix = std::env::current_dir()
+        .ok()
+        .zip(std::fs::canonicalize(&a.vault.root).ok())
+        .map_or_else(String::new, |(cwd, root)| super::check::path_prefix(&cwd, &root));
+    for (i, group) in notes.iter().enumerate() {
+        if i > 0 {
+            writeln!(out).map_err(write_err)?;
+        }
+        for r in &group.references {
+            let place = format!("{prefix}{}:{}:{}", group.path, r.line, r.column);
+            writeln!(out, "{place}  {}", r.context).map_err(write_err)?;
+        }
+    }
+    let what = match entity {
+        EntityRef::Note(id) => format!("{name} ({})", a.vault.notes[*id].path),
+        EntityRef::Unresolved(_) => format!("{name} (no note)"),
+    };
+    if !notes.is_empty() {
+        writeln!(out).map_err(write_err)?;
+    }
+    writeln!(
+        out,
+        "{} {}{} to {what} in {} {}",
+        refs.len(),
+        noun,
+        if refs.len() == 1 { "" } else { "s" },
+        notes.len(),
+        if notes.len() == 1 { "note" } else { "notes" }
+    )
+    .map_err(write_err)?;
+    Ok(ExitStatus::Success)
 }

@@ -23,8 +23,8 @@ fn quoted(message: &str) -> String {
     message.split('`').nth(1).unwrap_or_default().to_owned()
 }
 
-#[test]
-fn generated_vault_matches_its_ground_truth_exactly() {
+/// Generates the 2000-note, seed-7 vault into a temporary folder: (guard, vault, ground truth).
+pub fn generate() -> (tempfile::TempDir, PathBuf, serde_json::Value) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("vault");
     let status = std::process::Command::new("python3")
@@ -46,6 +46,12 @@ fn generated_vault_matches_its_ground_truth_exactly() {
         &std::fs::read_to_string(tmp.path().join("vault.expected.json")).unwrap(),
     )
     .unwrap();
+    (tmp, out, truth)
+}
+
+#[test]
+fn generated_vault_matches_its_ground_truth_exactly() {
+    let (_tmp, out, truth) = generate();
     let (found, _) = json(&out, &[]);
     let of = |rule: &'static str| found.iter().filter(move |d| d["rule"] == rule);
 

@@ -6,7 +6,7 @@
 mod badinput;
 mod cli;
 mod export;
-mod generated;
+pub mod generated;
 mod graph;
 mod rules;
 mod refs;
