@@ -77,7 +77,10 @@ pub fn find_entity(a: &Analysis, name: &str) -> Result<EntityRef, LookupError> {
             [id] => return Ok(EntityRef::Note(*id)),
             many => {
                 return Err(LookupError::Ambiguous {
-                    paths: many.iter().map(|&i| a.vault.notes[i].path.clone()).collect(),
+                    paths: many
+                        .iter()
+                        .map(|&i| a.vault.notes[i].path.clone())
+                        .collect(),
                 });
             }
         }

@@ -20,8 +20,8 @@ pub(super) fn run_refs(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
     let a = super::analysis(config)?;
-    let entity = find_entity(&a, &args.entity)
-        .map_err(|e| RunError::Usage(e.message(&args.entity)))?;
+    let entity =
+        find_entity(&a, &args.entity).map_err(|e| RunError::Usage(e.message(&args.entity)))?;
     let refs = references(&a, &entity, true);
     print(&a, &entity, &refs, args.json, "reference", out)
 }
@@ -32,8 +32,8 @@ pub(super) fn run_backlinks(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
     let a = super::analysis(config)?;
-    let entity = find_entity(&a, &args.entity)
-        .map_err(|e| RunError::Usage(e.message(&args.entity)))?;
+    let entity =
+        find_entity(&a, &args.entity).map_err(|e| RunError::Usage(e.message(&args.entity)))?;
     if let EntityRef::Unresolved(name) = &entity {
         return Err(RunError::Usage(format!(
             "`{name}` has no note (it is only linked to); `vaultc refs {name}` lists the links"
@@ -136,7 +136,9 @@ fn print(
             count: refs.len(),
             notes,
         };
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from).map_err(write_err)?;
+        serde_json::to_writer_pretty(&mut *out, &doc)
+            .map_err(std::io::Error::from)
+            .map_err(write_err)?;
         writeln!(out).map_err(write_err)?;
         return Ok(ExitStatus::Success);
     }
@@ -144,7 +146,9 @@ fn print(
     let prefix = std::env::current_dir()
         .ok()
         .zip(std::fs::canonicalize(&a.vault.root).ok())
-        .map_or_else(String::new, |(cwd, root)| super::check::path_prefix(&cwd, &root));
+        .map_or_else(String::new, |(cwd, root)| {
+            super::check::path_prefix(&cwd, &root)
+        });
     for (i, group) in notes.iter().enumerate() {
         if i > 0 {
             writeln!(out).map_err(write_err)?;

@@ -328,9 +328,9 @@ fn resolution<'a>(a: &'a Analysis, target: &str, r: &'a Resolved) -> ResolutionO
     };
     let entity = match (entity, &r.target) {
         (Some(note), _) => Some(a.graph.note_entity(note)),
-        (None, Target::Unresolved) if !target.is_empty() => a
-            .graph
-            .entity_of(&EntityRef::Unresolved(target.to_owned())),
+        (None, Target::Unresolved) if !target.is_empty() => {
+            a.graph.entity_of(&EntityRef::Unresolved(target.to_owned()))
+        }
         _ => None,
     };
     ResolutionOut {

@@ -294,7 +294,8 @@ fn fill(conn: &mut Connection, a: &Analysis, m: &Model<'_>) -> rusqlite::Result<
         for p in m.attachments {
             attachment.execute(params![p])?;
         }
-        let mut diagnostic = tx.prepare("INSERT INTO diagnostics VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+        let mut diagnostic =
+            tx.prepare("INSERT INTO diagnostics VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
         for d in &m.diagnostics {
             diagnostic.execute(params![
                 d.path,
@@ -342,6 +343,8 @@ fn cell_columns(v: Option<&CellValue>) -> CellColumns<'_> {
         Some(CellValue::BasisPoints { value }) => {
             (Some("basis_points"), Some(*value), None, None, None)
         }
-        Some(CellValue::Date { value }) => (Some("date"), None, None, None, Some(value.to_string())),
+        Some(CellValue::Date { value }) => {
+            (Some("date"), None, None, None, Some(value.to_string()))
+        }
     }
 }

@@ -35,7 +35,11 @@ fn assert_valid(doc: &serde_json::Value) {
         .take(10)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "export does not match its schema:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "export does not match its schema:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -158,7 +162,9 @@ fn sqlite_export_agrees_with_refs_and_finds_phrases() {
 
     // Foreign keys hold.
     let violations: i64 = conn
-        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(violations, 0);
 

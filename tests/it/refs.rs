@@ -24,17 +24,26 @@ fn positions(doc: &serde_json::Value) -> Vec<(u64, u64)> {
 fn seed_note_references_to_nvidia_have_exact_positions() {
     let doc = refs_json(&fixture("seed"), "NVIDIA");
     assert_eq!(doc["count"], 4);
-    assert_eq!(doc["entity"]["kind"], "unresolved", "the seed vault has no NVIDIA note");
+    assert_eq!(
+        doc["entity"]["kind"], "unresolved",
+        "the seed vault has no NVIDIA note"
+    );
     assert_eq!(positions(&doc), [(46, 56), (127, 3), (139, 3), (239, 3)]);
     // Any case finds the same entity.
-    assert_eq!(positions(&refs_json(&fixture("seed"), "nvidia")), positions(&doc));
+    assert_eq!(
+        positions(&refs_json(&fixture("seed"), "nvidia")),
+        positions(&doc)
+    );
 }
 
 #[test]
 fn aliases_tables_and_case_variants_count_as_references() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let doc = refs_json(&repo, "Burry");
-    assert_eq!(doc["entity"]["name"], "Michael Burry", "an alias finds its note");
+    assert_eq!(
+        doc["entity"]["name"], "Michael Burry",
+        "an alias finds its note"
+    );
     let texts: Vec<&str> = doc["notes"]
         .as_array()
         .unwrap()
@@ -43,7 +52,10 @@ fn aliases_tables_and_case_variants_count_as_references() {
         .map(|r| r["text"].as_str().unwrap())
         .collect();
     assert!(texts.contains(&"[[Michael Burry\\|Burry]]"), "{texts:?}");
-    assert!(texts.contains(&"[[Michael Burry#^burry-short]]"), "{texts:?}");
+    assert!(
+        texts.contains(&"[[Michael Burry#^burry-short]]"),
+        "{texts:?}"
+    );
     let in_table = doc["notes"]
         .as_array()
         .unwrap()
@@ -70,7 +82,10 @@ fn text_output_is_grouped_with_clickable_positions_and_a_count() {
     let o = vaultc(&repo, &["refs", "Palantir"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    assert!(text.contains("vault/Actors/Michael Burry.md:10:31  Bought puts on"), "{text}");
+    assert!(
+        text.contains("vault/Actors/Michael Burry.md:10:31  Bought puts on"),
+        "{text}"
+    );
     assert!(text.trim_end().ends_with("in 2 notes"), "{text}");
 }
 
@@ -80,7 +95,10 @@ fn unknown_entity_suggests_the_closest_names() {
     let o = vaultc(&repo, &["refs", "Nvidea"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("did you mean") && err.contains("NVIDIA"), "{err}");
+    assert!(
+        err.contains("did you mean") && err.contains("NVIDIA"),
+        "{err}"
+    );
 }
 
 #[test]
