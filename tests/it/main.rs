@@ -8,8 +8,8 @@ mod cli;
 mod export;
 pub mod generated;
 mod graph;
-mod rules;
 mod refs;
+mod rules;
 mod seed;
 mod tables;
 
