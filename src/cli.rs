@@ -49,6 +49,35 @@ pub enum Command {
     Stats(StatsArgs),
     /// The shortest chain of links from one entity to another.
     Path(PathArgs),
+    /// Build the vault as a static website.
+    Build(BuildArgs),
+    /// Build the site, serve it on 127.0.0.1 and rebuild when notes change.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output folder (default: book.toml's `[build] build-dir`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write into an existing folder that vaultc did not create.
+    #[arg(long)]
+    pub force: bool,
+
+    /// The date "today" is for stale badges, as YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
 }
 
 #[derive(Debug, Args)]

@@ -24,5 +24,6 @@ pub mod pipeline;
 pub mod query;
 pub mod report;
 pub mod rules;
+pub mod site;
 pub mod source;
 pub mod vault;

@@ -1,5 +1,6 @@
 //! One file per subcommand: glue that runs pipeline stages and picks a reporter.
 
+mod build;
 mod check;
 mod export;
 mod graph;
@@ -60,6 +61,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Graph(args) => graph::run_graph(&args, cli.config.as_deref(), out),
         Command::Stats(args) => graph::run_stats(&args, cli.config.as_deref(), out),
         Command::Path(args) => graph::run_path(&args, cli.config.as_deref(), out),
+        Command::Build(args) => build::run_build(&args, cli.config.as_deref(), out, err),
+        Command::Serve(args) => build::run_serve(&args, cli.config.as_deref(), out, err),
     }
 }
 

@@ -8,9 +8,12 @@ mod cli;
 mod export;
 pub mod generated;
 mod graph;
+mod nothing_lost;
+mod props;
 mod refs;
 mod rules;
 mod seed;
+mod site;
 mod tables;
 
 use std::path::{Path, PathBuf};
