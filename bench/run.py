@@ -46,6 +46,8 @@ def parse_args():
     ap.add_argument("--runs", type=int, default=5, help="timed runs per command (default: 5)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the generated vaults (default: delete the ones this run generated)")
+    ap.add_argument("--export", action="store_true",
+                    help="also time `vaultc export --json` and `--sqlite` (compared with check)")
     ap.add_argument("--no-build", action="store_true",
                     help="use the existing binaries instead of running cargo build first")
     args = ap.parse_args()
@@ -176,7 +178,7 @@ def verify(report, truth):
             "extra_targets": sorted(targets - want)[:20]}
 
 
-def time_size(size, runs, workdir):
+def time_size(size, runs, workdir, export=False):
     """Times floor and vaultc on one vault; their warm-up outputs are kept in workdir."""
     vault, generated = vault_for(size)
     truth = truth_summary(vault)
@@ -190,22 +192,39 @@ def time_size(size, runs, workdir):
     cmd = [VAULTC, "--config", vault / "book.toml", "check", "--today", truth["today"],
            "--format", "json", vault]
     vaultc = bench_command("vaultc check", cmd, vault, {0, 1}, runs, report)
-    for r in (floor, vaultc):
+    results = [floor, vaultc]
+    if export:
+        # Both exports write a file; the warm-up's stdout (empty) goes to a scratch file.
+        base = [VAULTC, "--config", vault / "book.toml", "export", "--today", truth["today"]]
+        for name, flag, out in (("export json", "--json", workdir / f"export-{size}.json"),
+                                ("export sqlite", "--sqlite", workdir / f"export-{size}.sqlite")):
+            r = bench_command(name, base + [flag, out], vault, {0}, runs,
+                              workdir / f"{name.replace(' ', '-')}-{size}.txt")
+            r["output_mb"] = out.stat().st_size / 1e6
+            r["ratio_to_check"] = r["median_ms"] / vaultc["median_ms"]
+            results.append(r)
+            out.unlink()
+    for r in results:
         r["ratio_to_floor"] = r["median_ms"] / floor["median_ms"]
     return {"size": size, "bytes": truth["bytes"], "today": truth["today"],
             "vault": vault, "generated": generated, "report": report,
-            "results": [floor, vaultc]}
+            "results": results}
 
 
 def print_table(sizes):
-    head = (f"{'size':>7}  {'command':<13} {'median ms':>10} {'min ms':>10} {'peak RSS MB':>12}"
+    head = (f"{'size':>7}  {'command':<14} {'median ms':>10} {'min ms':>10} {'peak RSS MB':>12}"
             f" {'x floor':>8}")
     print("\n" + head + "\n" + "-" * len(head))
     for s in sizes:
         for r in s["results"]:
             rss = ("<=" if r["rss_is_upper_bound"] else "") + f"{r['peak_rss_mb']:.1f}"
-            print(f"{s['size']:>7}  {r['command']:<13} {r['median_ms']:>10.1f} {r['min_ms']:>10.1f}"
+            print(f"{s['size']:>7}  {r['command']:<14} {r['median_ms']:>10.1f} {r['min_ms']:>10.1f}"
                   f" {rss:>12} {r['ratio_to_floor']:>8.2f}")
+    for s in sizes:
+        for r in s["results"]:
+            if "ratio_to_check" in r:
+                print(f"{s['size']:>7}  {r['command']:<14} {r['ratio_to_check']:.2f} x check,"
+                      f" {r['output_mb']:.0f} MB written")
     if any(r["rss_is_upper_bound"] for s in sizes for r in s["results"]):
         print("(<= : the child's peak RSS is below this script's own, which ru_maxrss includes)")
 
@@ -238,7 +257,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="vaultc-bench-") as tmp:
         # Every timing first, while this process is small (see measure); then the checks,
         # which load reports and ground truths of up to hundreds of MB.
-        sizes = [time_size(n, args.runs, Path(tmp)) for n in args.sizes]
+        sizes = [time_size(n, args.runs, Path(tmp), args.export) for n in args.sizes]
         load_after = os.getloadavg()
         for s in sizes:
             print(f"\n== {s['size']} notes: vaultc's report against the ground truth")

@@ -180,3 +180,32 @@ fn sqlite_export_agrees_with_refs_and_finds_phrases() {
         .collect();
     assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
 }
+
+#[test]
+fn readme_sql_queries_run_and_answer_on_the_sample_vault() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("vault.sqlite");
+    let o = vaultc(
+        &repo(),
+        &["export", "--today", TODAY, "--sqlite", db.to_str().unwrap()],
+    );
+    assert!(o.status.success());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let block = readme
+        .split("```sql\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("README has a ```sql block");
+    let queries: Vec<&str> = block
+        .split(';')
+        .map(str::trim)
+        .filter(|q| q.lines().any(|l| !l.trim_start().starts_with("--")))
+        .collect();
+    assert_eq!(queries.len(), 5, "the README shows five queries");
+    for q in queries {
+        let mut stmt = conn.prepare(q).unwrap_or_else(|e| panic!("{e}: {q}"));
+        let rows = stmt.query_map([], |_| Ok(())).unwrap().count();
+        assert!(rows > 0, "no rows from README query:\n{q}");
+    }
+}
