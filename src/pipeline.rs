@@ -28,6 +28,12 @@ impl Analysis {
         let mut clock = Timings::start();
         let vault = vault::load(&settings)?;
         clock.lap("load + parse");
+        Ok(Self::from_vault(settings, vault))
+    }
+
+    /// Resolves and graphs an already parsed vault.
+    pub fn from_vault(settings: Settings, vault: Vault) -> Self {
+        let mut clock = Timings::start();
         let index = Index::build(&vault);
         clock.lap("index");
         let resolved: Vec<Vec<Resolved>> = vault
@@ -44,13 +50,13 @@ impl Analysis {
         clock.lap("resolve");
         let graph = LinkGraph::build(&vault, &resolved);
         clock.lap("graph");
-        Ok(Self {
+        Self {
             settings,
             vault,
             index,
             resolved,
             graph,
-        })
+        }
     }
 
     /// Runs the rules; `only[note]` limits which notes are reported (links still resolve

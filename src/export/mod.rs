@@ -10,6 +10,7 @@ pub mod sqlite;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cells::{CellValue, typed_value};
@@ -174,7 +175,7 @@ impl<'a> Model<'a> {
         let notes = a
             .vault
             .notes
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(id, note)| note_out(a, id, note))
             .collect();
