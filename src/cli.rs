@@ -51,6 +51,8 @@ pub enum Command {
     Path(PathArgs),
     /// Build the vault as a static website.
     Build(BuildArgs),
+    /// Manage vaultc's cache.
+    Cache(CacheArgs),
     /// Build the site, serve it on 127.0.0.1 and rebuild when notes change.
     Serve(ServeArgs),
 }
@@ -171,6 +173,22 @@ pub struct CheckArgs {
     /// what is left.
     #[arg(long)]
     pub fix: bool,
+
+    /// Neither read nor write the run cache (`.vaultc-cache/`).
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// Delete the cache folder (`.vaultc-cache/` beside book.toml, or in the vault).
+    Clean,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

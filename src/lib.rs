@@ -9,6 +9,7 @@
 //!
 //! Each stage reads what the previous one built and never goes back to the files.
 
+pub mod cache;
 pub mod cells;
 pub mod cli;
 pub mod commands;

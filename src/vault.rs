@@ -20,8 +20,32 @@ pub enum VaultError {
     NotAFolder(PathBuf),
 }
 
+/// A file found by the walk, with what the cache needs to tell whether it changed.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Vault-relative, `/`-separated.
+    pub rel: String,
+    pub path: PathBuf,
+    pub is_note: bool,
+    pub len: u64,
+    /// Modification time in nanoseconds since the epoch (0 when unknown).
+    pub mtime_ns: u128,
+}
+
+/// Everything the walk found, sorted by path: no file read yet.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<Found>,
+    pub load_errors: Vec<LoadError>,
+}
+
 /// Walks `settings.src` and parses every note.
 pub fn load(settings: &Settings) -> Result<Vault, VaultError> {
+    Ok(parse_walked(settings, walk(settings)?))
+}
+
+/// Walks `settings.src`: notes and attachments, with sizes and modification times.
+pub fn walk(settings: &Settings) -> Result<Walk, VaultError> {
     let root = &settings.src;
     if !root.exists() {
         return Err(VaultError::Missing(root.clone()));
@@ -29,7 +53,7 @@ pub fn load(settings: &Settings) -> Result<Vault, VaultError> {
     if !root.is_dir() {
         return Err(VaultError::NotAFolder(root.clone()));
     }
-    let (mut notes, mut attachments, mut load_errors) = (Vec::new(), Vec::new(), Vec::new());
+    let mut out = Walk::default();
     let build_dir = std::fs::canonicalize(&settings.build_dir).ok();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -51,7 +75,7 @@ pub fn load(settings: &Settings) -> Result<Vault, VaultError> {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                load_errors.push(walk_error(root, &err));
+                out.load_errors.push(walk_error(root, &err));
                 continue;
             }
         };
@@ -65,26 +89,45 @@ pub fn load(settings: &Settings) -> Result<Vault, VaultError> {
         let is_note = Path::new(&rel)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-        if is_note {
-            notes.push((rel, entry.into_path()));
-        } else {
-            attachments.push(rel);
-        }
+        let (len, mtime_ns) = entry.metadata().map_or((0, 0), |m| {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            (m.len(), mtime)
+        });
+        out.files.push(Found {
+            rel,
+            path: entry.into_path(),
+            is_note,
+            len,
+            mtime_ns,
+        });
     }
-    notes.sort_by(|a, b| a.0.cmp(&b.0));
-    attachments.sort();
+    out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+/// Reads and parses the walked notes in parallel.
+pub fn parse_walked(settings: &Settings, walk: Walk) -> Vault {
+    let Walk {
+        files,
+        mut load_errors,
+    } = walk;
+    let (notes, attachments): (Vec<Found>, Vec<Found>) = files.into_iter().partition(|f| f.is_note);
     let parsed: Vec<Result<_, LoadError>> = notes
         .into_par_iter()
-        .map(|(rel, path)| match std::fs::read(&path) {
-            Ok(bytes) => Ok(parse_note(rel, bytes)),
+        .map(|f| match std::fs::read(&f.path) {
+            Ok(bytes) => Ok(parse_note(f.rel, bytes)),
             Err(e) => Err(LoadError {
-                path: rel,
+                path: f.rel,
                 message: format!("cannot read file: {}", io_message(&e)),
             }),
         })
         .collect();
     let mut vault = Vault {
-        root: root.clone(),
+        root: settings.src.clone(),
         ..Vault::default()
     };
     for p in parsed {
@@ -93,10 +136,10 @@ pub fn load(settings: &Settings) -> Result<Vault, VaultError> {
             Err(e) => load_errors.push(e),
         }
     }
-    vault.attachments = attachments;
+    vault.attachments = attachments.into_iter().map(|f| f.rel).collect();
     load_errors.sort_by(|a, b| a.path.cmp(&b.path));
     vault.load_errors = load_errors;
-    Ok(vault)
+    vault
 }
 
 /// `root`-relative path with `/` separators.

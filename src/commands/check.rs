@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{ExitStatus, RunError, relative_to};
+use crate::cache;
 use crate::cli::{CheckArgs, Deny};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::pipeline::Analysis;
@@ -49,7 +50,43 @@ pub(super) fn run(
         color,
     };
 
-    let mut analysis = Analysis::load(settings)?;
+    // The run cache (see crate::cache): an unchanged vault replays its last report.
+    let cache = (!args.fix && !args.no_cache).then(|| {
+        let dir = cache::dir_for(settings.config_path.as_deref(), &settings.src);
+        let config_bytes = settings
+            .config_path
+            .as_deref()
+            .and_then(|p| std::fs::read(p).ok())
+            .unwrap_or_default();
+        let shape = format!(
+            "{:?}|{:?}|{color}|{}|{:?}|{}",
+            args.format,
+            args.deny,
+            opts.path_prefix,
+            filters,
+            root.display()
+        );
+        let key = cache::Key::new(&[
+            &config_bytes,
+            shape.as_bytes(),
+            today.to_string().as_bytes(),
+        ]);
+        (dir, key)
+    });
+    let walk = crate::vault::walk(&settings)?;
+    let fingerprint = cache.as_ref().and_then(|_| cache::fingerprint(&walk));
+    if let (Some((dir, key)), Some(fp)) = (&cache, &fingerprint)
+        && let Some(hit) = cache::lookup(dir, key, fp)
+    {
+        out.write_all(&hit.output).map_err(super::write_err)?;
+        return Ok(if hit.failed {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        });
+    }
+    let vault = crate::vault::parse_walked(&settings, walk);
+    let mut analysis = Analysis::from_vault(settings, vault);
     let mut only = selected(&analysis, &filters);
     if args.fix {
         let (mut edits, mut files) = (0, 0);
@@ -86,12 +123,28 @@ pub(super) fn run(
         source,
     };
     let mut clock = crate::pipeline::Timings::start();
-    report::render(args.format, &found, &analysis.vault, &opts, out).map_err(io)?;
-    clock.lap("report");
+    let mut rendered = Vec::new();
+    report::render(args.format, &found, &analysis.vault, &opts, &mut rendered).map_err(io)?;
     if matches!(args.format, Format::Pretty | Format::Concise) {
-        writeln!(out, "{}", report::summary(&found)).map_err(io)?;
+        writeln!(rendered, "{}", report::summary(&found)).map_err(io)?;
     }
+    out.write_all(&rendered).map_err(io)?;
+    clock.lap("report");
     let status = exit_status(&found, args.deny.contains(&Deny::Warnings));
+    if let (Some((dir, key)), Some(fp)) = (&cache, &fingerprint) {
+        let entry = cache::Entry {
+            failed: status == ExitStatus::Failure,
+            output: rendered,
+        };
+        // A cache that cannot be written costs the next run its speed, nothing else.
+        if let Err(e) = cache::store(dir, key, fp, &entry) {
+            let _ = writeln!(
+                err,
+                "vaultc: cannot write the cache in {}: {e}",
+                dir.display()
+            );
+        }
+    }
     // The process ends next: freeing a large vault's model piece by piece costs a quarter
     // of a run, and the OS reclaims it at once.
     std::mem::forget(analysis);

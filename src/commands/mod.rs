@@ -61,6 +61,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Graph(args) => graph::run_graph(&args, cli.config.as_deref(), out),
         Command::Stats(args) => graph::run_stats(&args, cli.config.as_deref(), out),
         Command::Path(args) => graph::run_path(&args, cli.config.as_deref(), out),
+        Command::Cache(args) => match args.action {
+            crate::cli::CacheAction::Clean => cache_clean(cli.config.as_deref(), out),
+        },
         Command::Build(args) => build::run_build(&args, cli.config.as_deref(), out, err),
         Command::Serve(args) => build::run_serve(&args, cli.config.as_deref(), out, err),
     }
@@ -98,6 +101,19 @@ fn settings(
 fn analysis(config: Option<&Path>) -> Result<crate::pipeline::Analysis, RunError> {
     let settings = settings(config, || PathBuf::from("."))?;
     Ok(crate::pipeline::Analysis::load(settings)?)
+}
+
+/// `vaultc cache clean`.
+fn cache_clean(config: Option<&Path>, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    let settings = settings(config, || PathBuf::from("."))?;
+    let dir = crate::cache::dir_for(settings.config_path.as_deref(), &settings.src);
+    let removed = crate::cache::clean(&dir).map_err(|source| RunError::Io {
+        context: format!("cannot remove {}", dir.display()),
+        source,
+    })?;
+    let what = if removed { "Removed" } else { "No cache at" };
+    writeln!(out, "{what} {}", dir.display()).map_err(write_err)?;
+    Ok(ExitStatus::Success)
 }
 
 /// `--today DATE`, or the system date.

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod badinput;
+mod cache;
 mod cli;
 mod export;
 pub mod generated;
@@ -35,9 +36,17 @@ pub fn vaultc(dir: &Path, args: &[&str]) -> Output {
         .expect("the vaultc binary is built")
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // The run cache goes to a folder of this test process, not into the fixtures.
+        .env("VAULTC_CACHE_DIR", cache_dir())
         .args(args)
         .output()
         .expect("vaultc runs")
+}
+
+/// One cache folder per test process (left in the system temp folder).
+pub fn cache_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
 }
 
 pub fn stdout(o: &Output) -> String {

@@ -1,0 +1,163 @@
+//! The run cache: same report with and without it, invalidated by any change, robust to a
+//! damaged cache file, and removed by `vaultc cache clean`.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use crate::{TODAY, copy_fixture, generated, stdout};
+
+/// `vaultc check` with its own cache folder: (stdout, exit code).
+fn check(vault: &Path, cache: &Path, extra: &[&str]) -> (String, i32) {
+    let o = assert_cmd::Command::cargo_bin("vaultc")
+        .unwrap()
+        .current_dir(vault)
+        .env("NO_COLOR", "1")
+        .env("VAULTC_CACHE_DIR", cache)
+        .args(["check", "--today", TODAY, "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    (stdout(&o), o.status.code().unwrap())
+}
+
+/// Sets every file's modification time to `secs_ago` seconds in the past: files changed in
+/// the last two seconds are never cached (see crate::cache), so tests age them.
+fn age(dir: &Path, secs_ago: u64) {
+    let when = SystemTime::now() - Duration::from_secs(secs_ago);
+    for entry in walk(dir) {
+        let f = std::fs::File::options().write(true).open(&entry).unwrap();
+        f.set_modified(when).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn cache_files(cache: &Path) -> Vec<std::path::PathBuf> {
+    walk(cache)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+        .collect()
+}
+
+#[test]
+fn cached_runs_equal_uncached_runs_through_edits_renames_and_deletions() {
+    let (_tmp, vault, _) = generated::generate();
+    let cache = tempfile::tempdir().unwrap();
+    let mut notes: Vec<_> = walk(&vault)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    notes.sort();
+    // A fixed, simple sequence of changes (deterministic; no rand dependency).
+    for round in 0..6_usize {
+        let target = &notes[(round * 331) % notes.len()];
+        match round % 3 {
+            0 => {
+                let mut text = std::fs::read_to_string(target).unwrap();
+                text.push_str(&format!("\n[[Added in round {round}]]\n"));
+                std::fs::write(target, text).unwrap();
+            }
+            1 => {
+                let renamed = target.with_file_name(format!("Renamed {round}.md"));
+                std::fs::rename(target, &renamed).unwrap();
+            }
+            _ => std::fs::remove_file(target).unwrap(),
+        }
+        notes.retain(|p| p.exists());
+        age(&vault, 3600 - round as u64 * 10);
+        let cold = check(&vault, cache.path(), &[]);
+        let warm = check(&vault, cache.path(), &[]);
+        let uncached = check(&vault, cache.path(), &["--no-cache"]);
+        assert!(
+            !cache_files(cache.path()).is_empty(),
+            "round {round}: a cache was written"
+        );
+        assert_eq!(warm, cold, "round {round}: the cached run differs");
+        assert_eq!(uncached, cold, "round {round}: the uncached run differs");
+        if round % 3 == 0 {
+            assert!(
+                cold.0.contains(&format!("Added in round {round}")),
+                "round {round}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_damaged_cache_is_ignored_and_rewritten() {
+    let vault = copy_fixture("formats");
+    age(vault.path(), 3600);
+    let cache = tempfile::tempdir().unwrap();
+    let first = check(vault.path(), cache.path(), &[]);
+    let files = cache_files(cache.path());
+    assert_eq!(files.len(), 1);
+    let good = std::fs::read(&files[0]).unwrap();
+    let damaged: [Vec<u8>; 4] = [
+        good[..good.len() / 2].to_vec(),        // truncated
+        good.iter().map(|b| b ^ 1).collect(),   // corrupt
+        b"{\"vaultc\": \"not this\"}".to_vec(), // foreign
+        Vec::new(),                             // empty
+    ];
+    for bytes in damaged {
+        std::fs::write(&files[0], &bytes).unwrap();
+        assert_eq!(check(vault.path(), cache.path(), &[]), first);
+        assert_eq!(std::fs::read(&files[0]).unwrap(), good, "rewritten");
+    }
+}
+
+#[test]
+fn a_fresh_edit_is_never_served_from_the_cache() {
+    let vault = copy_fixture("formats");
+    age(vault.path(), 3600);
+    let cache = tempfile::tempdir().unwrap();
+    let before = check(vault.path(), cache.path(), &[]);
+    // Same size, same second: only the content differs.
+    let note = vault.path().join("Rotation.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    std::fs::write(&note, text.replacen("Palantir", "Palantyr", 1)).unwrap();
+    let after = check(vault.path(), cache.path(), &[]);
+    assert_ne!(after, before);
+    assert!(after.0.contains("Palantyr"));
+}
+
+#[test]
+fn cache_clean_removes_only_a_vaultc_cache() {
+    let vault = copy_fixture("formats");
+    age(vault.path(), 3600);
+    // Without VAULTC_CACHE_DIR the cache sits beside book.toml.
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("vaultc")
+            .unwrap()
+            .current_dir(vault.path())
+            .env_remove("VAULTC_CACHE_DIR")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    run(&["check", "--today", TODAY]);
+    let dir = vault.path().join(".vaultc-cache");
+    assert!(dir.is_dir());
+    let o = run(&["cache", "clean"]);
+    assert!(o.status.success());
+    assert!(!dir.exists());
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("precious.md"), "mine").unwrap();
+    let o = run(&["cache", "clean"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "refuses a folder vaultc did not make"
+    );
+    assert!(dir.join("precious.md").exists());
+}
