@@ -7,7 +7,9 @@
 //! Edges are kept sorted by (from, to). Both orders depend only on the vault's content, so
 //! every output built from them is deterministic.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -55,7 +57,7 @@ impl LinkGraph {
         for id in 0..vault.notes.len() {
             g.notes.push(g.graph.add_node(Entity::Note(id)));
         }
-        let mut edges: HashMap<(NodeIndex, NodeIndex), u32> = HashMap::new();
+        let mut edges: HashMap<(NodeIndex, NodeIndex), u32> = HashMap::default();
         for (id, links) in resolved.iter().enumerate() {
             let from = g.notes[id];
             for (link, r) in vault.notes[id].links.iter().zip(links) {

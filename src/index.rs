@@ -7,8 +7,8 @@
 //! frontmatter alias resolves to that note as an alias reference (Obsidian would not follow it).
 //! Nothing resolves outside the vault.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
@@ -234,13 +234,18 @@ impl Index {
             .collect();
         if !notes.is_empty() {
             let written = nfc(stem_part);
+            // The path as written, case included: the whole path, or its end after a `/`.
             let exact_of = |id: NoteId| {
-                let p = nfc(strip_md(&vault.notes[id].path)).into_owned();
-                p == written || p.ends_with(&format!("/{written}"))
+                let path = nfc(strip_md(&vault.notes[id].path));
+                ends_with_segments(&path, &written)
             };
             let exact: Vec<NoteId> = notes.iter().copied().filter(|&id| exact_of(id)).collect();
             let pool = if exact.is_empty() { &notes } else { &exact };
-            let best = pick(vault, from, pool);
+            let best = if pool.len() == 1 {
+                pool[0]
+            } else {
+                pick(vault, from, pool)
+            };
             let candidates = if pool.len() > 1 {
                 pool.clone()
             } else {
@@ -261,10 +266,8 @@ impl Index {
                 v.iter()
                     .copied()
                     .filter(|&i| {
-                        let p = &self.folded_attachments[i];
                         !has_folder
-                            || p == folded_target.as_ref()
-                            || p.ends_with(&format!("/{folded_target}"))
+                            || ends_with_segments(&self.folded_attachments[i], &folded_target)
                     })
                     .collect()
             })
@@ -275,7 +278,7 @@ impl Index {
                 let actual = nfc(&vault.attachments[i]);
                 Resolved {
                     target: Target::Attachment(i),
-                    exact_case: actual == written || actual.ends_with(&format!("/{written}")),
+                    exact_case: ends_with_segments(&actual, &written),
                     candidates: Vec::new(),
                 }
             }
@@ -313,6 +316,14 @@ impl Index {
 
 fn loose_key(s: &str) -> String {
     fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// `path` is `tail`, or ends with `/` + `tail` (whole path segments only).
+fn ends_with_segments(path: &str, tail: &str) -> bool {
+    path == tail
+        || (path.len() > tail.len()
+            && path.ends_with(tail)
+            && path.as_bytes()[path.len() - tail.len() - 1] == b'/')
 }
 
 /// The deterministic pick among several matches.
