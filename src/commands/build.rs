@@ -1,25 +1,230 @@
 //! `vaultc build` and `vaultc serve`: the static site.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{IsTerminal, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use super::{ExitStatus, RunError};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{ExitStatus, RunError, settings, today};
 use crate::cli::{BuildArgs, ServeArgs};
+use crate::pipeline::{Analysis, Timings};
+use crate::site::output::{self, OutputError, Written};
+use crate::site::serve::{self, Version};
+use crate::site::watch::Snapshot;
+use crate::site::{self, Options};
+
+/// The theme folder read when it exists: `theme/` beside book.toml.
+const THEME_DIR: &str = "theme";
+/// Builds shorter than this show no progress bar.
+const PROGRESS_DELAY: Duration = Duration::from_millis(400);
+/// How often `serve` looks for changes.
+const POLL: Duration = Duration::from_millis(500);
 
 pub(super) fn run_build(
-    _args: &BuildArgs,
-    _config: Option<&Path>,
+    args: &BuildArgs,
+    config: Option<&Path>,
     _out: &mut dyn Write,
-    _err: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    Err(RunError::Usage("build is being built".into()))
+    let mut job = Job::new(args, config)?;
+    let written = job.build()?;
+    report(err, &job.out_dir, &written)?;
+    Ok(ExitStatus::Success)
 }
 
 pub(super) fn run_serve(
-    _args: &ServeArgs,
-    _config: Option<&Path>,
-    _out: &mut dyn Write,
-    _err: &mut dyn Write,
+    args: &ServeArgs,
+    config: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    Err(RunError::Usage("serve is being built".into()))
+    let mut job = Job::new(&args.build, config)?;
+    let written = job.build()?;
+    report(err, &job.out_dir, &written)?;
+
+    let listener = TcpListener::bind(("127.0.0.1", args.port)).map_err(|source| RunError::Io {
+        context: format!("cannot listen on 127.0.0.1:{}", args.port),
+        source,
+    })?;
+    let addr = listener.local_addr().map_err(|source| RunError::Io {
+        context: "cannot read the listening address".into(),
+        source,
+    })?;
+    let version = Version::default();
+    serve::spawn(listener, job.out_dir.clone(), version.clone());
+    writeln!(
+        out,
+        "serving {} at http://{addr}/ (Ctrl-C stops)",
+        job.out_dir.display()
+    )
+    .and_then(|()| out.flush())
+    .map_err(super::write_err)?;
+
+    let watched = job.watched();
+    let mut seen = Snapshot::take(&job.vault, &job.out_dir, &watched);
+    loop {
+        std::thread::sleep(POLL);
+        let now = Snapshot::take(&job.vault, &job.out_dir, &watched);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        // A bad edit (invalid config, say) is reported and the last good site stays up.
+        match Job::new(&args.build, config).and_then(|mut j| j.build()) {
+            Ok(written) => {
+                version.bump();
+                report(err, &job.out_dir, &written)?;
+            }
+            Err(e) => {
+                let _ = writeln!(err, "vaultc: rebuild failed: {e}");
+            }
+        }
+    }
+}
+
+/// One build: where from, where to, and for which day.
+struct Job {
+    config: Option<PathBuf>,
+    vault: PathBuf,
+    out_dir: PathBuf,
+    force: bool,
+    options: Options,
+    settings: Option<crate::config::Settings>,
+}
+
+impl Job {
+    fn new(args: &BuildArgs, config: Option<&Path>) -> Result<Self, RunError> {
+        let today = today(args.today.as_deref())?;
+        let mut settings = settings(config, || PathBuf::from("."))?;
+        let out_dir = args
+            .out
+            .clone()
+            .unwrap_or_else(|| settings.build_dir.clone());
+        // The vault walk skips the build folder: make it skip the one written now.
+        settings.build_dir = out_dir.clone();
+        let theme_dir = settings
+            .config_path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|dir| dir.join(THEME_DIR))
+            .filter(|dir| dir.is_dir());
+        Ok(Self {
+            config: settings.config_path.clone(),
+            vault: settings.src.clone(),
+            out_dir,
+            force: args.force,
+            options: Options { today, theme_dir },
+            settings: Some(settings),
+        })
+    }
+
+    /// Files whose change means a rebuild, besides the vault's.
+    fn watched(&self) -> Vec<PathBuf> {
+        self.config
+            .iter()
+            .chain(&self.options.theme_dir)
+            .cloned()
+            .collect()
+    }
+
+    fn build(&mut self) -> Result<Written, RunError> {
+        // Refuse before doing any work.
+        let target = output::check(&self.out_dir, self.force).map_err(output_error)?;
+        let previous = output::Previous::new(&self.out_dir, &target);
+        let settings = self
+            .settings
+            .take()
+            .ok_or_else(|| RunError::Usage("a build runs once".into()))?;
+        let analysis = Analysis::load(settings)?;
+        let bar = Bar::new();
+        let files = site::build(&analysis, &self.options, &bar, &previous)
+            .map_err(|e| RunError::Usage(e.to_string()))?;
+        bar.finish();
+        let mut clock = Timings::start();
+        let written = output::write(&files, &self.out_dir, self.force).map_err(output_error);
+        clock.lap("site: write");
+        written
+    }
+}
+
+fn output_error(e: OutputError) -> RunError {
+    match e {
+        OutputError::Io {
+            context,
+            path,
+            source,
+        } => RunError::Io {
+            context: format!("{context} {}", path.display()),
+            source,
+        },
+        other => RunError::Usage(other.to_string()),
+    }
+}
+
+fn report(err: &mut dyn Write, out_dir: &Path, w: &Written) -> Result<(), RunError> {
+    let line = if w.fresh {
+        format!("built {} files into {}", w.written, out_dir.display())
+    } else {
+        format!(
+            "updated {}: {} written, {} unchanged, {} removed",
+            out_dir.display(),
+            w.written,
+            w.unchanged,
+            w.removed
+        )
+    };
+    writeln!(err, "vaultc: {line}").map_err(super::write_err)
+}
+
+/// A progress bar on stderr, shown only when stderr is a terminal and the build takes more
+/// than a moment.
+struct Bar {
+    bar: ProgressBar,
+    started: Instant,
+    shown: AtomicBool,
+    terminal: bool,
+}
+
+impl Bar {
+    fn new() -> Self {
+        let bar = ProgressBar::hidden();
+        if let Ok(style) =
+            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} pages ({eta})")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix("vaultc: building");
+        Self {
+            bar,
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl site::Progress for Bar {
+    fn start(&self, pages: u64) {
+        self.bar.set_length(pages);
+    }
+
+    fn advance(&self) {
+        self.bar.inc(1);
+        if self.terminal
+            && self.started.elapsed() > PROGRESS_DELAY
+            && self
+                .shown
+                .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
 }

@@ -1,1 +1,240 @@
-//! The static site: one page per note and entity, built from the analysed vault.
+//! The static site: the analysed vault → every page, asset and copied attachment, in memory.
+//!
+//! [`build`] plans every URL first ([`plan`]), then renders pages in parallel from the model:
+//! note pages ([`render`] turns each body into HTML), entity pages for names no note has, tag
+//! pages, the lists, the graph, search and 404. The result is a sorted list of files with
+//! their bytes; [`output`] puts it on disk (atomically for a fresh build, rewriting only
+//! changed files for a rebuild). The same vault gives the same bytes: no timestamps, and
+//! every list in a fixed order. On a rebuild, note and entity pages whose [`fingerprint`]
+//! (a hash of everything the page is made from) matches the previous build's are not
+//! rendered at all.
+//!
+//! Pages link to each other with relative URLs, so the site works from `file://` and under
+//! any base path. No page carries the whole vault's navigation: a page holds its own content;
+//! the lists live on their own pages.
+
+mod backlinks;
+mod fingerprint;
+mod html;
+pub mod output;
+mod pages;
+mod plan;
+pub mod render;
+mod search;
+pub mod serve;
+mod slug;
+mod svg;
+mod tags;
+mod text;
+mod theme;
+pub mod urls;
+pub mod watch;
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use self::backlinks::Backlinks;
+pub use self::output::{Content, SiteFile};
+use self::plan::{HOME_PAGE, Plan};
+use self::svg::Neighbours;
+use self::tags::Tags;
+use self::theme::Theme;
+pub use self::theme::ThemeError;
+use crate::pipeline::{Analysis, Timings};
+
+/// How much of a note's text its search entry shows.
+const SNIPPET_CHARS: usize = 160;
+
+/// Build settings beyond the vault's own.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The date stale badges are measured against.
+    pub today: Date,
+    /// A folder whose files replace built-in templates and assets.
+    pub theme_dir: Option<PathBuf>,
+}
+
+/// Told how far a build has got (the library never prints; the command draws a bar).
+pub trait Progress: Sync {
+    /// The build has this many pages to render.
+    fn start(&self, _pages: u64) {}
+    /// One more page is rendered (or found unchanged).
+    fn advance(&self) {}
+}
+
+impl Progress for () {}
+
+/// Asked, page by page, whether the previous build's file for this fingerprint is still in
+/// place; if so the page is not rendered again (see [`fingerprint`]).
+pub trait Reuse: Sync {
+    fn reusable(&self, path: &str, fingerprint: u64) -> bool;
+}
+
+/// Nothing to reuse: a fresh build.
+impl Reuse for () {
+    fn reusable(&self, _path: &str, _fingerprint: u64) -> bool {
+        false
+    }
+}
+
+/// Everything page rendering reads, made once per build.
+pub struct Site<'a> {
+    pub a: &'a Analysis,
+    pub options: &'a Options,
+    plan: Plan,
+    tags: Tags,
+    backlinks: Backlinks,
+    neighbours: Neighbours,
+    theme: Theme,
+    base_fingerprint: u64,
+}
+
+/// Renders the whole site: files sorted by path, each path unique. Note and entity pages
+/// that `reuse` still has are not rendered again.
+pub fn build(
+    a: &Analysis,
+    options: &Options,
+    progress: &dyn Progress,
+    reuse: &dyn Reuse,
+) -> Result<Vec<SiteFile>, ThemeError> {
+    let mut clock = Timings::start();
+    let theme = Theme::load(options.theme_dir.as_deref())?;
+    let tags = Tags::collect(&a.vault);
+    let mut site = Site {
+        a,
+        options,
+        plan: Plan::new(a, &tags),
+        backlinks: Backlinks::collect(a),
+        neighbours: Neighbours::collect(a),
+        tags,
+        base_fingerprint: 0,
+        theme,
+    };
+    site.base_fingerprint = fingerprint::base(&site, site.theme.fingerprint);
+    let site = site;
+    let plan = &site.plan;
+    clock.lap("site: plan");
+    progress.start((a.vault.notes.len() + plan.entities.len() + plan.tags.len()) as u64);
+
+    // The pages that make up most of the site, and most of its build time.
+    let page = |path: &str, fingerprint: u64, render: &dyn Fn() -> Result<String, ThemeError>| {
+        let file = if reuse.reusable(path, fingerprint) {
+            Ok(SiteFile::kept(path, fingerprint))
+        } else {
+            render().map(|html| SiteFile::page(path, html, fingerprint))
+        };
+        progress.advance();
+        file
+    };
+    let mut files: Vec<SiteFile> = (0..a.vault.notes.len())
+        .into_par_iter()
+        .map(|id| {
+            page(&plan.notes[id], fingerprint::note(&site, id), &|| {
+                pages::note::render(&site, id)
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    clock.lap("site: notes");
+    let entity_pages: Vec<SiteFile> = plan
+        .entity_order
+        .par_iter()
+        .map(|&id| {
+            let path = &plan.entities[&id];
+            page(path, fingerprint::entity(&site, id), &|| {
+                pages::entity::render(&site, id, path)
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    files.extend(entity_pages);
+    clock.lap("site: entities");
+
+    let mut tag_keys: Vec<(&String, &String)> = plan.tags.iter().collect();
+    tag_keys.sort();
+    let tag_pages: Vec<SiteFile> = tag_keys
+        .par_iter()
+        .map(|&(key, path)| {
+            let html = pages::lists::tag(&site, key, path);
+            progress.advance();
+            Ok(SiteFile::bytes(path, html?.into_bytes()))
+        })
+        .collect::<Result<_, ThemeError>>()?;
+    files.extend(tag_pages);
+    clock.lap("site: tags");
+
+    let entries: Vec<search::Entry<'_>> = a
+        .vault
+        .notes
+        .par_iter()
+        .enumerate()
+        .map(|(id, note)| search::Entry {
+            title: title(note),
+            path: &note.path,
+            url: &plan.notes[id],
+            tags: unique_tags(note),
+            aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
+            headings: note.headings.iter().map(|h| h.text.as_str()).collect(),
+            snippet: text::summary(note, SNIPPET_CHARS),
+        })
+        .collect();
+    let (json, js) = search::files(&entries);
+    files.push(SiteFile::bytes("search-index.json", json));
+    files.push(SiteFile::bytes("search-index.js", js));
+
+    if plan.home.is_none() {
+        files.push(SiteFile::bytes(
+            HOME_PAGE,
+            pages::lists::home(&site, HOME_PAGE)?.into_bytes(),
+        ));
+    }
+    type SitePage = fn(&Site<'_>, &str) -> Result<String, ThemeError>;
+    let site_pages: [(&str, SitePage); 6] = [
+        ("notes.html", pages::lists::notes),
+        ("tags.html", pages::lists::tags),
+        ("entities.html", pages::lists::entities),
+        ("graph.html", pages::lists::graph),
+        ("search.html", pages::lists::search),
+        ("404.html", pages::lists::not_found),
+    ];
+    let site_pages: Vec<SiteFile> = site_pages
+        .par_iter()
+        .map(|(path, make)| Ok(SiteFile::bytes(path, make(&site, path)?.into_bytes())))
+        .collect::<Result<_, ThemeError>>()?;
+    files.extend(site_pages);
+    for (name, bytes) in &site.theme.assets {
+        files.push(SiteFile::bytes(&format!("assets/{name}"), bytes.clone()));
+    }
+    for (i, out) in plan.files.iter().enumerate() {
+        if let Some(out) = out {
+            files.push(SiteFile {
+                path: out.clone(),
+                content: Content::Copy(a.vault.root.join(&a.vault.attachments[i])),
+                fingerprint: None,
+            });
+        }
+    }
+    files.sort_by(|x, y| x.path.cmp(&y.path));
+    clock.lap("site: lists");
+    Ok(files)
+}
+
+/// What a note is called on the site: its title, or its name when the title is empty (a
+/// heading made only of markup).
+pub fn title(note: &crate::model::Note) -> &str {
+    if note.title.trim().is_empty() {
+        &note.name
+    } else {
+        &note.title
+    }
+}
+
+/// A note's tags, each once (any case), in order.
+fn unique_tags(note: &crate::model::Note) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    note.tags
+        .iter()
+        .filter(|t| seen.insert(crate::index::fold(&t.name)))
+        .map(|t| t.name.as_str())
+        .collect()
+}

@@ -1,1 +1,885 @@
-//! Integration tests: site.
+//! `vaultc build`: the real binary builds real vaults, and the output is checked the way a
+//! reader and a browser would meet it.
+//!
+//! - Crawl: every relative `href`/`src` of every page reaches a file, every `#fragment` an
+//!   element id; every note and every unresolved entity has exactly one page.
+//! - Determinism: two builds are byte-identical; a rebuild after an edit rewrites only the
+//!   pages that show what changed (the others keep their inode and mtime).
+//! - Injection: markup in titles, aliases, tags, frontmatter and link texts comes out escaped;
+//!   links that climb out of the vault copy nothing.
+//! - Refusal: a folder vaultc did not make is not written to without `--force`.
+//! - Browser: headless Chromium searches, follows a wikilink, switches to dark mode.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::{TODAY, copy_fixture, fixture, vaultc};
+
+/// The repository root: its book.toml points at the sample vault.
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ok(o: &Output, what: &str) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{what} failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// `vaultc [--config CONFIG] build --out OUT --today TODAY` in `dir`.
+fn build(dir: &Path, config: Option<&Path>, out: &Path) -> Output {
+    let out = out.to_str().unwrap();
+    let mut args = Vec::new();
+    if let Some(c) = config {
+        args.extend(["--config", c.to_str().unwrap()]);
+    }
+    args.extend(["build", "--out", out, "--today", TODAY]);
+    vaultc(dir, &args)
+}
+
+/// The model's notes and unresolved entities, from `vaultc export --json -`.
+fn model(dir: &Path, config: Option<&Path>) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut args = Vec::new();
+    if let Some(c) = config {
+        args.extend(["--config", c.to_str().unwrap()]);
+    }
+    args.extend(["export", "--json", "-", "--today", TODAY]);
+    let o = vaultc(dir, &args);
+    ok(&o, "vaultc export");
+    let m: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let notes = m["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["path"].as_str().unwrap().to_owned())
+        .collect();
+    let unresolved = m["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "unresolved")
+        .map(|e| e["name"].as_str().unwrap().to_owned())
+        .collect();
+    (notes, unresolved)
+}
+
+// ----- a small HTML reader: enough for our own well-formed output -----
+
+#[derive(Debug)]
+struct Tag {
+    name: String,
+    attrs: Vec<(String, String)>,
+}
+
+impl Tag {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Every start tag in `html` with its attributes (entities decoded); comments and the
+/// contents of `<script>` elements skipped.
+fn tags(html: &str) -> Vec<Tag> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt + 1..];
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.find("-->").map_or("", |e| &after[e + 3..]);
+            continue;
+        }
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        if name_len == 0 {
+            continue;
+        }
+        let name = rest[..name_len].to_ascii_lowercase();
+        let mut s = &rest[name_len..];
+        let mut attrs = Vec::new();
+        loop {
+            s = s.trim_start();
+            if s.is_empty() || s.starts_with('>') || s.starts_with("/>") {
+                break;
+            }
+            let n_len = s
+                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(s.len())
+                .max(1);
+            let attr = s[..n_len].to_ascii_lowercase();
+            s = s[n_len..].trim_start();
+            let value = if let Some(v) = s.strip_prefix('=') {
+                let v = v.trim_start();
+                let (raw, after) = match v.chars().next() {
+                    Some(q @ ('"' | '\'')) => {
+                        let end = v[1..].find(q).map_or(v.len(), |e| e + 1);
+                        (&v[1..end], &v[(end + 1).min(v.len())..])
+                    }
+                    _ => {
+                        let end = v
+                            .find(|c: char| c.is_whitespace() || c == '>')
+                            .unwrap_or(v.len());
+                        (&v[..end], &v[end..])
+                    }
+                };
+                s = after;
+                unescape(raw)
+            } else {
+                String::new()
+            };
+            attrs.push((attr, value));
+        }
+        rest = s;
+        if name == "script" {
+            rest = rest.find("</script>").map_or("", |e| &rest[e..]);
+        }
+        out.push(Tag { name, attrs });
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let Some(semi) = rest.find(';').filter(|&i| i < 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..semi];
+        let c = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Every file under `dir`, relative, `/`-separated, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap();
+                out.push(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// What a crawl of a built site found.
+#[derive(Debug, Default)]
+struct Crawl {
+    /// `<meta name="vaultc-page">` values → how many pages carry each.
+    pages: BTreeMap<String, usize>,
+    /// Every problem, as `page: what`.
+    broken: Vec<String>,
+    links_checked: usize,
+}
+
+/// Follows every relative link and fragment of every page of the site in `site`.
+fn crawl(site: &Path) -> Crawl {
+    let all = files(site);
+    let existing: BTreeSet<&str> = all.iter().map(String::as_str).collect();
+    let mut ids: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut links: Vec<(String, String)> = Vec::new();
+    let mut crawl = Crawl::default();
+    for page in all.iter().filter(|p| p.ends_with(".html")) {
+        let html = std::fs::read_to_string(site.join(page)).unwrap();
+        let mut page_ids = BTreeSet::new();
+        for tag in tags(&html) {
+            if let Some(id) = tag.attr("id") {
+                page_ids.insert(id.to_owned());
+            }
+            if tag.name == "meta" && tag.attr("name") == Some("vaultc-page") {
+                let id = tag.attr("content").unwrap_or_default().to_owned();
+                *crawl.pages.entry(id).or_default() += 1;
+            }
+            if tag.name == "base" {
+                continue;
+            }
+            for attr in ["href", "src"] {
+                if let Some(url) = tag.attr(attr) {
+                    links.push((page.clone(), url.to_owned()));
+                }
+            }
+        }
+        ids.insert(page.clone(), page_ids);
+    }
+    for (page, url) in links {
+        let lower = url.to_ascii_lowercase();
+        if ["http:", "https:", "mailto:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+        {
+            continue;
+        }
+        crawl.links_checked += 1;
+        if lower.starts_with("data:") || lower.starts_with("javascript:") || url.starts_with('/') {
+            crawl
+                .broken
+                .push(format!("{page}: not a relative link: {url}"));
+            continue;
+        }
+        let (path, fragment) = match url.split_once('#') {
+            Some((p, f)) => (p, Some(percent_decode(f))),
+            None => (url.as_str(), None),
+        };
+        let path = path.split('?').next().unwrap_or_default();
+        let target = if path.is_empty() {
+            Some(page.clone())
+        } else {
+            resolve(&page, &percent_decode(path))
+        };
+        let Some(mut target) = target else {
+            crawl.broken.push(format!("{page}: leaves the site: {url}"));
+            continue;
+        };
+        if target.is_empty() || target.ends_with('/') || site.join(&target).is_dir() {
+            target = format!("{}/index.html", target.trim_end_matches('/'))
+                .trim_start_matches('/')
+                .to_owned();
+        }
+        if !existing.contains(target.as_str()) {
+            crawl.broken.push(format!("{page}: no file for {url}"));
+            continue;
+        }
+        if let Some(f) = fragment
+            && target.ends_with(".html")
+            && !ids[&target].contains(&f)
+        {
+            crawl
+                .broken
+                .push(format!("{page}: no id `{f}` in {target} ({url})"));
+        }
+    }
+    crawl
+}
+
+/// `rel` (a relative URL path) seen from site page `page`; `None` if it climbs out.
+fn resolve(page: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for part in rel.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    Some(if rel.ends_with('/') {
+        format!("{joined}/")
+    } else {
+        joined
+    })
+}
+
+/// Asserts the crawl found nothing broken and one page per note and unresolved entity.
+fn assert_complete(crawl: &Crawl, notes: &BTreeSet<String>, unresolved: &BTreeSet<String>) {
+    assert!(
+        crawl.broken.is_empty(),
+        "{} broken links, first ones:\n{}",
+        crawl.broken.len(),
+        crawl
+            .broken
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for note in notes {
+        assert_eq!(
+            crawl.pages.get(&format!("note:{note}")),
+            Some(&1),
+            "note {note} needs exactly one page"
+        );
+    }
+    for name in unresolved {
+        assert_eq!(
+            crawl.pages.get(&format!("entity:{name}")),
+            Some(&1),
+            "unresolved entity {name} needs exactly one page"
+        );
+    }
+    let page_count = |kind: &str| crawl.pages.keys().filter(|k| k.starts_with(kind)).count();
+    assert_eq!(
+        page_count("note:"),
+        notes.len(),
+        "no page for a note that is not one"
+    );
+    assert_eq!(page_count("entity:"), unresolved.len());
+}
+
+#[test]
+fn sample_vault_site_has_no_broken_links_and_a_page_per_entity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    ok(&build(&repo(), None, &site), "vaultc build");
+    let crawl = crawl(&site);
+    let (notes, unresolved) = model(&repo(), None);
+    assert!(
+        !unresolved.is_empty(),
+        "the sample vault has unresolved names"
+    );
+    assert_complete(&crawl, &notes, &unresolved);
+    assert!(crawl.links_checked > 300, "{}", crawl.links_checked);
+
+    // Heading and block links land on their target, broken links on their entity page.
+    let rotation = std::fs::read_to_string(site.join("concepts/sector-rotation.html")).unwrap();
+    assert!(rotation.contains(r#"href="../etfs/xmag.html#fund-flows""#));
+    assert!(rotation.contains(r#"href="../actors/michael-burry.html#^burry-short""#));
+    assert!(rotation.contains(r#"<a class="broken" href="../entities/palantir.html""#));
+    let burry = std::fs::read_to_string(site.join("actors/michael-burry.html")).unwrap();
+    assert!(burry.contains(r#"id="^burry-short""#));
+    // The image is copied, the comment is gone, the home note is the home page.
+    assert!(site.join("files/attachments/rotation-chart.png").is_file());
+    assert!(!rotation.contains("Rotation scorecard"));
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains(r#"content="note:Home.md""#));
+    assert!(
+        rotation.contains(r#"<span class="badge stale""#),
+        "updated 2026-03-05"
+    );
+    // No page carries the vault's whole navigation.
+    let nvidia = std::fs::read_to_string(site.join("actors/nvidia.html")).unwrap();
+    assert!(
+        !nvidia.contains("Long defense AI"),
+        "an unrelated note is not listed"
+    );
+}
+
+#[test]
+fn generated_vault_site_has_no_broken_links_and_a_page_per_entity() {
+    let (tmp, vault, _truth) = crate::generated::generate();
+    let site = tmp.path().join("site");
+    ok(&build(&vault, None, &site), "vaultc build");
+    let crawl = crawl(&site);
+    let (notes, unresolved) = model(&vault, None);
+    assert_eq!(notes.len(), 2000);
+    assert_complete(&crawl, &notes, &unresolved);
+
+    // Search entries point at pages that exist.
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(site.join("search-index.json")).unwrap()).unwrap();
+    let entries = index.as_array().unwrap();
+    assert_eq!(entries.len(), 2000);
+    for e in entries {
+        assert!(site.join(e["url"].as_str().unwrap()).is_file(), "{e}");
+    }
+}
+
+#[test]
+fn notes_that_slug_alike_or_take_site_names_each_get_a_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let config = fixture("site-features/book.toml");
+    ok(&build(&repo(), Some(&config), &site), "vaultc build");
+    let crawl = crawl(&site);
+    let (notes, unresolved) = model(&repo(), Some(&config));
+    assert_complete(&crawl, &notes, &unresolved);
+    for (page, id) in [
+        ("a-b.html", "note:A B.md"),
+        ("a-b-1.html", "note:A-B.md"),
+        ("index.html", "note:index.md"),
+        ("404-1.html", "note:404.md"),
+        ("tags-1.html", "note:tags.md"),
+        ("search-1.html", "note:search.md"),
+        ("entities-1.html", "note:entities.md"),
+        ("tags-1/inside.html", "note:Tags/Inside.md"),
+        ("404.html", "site:404"),
+        ("search.html", "site:search"),
+    ] {
+        let html = std::fs::read_to_string(site.join(page)).unwrap();
+        assert!(
+            html.contains(&format!(r#"content="{id}""#)),
+            "{page} is {id}"
+        );
+    }
+}
+
+#[test]
+fn obsidian_markdown_renders_as_html() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    ok(
+        &build(&repo(), Some(&fixture("site-features/book.toml")), &site),
+        "vaultc build",
+    );
+    let html = std::fs::read_to_string(site.join("overview.html")).unwrap();
+    for expected in [
+        // callouts: titled, untitled, folded, GitHub alert
+        r#"<div class="callout" data-callout="note">"#,
+        r#"<div class="callout-title">A titled note</div>"#,
+        r#"<div class="callout-title">Warning</div>"#,
+        r#"<details class="callout" data-callout="tip">"#,
+        // highlights, but not in code
+        "<mark>highlighted <strong>bold</strong> text</mark>",
+        "<code>==code==</code>",
+        // math kept as text for the client
+        r#"<span class="math math-inline">$x_1 + x_2$</span>"#,
+        "$$E = mc^2$$",
+        // footnotes, tasks, block ids, code
+        r##"<a href="#fn-1">1</a>"##,
+        r#"id="fn-1""#,
+        r#"<li id="^task-block">"#,
+        r#"<p id="^para-block">A paragraph with a block id.</p>"#,
+        r#"<code class="language-rust">"#,
+        // raw HTML is shown, not run
+        "&lt;div onclick=",
+        // transclusion of a note, a section and a block; attachments
+        r#"<div class="embed">"#,
+        "<p>Wrote the first program.</p>\n</div>",
+        r#"<img src="files/media/diagram.png" alt="diagram.png" width="200""#,
+        r#"<a class="attachment" href="files/media/report.pdf">"#,
+        // links with headings, blocks, broken ones, markdown links
+        r#"href="people/ada-lovelace.html#engines""#,
+        r#"href="people/ada-lovelace.html#^first-program""#,
+        r#"<a class="broken" href="entities/missing-person.html""#,
+        r##"href="#callouts""##,
+    ] {
+        assert!(html.contains(expected), "missing {expected:?}");
+    }
+    for absent in [
+        "a secret",
+        "Secret Link",
+        "A whole hidden paragraph",
+        "vaultc-disable",
+        "javascript:",
+        "<div onclick",
+    ] {
+        assert!(
+            !html.contains(absent),
+            "{absent:?} should not be on the page"
+        );
+    }
+    // An embed cycle (Ada embeds Overview, which embeds Ada) ends in a link.
+    let ada = std::fs::read_to_string(site.join("people/ada-lovelace.html")).unwrap();
+    assert!(ada.contains(r#"<div class="embed">"#));
+    assert!(ada.matches(r#"<div class="embed">"#).count() < 5);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every file of a site with its bytes.
+fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn stamp(path: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).unwrap();
+    (m.ino(), m.modified().unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn builds_are_deterministic_and_rebuilds_rewrite_only_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&build(&repo(), None, &a), "first build");
+    ok(&build(&repo(), None, &b), "second build");
+    assert_eq!(contents(&a), contents(&b), "two builds, same bytes");
+
+    // A copy of the sample vault to edit.
+    let vault = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("vault"), &vault.path().join("vault"));
+    std::fs::copy(repo().join("book.toml"), vault.path().join("book.toml")).unwrap();
+    let config = vault.path().join("book.toml");
+    let site = tmp.path().join("c");
+    ok(&build(vault.path(), Some(&config), &site), "build");
+    let rebuild_changes = |edit: &dyn Fn()| -> BTreeSet<String> {
+        let before: BTreeMap<String, _> = files(&site)
+            .into_iter()
+            .map(|f| {
+                let s = stamp(&site.join(&f));
+                (f, s)
+            })
+            .collect();
+        edit();
+        ok(&build(vault.path(), Some(&config), &site), "rebuild");
+        let after = files(&site);
+        assert_eq!(after, before.keys().cloned().collect::<Vec<_>>());
+        // The marker records what each page was made from; it changes with them.
+        after
+            .into_iter()
+            .filter(|f| f != ".vaultc-site" && before[f] != stamp(&site.join(f)))
+            .collect()
+    };
+
+    // Nothing changed: nothing is written.
+    assert_eq!(rebuild_changes(&|| {}), BTreeSet::new());
+
+    // A new paragraph at the end of a note: only its page.
+    let tesla = vault.path().join("vault/Actors/Tesla.md");
+    let changed = rebuild_changes(&|| {
+        let mut text = std::fs::read_to_string(&tesla).unwrap();
+        text.push_str("\nOne more line at the end.\n");
+        std::fs::write(&tesla, text).unwrap();
+    });
+    // (The search index holds the start of each note's text, which a short note ends.)
+    let pages: BTreeSet<String> = changed
+        .into_iter()
+        .filter(|f| !f.starts_with("search-index."))
+        .collect();
+    assert_eq!(pages, BTreeSet::from(["actors/tesla.html".to_owned()]));
+
+    // The line that links NVIDIA to Burry: both pages (Burry's backlinks quote it).
+    let nvidia = vault.path().join("vault/Actors/NVIDIA.md");
+    let changed = rebuild_changes(&|| {
+        let text = std::fs::read_to_string(&nvidia).unwrap();
+        std::fs::write(&nvidia, text.replace("is short.", "is short, still.")).unwrap();
+    });
+    assert!(changed.contains("actors/nvidia.html"), "{changed:?}");
+    assert!(changed.contains("actors/michael-burry.html"), "{changed:?}");
+    let allowed = BTreeSet::from([
+        "actors/nvidia.html".to_owned(),
+        "actors/michael-burry.html".to_owned(),
+        "search-index.json".to_owned(),
+        "search-index.js".to_owned(),
+    ]);
+    assert!(changed.is_subset(&allowed), "{changed:?}");
+}
+
+/// A step of an edit sequence: what it does, and doing it.
+type Edit = (&'static str, Box<dyn Fn()>);
+
+/// Edits a vault step by step; after each step a rebuild over the previous site (which skips
+/// pages whose fingerprint did not change) must equal a fresh build, byte for byte.
+fn assert_rebuilds_equal_fresh_builds(vault: &Path, config: &Path, edits: &[(&str, &dyn Fn())]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    ok(&build(vault, Some(config), &site), "first build");
+    for (i, (what, edit)) in edits.iter().enumerate() {
+        edit();
+        ok(&build(vault, Some(config), &site), "rebuild");
+        let fresh = tmp.path().join(format!("fresh-{i}"));
+        ok(&build(vault, Some(config), &fresh), "fresh build");
+        let (got, want) = (contents(&site), contents(&fresh));
+        let differ: Vec<&String> = want
+            .keys()
+            .chain(got.keys())
+            .filter(|f| got.get(*f) != want.get(*f))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "after {what}, the rebuild differs in {differ:?}"
+        );
+    }
+}
+
+fn edit_file(path: PathBuf, from: &'static str, to: &'static str) -> impl Fn() {
+    move || {
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{} lacks {from:?}", path.display());
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
+#[test]
+fn rebuild_after_edits_equals_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("vault"), &dir.path().join("vault"));
+    std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
+    let v = dir.path().join("vault");
+    let edits: Vec<Edit> = vec![
+        (
+            "renaming a heading others link to",
+            Box::new(edit_file(
+                v.join("ETFs/XMAG.md"),
+                "## Fund flows",
+                "## Fund flow data",
+            )),
+        ),
+        (
+            "retitling a note",
+            Box::new(edit_file(
+                v.join("Actors/NVIDIA.md"),
+                "# NVIDIA",
+                "# NVIDIA Corporation",
+            )),
+        ),
+        (
+            "dropping a block id",
+            Box::new(edit_file(
+                v.join("Actors/Michael Burry.md"),
+                " ^burry-short",
+                "",
+            )),
+        ),
+        (
+            "adding a note a link was waiting for",
+            Box::new({
+                let p = v.join("Actors/Palantir.md");
+                move || std::fs::write(&p, "# Palantir\n\nLinks to [[NVIDIA]].\n").unwrap()
+            }),
+        ),
+        (
+            "deleting a linked note",
+            Box::new({
+                let p = v.join("Actors/Tesla.md");
+                move || std::fs::remove_file(&p).unwrap()
+            }),
+        ),
+        (
+            "editing a line that links",
+            Box::new(edit_file(
+                v.join("Actors/NVIDIA.md"),
+                "is short.",
+                "is short, still.",
+            )),
+        ),
+    ];
+    let edits: Vec<(&str, &dyn Fn())> = edits.iter().map(|(w, e)| (*w, e.as_ref())).collect();
+    assert_rebuilds_equal_fresh_builds(dir.path(), &dir.path().join("book.toml"), &edits);
+
+    let features = copy_fixture("site-features");
+    let ada = features.path().join("People/Ada Lovelace.md");
+    let edits: Vec<Edit> = vec![
+        (
+            "editing an embedded section",
+            Box::new(edit_file(
+                ada.clone(),
+                "Analytical Engine",
+                "Difference Engine",
+            )),
+        ),
+        (
+            "editing an embedded block",
+            Box::new(edit_file(
+                ada,
+                "Wrote the first program.",
+                "Wrote the first program, 1843.",
+            )),
+        ),
+    ];
+    let edits: Vec<(&str, &dyn Fn())> = edits.iter().map(|(w, e)| (*w, e.as_ref())).collect();
+    assert_rebuilds_equal_fresh_builds(features.path(), &features.path().join("book.toml"), &edits);
+}
+
+#[test]
+fn markup_in_note_data_is_escaped_and_nothing_outside_the_vault_is_copied() {
+    let dir = copy_fixture("site-injection");
+    // Beside the vault folder, reachable only by climbing out of it.
+    std::fs::write(dir.path().join("secret.png"), "TOP-SECRET-PNG").unwrap();
+    std::fs::write(dir.path().join("SECRET.md"), "TOP-SECRET-NOTE").unwrap();
+    let site = dir.path().join("site");
+    let config = dir.path().join("book.toml");
+    ok(&build(dir.path(), Some(&config), &site), "vaultc build");
+
+    let mut checked = 0;
+    for file in files(&site) {
+        let bytes = std::fs::read(site.join(&file)).unwrap();
+        assert!(
+            !bytes.windows(10).any(|w| w == b"TOP-SECRET"),
+            "{file} holds a file from outside the vault"
+        );
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        checked += 1;
+        let lower = text.to_ascii_lowercase();
+        assert!(!lower.contains("<script>alert"), "raw <script> in {file}");
+        if file.ends_with(".json") || file == "search-index.js" {
+            assert!(!text.contains('<'), "markup in {file}");
+            continue;
+        }
+        if !file.ends_with(".html") {
+            continue;
+        }
+        for tag in tags(&text) {
+            for (name, value) in &tag.attrs {
+                assert!(
+                    !name.starts_with("on"),
+                    "{file}: event handler attribute {name}={value:?} on <{}>",
+                    tag.name
+                );
+                let v = value.trim().to_ascii_lowercase();
+                assert!(
+                    !(v.starts_with("javascript:") || v.starts_with("data:")),
+                    "{file}: {name}={value:?}"
+                );
+            }
+            assert!(
+                !matches!(tag.name.as_str(), "img" if tag.attr("src") == Some("x")),
+                "{file}: an <img> from note text"
+            );
+            if tag.name == "script" {
+                let src = tag.attr("src").unwrap_or_default();
+                assert!(
+                    src.ends_with("assets/theme.js")
+                        || src.ends_with("assets/search.js")
+                        || src.ends_with("search-index.js"),
+                    "{file}: unexpected script {src:?}"
+                );
+            }
+        }
+    }
+    assert!(checked > 10);
+    let copied: Vec<String> = files(&site)
+        .into_iter()
+        .filter(|f| f.starts_with("files/"))
+        .collect();
+    assert_eq!(copied, ["files/pics/pic.png"]);
+    // The escaped text is still there for the reader.
+    let evil = std::fs::read_to_string(site.join("evil.html")).unwrap();
+    assert!(evil.contains("&lt;img src=x onerror=alert(1)&gt;"));
+}
+
+#[test]
+fn building_into_a_folder_vaultc_did_not_make_is_refused() {
+    let dir = copy_fixture("site-features");
+    let before = contents(dir.path());
+    let config = dir.path().join("book.toml");
+    let o = build(dir.path(), Some(&config), dir.path());
+    assert_eq!(o.status.code(), Some(2), "refused with exit 2");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("not made by vaultc") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(contents(dir.path()), before, "nothing changed");
+
+    // --force writes the site and still never removes a file vaultc did not write.
+    let out = dir.path().to_str().unwrap();
+    let forced = vaultc(
+        dir.path(),
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "build",
+            "--out",
+            out,
+            "--force",
+            "--today",
+            TODAY,
+        ],
+    );
+    ok(&forced, "forced build");
+    ok(&build(dir.path(), Some(&config), dir.path()), "rebuild");
+    let after = contents(dir.path());
+    for (file, bytes) in &before {
+        assert_eq!(after.get(file), Some(bytes), "{file} kept");
+    }
+}
+
+#[test]
+fn a_site_in_the_browser_searches_follows_links_and_switches_to_dark_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    ok(&build(&repo(), None, &site), "vaultc build");
+    let script = repo().join("tests/browser/site.test.mjs");
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.is_ok_and(|o| o.status.success()),
+        "the browser test needs Node.js: apt-get install -y nodejs npm"
+    );
+    assert!(
+        Path::new("/usr/bin/chromium").is_file(),
+        "the browser test needs Chromium: apt-get install -y chromium"
+    );
+    assert!(
+        repo()
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir(),
+        "the browser test needs playwright-core: (cd tests/browser && npm ci)"
+    );
+    let o = Command::new("node")
+        .arg(&script)
+        .arg(&site)
+        .arg(tmp.path().join("screenshot-note.png"))
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(tmp.path().join("screenshot-note.png").is_file());
+}

@@ -1,0 +1,157 @@
+//! What a page is made from, as one number. A rebuild skips rendering a page whose
+//! fingerprint is the one the previous build recorded (and whose file is still there), which
+//! is most pages after a small edit.
+//!
+//! A fingerprint must change whenever anything the page shows could change, so it hashes
+//! the inputs rather than the output, generously: the note's whole text; where each of its
+//! links goes (page, fragment, copied file or entity page), and for embedded notes the same
+//! again, as deep as embeds render; its tags' pages; the notes that link to it with the lines
+//! that do; its graph neighbours with their names, pages and links among them; the theme, the
+//! site settings and the vaultc version. Hashing what is shown (page paths, titles) rather
+//! than internal ids keeps pages whose output did not change from being rebuilt when, say,
+//! a new note shifts every id after it. The `rebuild_after_edits_equals_a_fresh_build` test
+//! holds this list honest.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::Site;
+use super::pages::note::LINKING_NOTES_SHOWN;
+use super::render::MAX_EMBED_DEPTH;
+use super::render::links::{Dest, dest};
+use super::svg::LOCAL_NEIGHBOURS;
+use crate::graph::{Entity, EntityId};
+use crate::model::NoteId;
+
+/// Bumped when the meaning of a fingerprint changes (what rendering reads).
+const VERSION: u32 = 1;
+
+/// The fingerprint every page starts from: vaultc, the theme and the site settings.
+pub fn base(site: &Site<'_>, theme: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    VERSION.hash(&mut h);
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    theme.hash(&mut h);
+    site.a.settings.title.hash(&mut h);
+    site.a.settings.stale_after_days.hash(&mut h);
+    h.finish()
+}
+
+/// The fingerprint of note `id`'s page.
+pub fn note(site: &Site<'_>, id: NoteId) -> u64 {
+    let a = site.a;
+    let note = &a.vault.notes[id];
+    let mut h = DefaultHasher::new();
+    site.base_fingerprint.hash(&mut h);
+    "note".hash(&mut h);
+    site.plan.notes[id].hash(&mut h);
+    note.path.hash(&mut h);
+    note.text.hash(&mut h);
+    super::title(note).hash(&mut h);
+    site.freshness(note).hash(&mut h);
+    site.age_days(note).hash(&mut h);
+    links(site, id, &mut vec![id], &mut h);
+    for tag in &note.tags {
+        site.plan.tag_page(&tag.name).hash(&mut h);
+    }
+    let entity = a.graph.note_entity(id);
+    backlinks(site, entity, &mut h);
+    neighbourhood(site, entity, &mut h);
+    h.finish()
+}
+
+/// The fingerprint of an unresolved entity's page.
+pub fn entity(site: &Site<'_>, id: EntityId) -> u64 {
+    let mut h = DefaultHasher::new();
+    site.base_fingerprint.hash(&mut h);
+    "entity".hash(&mut h);
+    if let Entity::Unresolved(name) = site.a.graph.entity(id) {
+        name.hash(&mut h);
+    }
+    site.plan.entities.get(&id).hash(&mut h);
+    backlinks(site, id, &mut h);
+    neighbourhood(site, id, &mut h);
+    h.finish()
+}
+
+/// Where every link of note `id` goes; embedded notes' text and links too, as deep as the
+/// renderer transcludes (`stack` holds the notes being embedded, outermost first).
+fn links(site: &Site<'_>, id: NoteId, stack: &mut Vec<NoteId>, h: &mut DefaultHasher) {
+    let a = site.a;
+    for (i, link) in a.vault.notes[id].links.iter().enumerate() {
+        let d = dest(a, &site.plan, id, i);
+        d.hash(h);
+        if let Dest::Note { id: target, .. } = d
+            && link.is_embed()
+            && stack.len() < MAX_EMBED_DEPTH
+            && !stack.contains(&target)
+        {
+            let embedded = &a.vault.notes[target];
+            embedded.text.hash(h);
+            super::title(embedded).hash(h);
+            stack.push(target);
+            links(site, target, stack, h);
+            stack.pop();
+        }
+    }
+}
+
+/// The notes linking to `entity` as its page lists them: each listed note's page and title
+/// and the lines that link (the rest only counted).
+fn backlinks(site: &Site<'_>, entity: EntityId, h: &mut DefaultHasher) {
+    let a = site.a;
+    let list = site.backlinks.of(entity);
+    list.len().hash(h);
+    let mut groups = 0;
+    let mut last = None;
+    for b in list {
+        if last != Some(b.note) {
+            last = Some(b.note);
+            groups += 1;
+            if groups > LINKING_NOTES_SHOWN {
+                continue;
+            }
+            site.plan.notes[b.note].hash(h);
+            super::title(&a.vault.notes[b.note]).hash(h);
+        }
+        if groups > LINKING_NOTES_SHOWN {
+            continue;
+        }
+        let note = &a.vault.notes[b.note];
+        let link = &note.links[b.link];
+        (link.kind as u8).hash(h);
+        link.span.col.hash(h);
+        note.text.get(link.span.range()).hash(h);
+        note.lines
+            .line_text(&note.text, link.span.line as usize)
+            .hash(h);
+    }
+    groups.hash(h);
+}
+
+/// The local graph: each neighbour's name, page and kind in drawing order, and which of
+/// them link to each other.
+fn neighbourhood(site: &Site<'_>, centre: EntityId, h: &mut DefaultHasher) {
+    let a = site.a;
+    let ring: Vec<EntityId> = std::iter::once(centre)
+        .chain(
+            site.neighbours.of[centre]
+                .iter()
+                .take(LOCAL_NEIGHBOURS)
+                .map(|(n, _)| *n),
+        )
+        .collect();
+    for &id in &ring {
+        let entity = a.graph.entity(id);
+        match entity {
+            Entity::Note(n) => super::title(&a.vault.notes[*n]).hash(h),
+            Entity::Unresolved(name) => name.hash(h),
+        }
+        matches!(entity, Entity::Note(_)).hash(h);
+        site.plan.entity_page(id, entity).hash(h);
+    }
+    for (i, &p) in ring.iter().enumerate() {
+        for &q in &ring[i + 1..] {
+            site.neighbours.linked(p, q).hash(h);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! A note's page: title, tags, updated date and stale badge, contents, the rendered body,
+//! backlinks with context, and the local graph.
+
+use serde::Serialize;
+
+use super::{Base, Named, Page};
+use crate::index::fold;
+use crate::model::NoteId;
+use crate::site::Site;
+use crate::site::backlinks::{Backlink, context};
+use crate::site::render::{Context, render_note};
+use crate::site::svg::{self, GraphView};
+use crate::site::theme::ThemeError;
+use crate::site::urls::href;
+
+/// Context lines shown per linking note; the rest are counted.
+const CONTEXTS_PER_NOTE: usize = 3;
+/// Linking notes listed on a page; the rest are counted. A hub that thousands of notes link
+/// to would otherwise carry megabytes of backlinks.
+pub const LINKING_NOTES_SHOWN: usize = 100;
+
+#[derive(Debug, Serialize)]
+struct NoteView<'a> {
+    note: NoteData<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct NoteData<'a> {
+    title: &'a str,
+    title_anchor: Option<String>,
+    path: &'a str,
+    tags: Vec<Named>,
+    aliases: Vec<&'a str>,
+    updated: Option<String>,
+    stale: bool,
+    age_days: Option<i64>,
+    toc: Vec<TocEntry<'a>>,
+    body: String,
+    backlinks: Vec<LinkingNote<'a>>,
+    backlink_count: usize,
+    /// Linking notes not listed.
+    more_notes: usize,
+    graph: GraphView,
+}
+
+#[derive(Debug, Serialize)]
+struct TocEntry<'a> {
+    /// Nesting below the shallowest heading listed: 0, 1, 2…
+    depth: u8,
+    text: &'a str,
+    anchor: &'a str,
+}
+
+/// A note that links to the page's entity, with the lines that do.
+#[derive(Debug, Serialize)]
+pub struct LinkingNote<'a> {
+    pub title: &'a str,
+    pub href: String,
+    pub contexts: Vec<String>,
+    /// Further linking lines not shown.
+    pub more: usize,
+}
+
+pub fn render(site: &Site<'_>, id: NoteId) -> Result<String, ThemeError> {
+    let a = site.a;
+    let note = &a.vault.notes[id];
+    let page = site.plan.notes[id].as_str();
+    let body = render_note(
+        &Context {
+            a,
+            plan: &site.plan,
+        },
+        id,
+        page,
+    );
+    let (updated, stale) = site.freshness(note);
+    let toc_headings: Vec<_> = note
+        .headings
+        .iter()
+        .filter(|h| body.title_anchor.as_deref() != Some(h.anchor.as_str()))
+        .collect();
+    let top = toc_headings.iter().map(|h| h.level).min().unwrap_or(1);
+    let entity = a.graph.note_entity(id);
+    let backlinks = site.backlinks.of(entity);
+    let linking = linking_notes(site, page, backlinks);
+    let view = NoteView {
+        note: NoteData {
+            title: crate::site::title(note),
+            title_anchor: body.title_anchor,
+            path: &note.path,
+            tags: tags(site, page, id),
+            aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
+            updated,
+            stale,
+            age_days: site.age_days(note),
+            toc: toc_headings
+                .iter()
+                .map(|h| TocEntry {
+                    depth: h.level - top,
+                    text: &h.text,
+                    anchor: &h.anchor,
+                })
+                .collect(),
+            body: body.html,
+            backlinks: linking.notes,
+            backlink_count: backlinks.len(),
+            more_notes: linking.more,
+            graph: svg::local(a, &site.plan, page, &site.neighbours, entity),
+        },
+    };
+    site.theme.render(
+        "note.html",
+        &Page {
+            base: Base::new(
+                site,
+                page,
+                format!("note:{}", note.path),
+                crate::site::title(note).to_owned(),
+            ),
+            view,
+        },
+    )
+}
+
+/// The note's tags, each once (any case), linked to their pages.
+fn tags(site: &Site<'_>, page: &str, id: NoteId) -> Vec<Named> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for tag in &site.a.vault.notes[id].tags {
+        let key = fold(&tag.name).into_owned();
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        if let Some(target) = site.plan.tag_page(&tag.name) {
+            out.push(Named {
+                name: tag.name.clone(),
+                href: href(page, target),
+                count: 0,
+            });
+        }
+    }
+    out
+}
+
+/// The notes linking to an entity: the first [`LINKING_NOTES_SHOWN`] with their lines.
+pub struct Linking<'a> {
+    pub notes: Vec<LinkingNote<'a>>,
+    /// Further linking notes not listed.
+    pub more: usize,
+}
+
+/// Backlinks grouped by linking note, in vault order, each with its first few lines.
+pub fn linking_notes<'a>(site: &Site<'a>, page: &str, backlinks: &[Backlink]) -> Linking<'a> {
+    let mut notes: Vec<LinkingNote<'a>> = Vec::new();
+    let mut more = 0;
+    let mut last: Option<NoteId> = None;
+    for &b in backlinks {
+        if last != Some(b.note) {
+            last = Some(b.note);
+            if notes.len() == LINKING_NOTES_SHOWN {
+                more += 1;
+                continue;
+            }
+            let note = &site.a.vault.notes[b.note];
+            notes.push(LinkingNote {
+                title: crate::site::title(note),
+                href: href(page, &site.plan.notes[b.note]),
+                contexts: Vec::new(),
+                more: 0,
+            });
+        }
+        if more > 0 {
+            continue;
+        }
+        let Some(group) = notes.last_mut() else {
+            continue;
+        };
+        if group.contexts.len() < CONTEXTS_PER_NOTE {
+            let line = context(site.a, b);
+            if !group.contexts.contains(&line) {
+                group.contexts.push(line);
+            }
+        } else {
+            group.more += 1;
+        }
+    }
+    Linking { notes, more }
+}

@@ -1,0 +1,272 @@
+//! Link and embed events: where each goes on the site, and what an embed shows (an image,
+//! a player, a link, or the embedded note itself).
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag};
+
+use super::links::{self, Dest, Media};
+use super::{Close, MAX_EMBED_DEPTH, Renderer, Select, end_of};
+use crate::index::Target;
+use crate::model::{Link, NoteId, Subpath};
+use crate::site::html::escape;
+use crate::site::urls::{href, href_with_fragment};
+
+impl<'a> Renderer<'a, '_> {
+    /// A link or image start tag at `events[i]`; returns the next event to handle.
+    pub(super) fn link(
+        &mut self,
+        events: &mut [(Event<'a>, Range<usize>)],
+        i: usize,
+        r: Range<usize>,
+        tag: Tag<'a>,
+    ) -> usize {
+        let (image, link_type, dest_url) = match &tag {
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => (false, *link_type, dest_url),
+            Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            } => (true, *link_type, dest_url),
+            _ => return i + 1,
+        };
+        let end = end_of(events, i);
+        let Some(&index) = self.links_at.get(&r.start) else {
+            if let LinkType::WikiLink { .. } = link_type {
+                // Link syntax the model did not take as a link: show it as written.
+                let text: &'a str = self.text;
+                self.push(Event::Text(CowStr::Borrowed(&text[r])));
+                return end + 1;
+            }
+            if !is_safe_external(dest_url) {
+                if image {
+                    let alt = plain_text(&events[i + 1..end]);
+                    self.push(Event::Text(alt.into()));
+                    return end + 1;
+                }
+                self.open(Close::Skip);
+                return i + 1;
+            }
+            self.push(Event::Start(tag));
+            self.open(Close::Default);
+            return i + 1;
+        };
+        let link: &'a Link = &self.note.links[index];
+        let dest = links::dest(self.a, self.cx.plan, self.note_id, index);
+        let keep_children = match link_type {
+            LinkType::WikiLink { has_pothole } => has_pothole,
+            _ => true,
+        };
+        if link.is_embed() {
+            return self.embed(events, i, end, link, dest);
+        }
+        let open = match &dest {
+            Dest::Note { page, fragment, .. } => format!(
+                "<a href=\"{}\">",
+                escape(&href_with_fragment(self.page, page, fragment.as_deref()))
+            ),
+            Dest::File { path, .. } => format!(
+                "<a class=\"attachment\" href=\"{}\">",
+                escape(&href(self.page, path))
+            ),
+            Dest::Entity { page, .. } => format!(
+                "<a class=\"broken\" href=\"{}\" title=\"No note yet\">",
+                escape(&href(self.page, page))
+            ),
+            Dest::Nowhere => "<span class=\"broken\">".to_owned(),
+        };
+        let close = if matches!(dest, Dest::Nowhere) {
+            "</span>"
+        } else {
+            "</a>"
+        };
+        self.push(Event::InlineHtml(open.into()));
+        if keep_children {
+            self.open(Close::Html(close.into()));
+            return i + 1;
+        }
+        self.push_text(links::label(link).into());
+        self.push(Event::InlineHtml(close.into()));
+        end + 1
+    }
+
+    fn embed(
+        &mut self,
+        events: &[(Event<'a>, Range<usize>)],
+        i: usize,
+        end: usize,
+        link: &'a Link,
+        dest: Dest,
+    ) -> usize {
+        match dest {
+            Dest::File { path, source } => {
+                let src = escape(&href(self.page, &path));
+                let name = source.rsplit('/').next().unwrap_or(&source);
+                let size = links::image_size(link.display.as_deref());
+                let alt = match (&link.display, size) {
+                    // `![[chart.png|A caption]]`
+                    (Some(d), None) => d.clone(),
+                    // `![[chart.png|200]]`
+                    (_, Some(_)) => name.to_owned(),
+                    // `![alt](chart.png)`, or `![[chart.png]]` whose text is its target
+                    (None, None) => {
+                        let children = plain_text(&events[i + 1..end]);
+                        if children.trim().is_empty() || children == link.target {
+                            name.to_owned()
+                        } else {
+                            children
+                        }
+                    }
+                };
+                let html = match links::media(&source) {
+                    Media::Image => {
+                        let dims = match size {
+                            Some((w, Some(h))) => format!(" width=\"{w}\" height=\"{h}\""),
+                            Some((w, None)) => format!(" width=\"{w}\""),
+                            None => String::new(),
+                        };
+                        format!(
+                            "<img src=\"{src}\" alt=\"{}\"{dims} loading=\"lazy\">",
+                            escape(&alt)
+                        )
+                    }
+                    Media::Audio => format!("<audio controls src=\"{src}\"></audio>"),
+                    Media::Video => format!("<video controls src=\"{src}\"></video>"),
+                    Media::Other => format!(
+                        "<a class=\"attachment\" href=\"{src}\">{}</a>",
+                        escape(name)
+                    ),
+                };
+                self.push(Event::InlineHtml(html.into()));
+            }
+            Dest::Note { id, page, fragment }
+                if self.embed_block.is_some()
+                    && self.stack.len() < MAX_EMBED_DEPTH
+                    && !self.stack.contains(&id) =>
+            {
+                let html = self.transclude(id, &page, fragment.as_deref(), link);
+                self.push(Event::Html(html.into()));
+            }
+            Dest::Note { page, fragment, .. } => {
+                let mut html = format!(
+                    "<a class=\"embed-link\" href=\"{}\">{}</a>",
+                    escape(&href_with_fragment(self.page, &page, fragment.as_deref())),
+                    escape(&links::label(link))
+                );
+                if self.embed_block.is_some() {
+                    // Its paragraph was dropped for a transclusion that cannot happen here
+                    // (a cycle, or too deep): the link stands as a paragraph of its own.
+                    html = format!("<p>{html}</p>\n");
+                }
+                self.push(Event::InlineHtml(html.into()));
+            }
+            Dest::Entity { page, .. } => {
+                let html = format!(
+                    "<a class=\"broken embed-link\" href=\"{}\" title=\"No note yet\">{}</a>",
+                    escape(&href(self.page, &page)),
+                    escape(&links::label(link))
+                );
+                self.push(Event::InlineHtml(html.into()));
+            }
+            Dest::Nowhere => {
+                let html = format!(
+                    "<span class=\"broken\">{}</span>",
+                    escape(&links::label(link))
+                );
+                self.push(Event::InlineHtml(html.into()));
+            }
+        }
+        end + 1
+    }
+
+    /// The embedded note (or its section or block), rendered for this page.
+    fn transclude(&self, id: NoteId, page: &str, fragment: Option<&str>, link: &Link) -> String {
+        let target = &self.a.vault.notes[id];
+        let select = match &link.subpath {
+            Subpath::None => Select::All,
+            Subpath::Heading(_) => {
+                match fragment.and_then(|f| target.headings.iter().position(|h| h.anchor == f)) {
+                    Some(h) => {
+                        let heading = &target.headings[h];
+                        let end = target.headings[h + 1..]
+                            .iter()
+                            .find(|n| n.level <= heading.level)
+                            .map_or(target.text.len(), |n| n.span.start as usize);
+                        Select::Range(heading.span.start as usize..end)
+                    }
+                    None => Select::All,
+                }
+            }
+            Subpath::Block(block) => match target
+                .blocks
+                .iter()
+                .find(|b| b.id.eq_ignore_ascii_case(block))
+            {
+                Some(b) => Select::Block(b.span.start as usize),
+                None => Select::All,
+            },
+        };
+        let mut stack = self.stack.clone();
+        stack.push(id);
+        let body = Renderer::new(self.cx, id, self.page, stack).run(select);
+        format!(
+            "<div class=\"embed\">\n<div class=\"embed-title\"><a href=\"{}\">{}</a></div>\n{}</div>\n",
+            escape(&href_with_fragment(self.page, page, fragment)),
+            escape(&match links::label(link) {
+                label if label.is_empty() => crate::site::title(target).to_owned(),
+                label => label,
+            }),
+            body.html
+        )
+    }
+
+    /// Does the element at `events[i]` hold nothing but embeds of notes (and spaces)?
+    pub(super) fn embeds_only(&self, events: &[(Event<'a>, Range<usize>)], i: usize) -> bool {
+        let end = end_of(events, i);
+        let mut j = i + 1;
+        let mut any = false;
+        while j < end {
+            match &events[j].0 {
+                Event::Start(Tag::Image { .. }) => {
+                    let note_embed = self.links_at.get(&events[j].1.start).is_some_and(|&l| {
+                        self.note.links[l].is_embed()
+                            && matches!(
+                                self.a.resolved[self.note_id][l].target,
+                                Target::Note(_) | Target::Alias(_)
+                            )
+                    });
+                    if !note_embed {
+                        return false;
+                    }
+                    any = true;
+                    j = end_of(events, j) + 1;
+                }
+                Event::Text(t) if t.trim().is_empty() => j += 1,
+                Event::SoftBreak | Event::HardBreak => j += 1,
+                _ => return false,
+            }
+        }
+        any
+    }
+}
+
+/// The text inside a run of events (an image's alt text).
+fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
+    events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Only web and mail links leave the site; `javascript:`, `data:` and the like do not.
+fn is_safe_external(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+}

@@ -1,0 +1,128 @@
+//! Where a link in a note goes on the site, from the model's own resolution (never resolved
+//! again here): a note's page (with the heading or block fragment when the target has it), a
+//! copied attachment, or the entity page of a name no note has.
+
+use crate::graph::EntityId;
+use crate::index::Target;
+use crate::model::{Link, Note, NoteId, Subpath};
+use crate::parse::heading_key;
+use crate::pipeline::Analysis;
+use crate::query::EntityRef;
+
+use super::super::plan::Plan;
+
+/// A link's destination as a site path (plus fragment).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Dest {
+    Note {
+        id: NoteId,
+        page: String,
+        fragment: Option<String>,
+    },
+    File {
+        path: String,
+        /// The attachment's vault path, for its name and type.
+        source: String,
+    },
+    /// No note has this name: its entity page.
+    Entity { id: EntityId, page: String },
+    /// Nothing to link to (an unresolved name the graph does not know).
+    Nowhere,
+}
+
+/// The destination of `note.links[link]`.
+pub fn dest(a: &Analysis, plan: &Plan, note: NoteId, link: usize) -> Dest {
+    let l = &a.vault.notes[note].links[link];
+    match a.resolved[note][link].target {
+        Target::Note(id) | Target::Alias(id) => Dest::Note {
+            id,
+            page: plan.notes[id].clone(),
+            fragment: fragment(&a.vault.notes[id], &l.subpath),
+        },
+        Target::Attachment(i) => match &plan.files[i] {
+            Some(path) => Dest::File {
+                path: path.clone(),
+                source: a.vault.attachments[i].clone(),
+            },
+            None => Dest::Nowhere,
+        },
+        Target::Unresolved => a
+            .graph
+            .entity_of(&EntityRef::Unresolved(l.target.clone()))
+            .and_then(|id| Some((id, plan.entities.get(&id)?)))
+            .map_or(Dest::Nowhere, |(id, page)| Dest::Entity {
+                id,
+                page: page.clone(),
+            }),
+    }
+}
+
+/// The page fragment a subpath lands on, when the target note has that heading or block.
+pub fn fragment(target: &Note, subpath: &Subpath) -> Option<String> {
+    match subpath {
+        Subpath::None => None,
+        Subpath::Heading(chain) => {
+            let key = heading_key(chain.last()?);
+            target
+                .headings
+                .iter()
+                .find(|h| h.key == key)
+                .map(|h| h.anchor.clone())
+        }
+        Subpath::Block(id) => target
+            .blocks
+            .iter()
+            .any(|b| b.id.eq_ignore_ascii_case(id))
+            .then(|| block_anchor(id)),
+    }
+}
+
+/// The element id of a `^block-id`.
+pub fn block_anchor(id: &str) -> String {
+    format!("^{}", id.to_ascii_lowercase())
+}
+
+/// What Obsidian shows for a link without `|display`: `Note`, `Note > Heading`, `Heading`.
+pub fn label(link: &Link) -> String {
+    let sub: Vec<&str> = match &link.subpath {
+        Subpath::None => Vec::new(),
+        Subpath::Heading(chain) => chain.iter().map(String::as_str).collect(),
+        Subpath::Block(_) => link.subpath_raw.as_deref().into_iter().collect(),
+    };
+    std::iter::once(link.target.as_str())
+        .filter(|t| !t.is_empty())
+        .chain(sub)
+        .collect::<Vec<_>>()
+        .join(" > ")
+}
+
+/// Attachment kinds shown inline when embedded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    Image,
+    Audio,
+    Video,
+    Other,
+}
+
+pub fn media(path: &str) -> Media {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "avif" | "bmp" => Media::Image,
+        "mp3" | "wav" | "ogg" | "m4a" | "flac" | "webm_audio" => Media::Audio,
+        "mp4" | "webm" | "mov" | "ogv" => Media::Video,
+        _ => Media::Other,
+    }
+}
+
+/// `200` or `200x100` after the `|` of an image embed: width and height in pixels.
+pub fn image_size(display: Option<&str>) -> Option<(u32, Option<u32>)> {
+    let d = display?.trim();
+    match d.split_once('x') {
+        Some((w, h)) => Some((w.trim().parse().ok()?, Some(h.trim().parse().ok()?))),
+        None => Some((d.parse().ok()?, None)),
+    }
+}

@@ -1,0 +1,28 @@
+// Light and dark mode: the system's preference unless the reader picked one with the toggle
+// (remembered in localStorage). Runs in <head> so the page never flashes the wrong colours.
+(function () {
+  "use strict";
+  var KEY = "vaultc-theme";
+  var root = document.documentElement;
+  var saved = null;
+  try { saved = window.localStorage.getItem(KEY); } catch (e) { /* storage off: follow the system */ }
+  if (saved === "light" || saved === "dark") root.setAttribute("data-theme", saved);
+
+  function current() {
+    var set = root.getAttribute("data-theme");
+    if (set) return set;
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
+    button.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      button.setAttribute("aria-pressed", next === "dark" ? "true" : "false");
+      try { window.localStorage.setItem(KEY, next); } catch (e) { /* not remembered */ }
+    });
+  });
+})();
