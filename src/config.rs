@@ -52,6 +52,9 @@ pub struct Settings {
     /// Per-rule levels set in `[lint.rules]`.
     pub rule_levels: BTreeMap<String, RuleLevel>,
     pub site_url: String,
+    /// `[output.html] theme`: a folder of templates and assets replacing the built-in ones,
+    /// relative to book.toml.
+    pub theme: Option<PathBuf>,
 }
 
 impl Settings {
@@ -69,6 +72,7 @@ impl Settings {
             planned: GlobSet::empty(),
             rule_levels: BTreeMap::new(),
             site_url: "/".to_owned(),
+            theme: None,
         }
     }
 
@@ -143,7 +147,7 @@ struct RawOutput {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 #[allow(
     dead_code,
-    reason = "read by `vaultc build`; accepted here so a valid file passes"
+    reason = "allow-html and publish are accepted so a valid file passes; not yet used"
 )]
 struct RawHtml {
     site_url: Option<String>,
@@ -254,6 +258,7 @@ pub fn load(path: &Path, known_rules: &[&str]) -> Result<Settings, ConfigError> 
     }
     if let Some(html) = raw.output.html {
         settings.site_url = html.site_url.unwrap_or(settings.site_url);
+        settings.theme = html.theme.map(|t| base.join(t));
     }
     Ok(settings)
 }

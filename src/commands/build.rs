@@ -105,12 +105,15 @@ impl Job {
             .unwrap_or_else(|| settings.build_dir.clone());
         // The vault walk skips the build folder: make it skip the one written now.
         settings.build_dir = out_dir.clone();
-        let theme_dir = settings
-            .config_path
-            .as_deref()
-            .and_then(Path::parent)
-            .map(|dir| dir.join(THEME_DIR))
-            .filter(|dir| dir.is_dir());
+        // `[output.html] theme`, else a `theme/` folder beside book.toml when there is one.
+        let theme_dir = settings.theme.clone().or_else(|| {
+            settings
+                .config_path
+                .as_deref()
+                .and_then(Path::parent)
+                .map(|dir| dir.join(THEME_DIR))
+                .filter(|dir| dir.is_dir())
+        });
         Ok(Self {
             config: settings.config_path.clone(),
             vault: settings.src.clone(),
