@@ -4,6 +4,7 @@
 //! repositories), the build folder and `[lint] exclude` globs are skipped. A file or folder
 //! that cannot be read becomes a [`LoadError`] and the run goes on.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -55,6 +56,10 @@ pub fn walk(settings: &Settings) -> Result<Walk, VaultError> {
     }
     let mut out = Walk::default();
     let build_dir = std::fs::canonicalize(&settings.build_dir).ok();
+    // Symbolic links are followed inside the vault only: a link whose target lies outside
+    // it is neither read nor walked (SPEC §7), and is reported once, as a load error.
+    let outside = OutsideLinks::new(root);
+    let outside_filter = outside.clone();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -64,6 +69,9 @@ pub fn walk(settings: &Settings) -> Result<Walk, VaultError> {
         .follow_links(true)
         .sort_by_file_name(std::ffi::OsStr::cmp)
         .filter_entry(move |e| {
+            if e.path_is_symlink() && outside_filter.leaves_vault(e.path()) {
+                return false;
+            }
             let is_build_dir = build_dir.as_ref().is_some_and(|b| {
                 e.file_type().is_some_and(|t| t.is_dir())
                     && std::fs::canonicalize(e.path()).is_ok_and(|p| &p == b)
@@ -106,7 +114,62 @@ pub fn walk(settings: &Settings) -> Result<Walk, VaultError> {
         });
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.load_errors
+        .extend(outside.take().into_iter().map(|path| LoadError {
+            path: relative(root, &path),
+            message: "symbolic link points outside the vault".to_owned(),
+        }));
     Ok(out)
+}
+
+/// Symbolic links found pointing outside the vault, each recorded once (a link reached by
+/// two paths, through a linked folder, is still one link).
+#[derive(Clone)]
+struct OutsideLinks {
+    root: PathBuf,
+    found: std::sync::Arc<std::sync::Mutex<(Vec<PathBuf>, HashSet<PathBuf>)>>,
+}
+
+impl OutsideLinks {
+    fn new(root: &Path) -> Self {
+        Self {
+            root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned()),
+            found: std::sync::Arc::default(),
+        }
+    }
+
+    /// Does the symbolic link at `path` resolve outside the vault? Records it if so. A
+    /// dangling link resolves nowhere and is left to the walk, which reports it.
+    fn leaves_vault(&self, path: &Path) -> bool {
+        let Ok(target) = std::fs::canonicalize(path) else {
+            return false;
+        };
+        if target.starts_with(&self.root) {
+            return false;
+        }
+        // The link itself, by its real folder: the same link seen through a linked folder
+        // is one link.
+        let link = path
+            .parent()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .zip(path.file_name())
+            .map_or_else(|| path.to_owned(), |(dir, name)| dir.join(name));
+        if let Ok(mut found) = self.found.lock() {
+            let (paths, seen) = &mut *found;
+            if seen.insert(link) {
+                paths.push(path.to_owned());
+            }
+        }
+        true
+    }
+
+    /// The links found, in walk order.
+    fn take(&self) -> Vec<PathBuf> {
+        self.found
+            .lock()
+            .map(|mut f| std::mem::take(&mut f.0))
+            .unwrap_or_default()
+    }
 }
 
 /// Reads and parses the walked notes in parallel.

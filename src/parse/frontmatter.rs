@@ -74,13 +74,14 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
     };
     let base = split.yaml_start;
     for (key, v) in &value {
-        let key_at = find_key(yaml, key).map_or(base, |i| base + i);
+        let key_found = find_key(yaml, key);
+        let key_at = key_found.map_or(base, |i| base + i);
         match key.as_str() {
             "aliases" | "alias" => {
                 for text in string_items(v, false) {
-                    let at = find_from(yaml, &text, key_at - base).map_or(key_at, |i| base + i);
+                    let (at, end) = locate(yaml, base, key_at, &text, key_at - base);
                     c.aliases.push(Alias {
-                        span: c.span(at, at + text.len()),
+                        span: c.span(at, end),
                         text,
                     });
                 }
@@ -92,18 +93,22 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
                     Value::Null => continue,
                     other => other.to_string(),
                 };
-                let at = find_from(yaml, &raw, key_at - base).map_or(key_at, |i| base + i);
+                let (at, end) = locate(yaml, base, key_at, &raw, key_at - base);
                 c.updated.push(Updated {
                     date: super::dates::parse_date(&raw),
                     raw: raw.clone(),
                     source: UpdatedSource::Frontmatter,
-                    span: c.span(at, at + raw.len()),
+                    span: c.span(at, end),
                 });
             }
             "vaultc" => {
                 let rules = v.get("disable").map(|d| string_items(d, false));
                 if let Some(rules) = rules {
-                    let span = c.span(key_at, key_at + key.len());
+                    let (at, end) = match key_found {
+                        Some(_) => (key_at, key_at + key.len()),
+                        None => line_range(yaml, base, key_at),
+                    };
+                    let span = c.span(at, end);
                     c.suppressions.push(Suppression {
                         scope: SuppressionScope::Note,
                         rules,
@@ -158,7 +163,7 @@ fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, (String, Option<usize>)>
         let message = LOCATION.replace_all(&e.to_string(), "").into_owned();
         let index = duplicate_key_index(yaml, &message)
             .or_else(|| e.location().map(|l| l.index()))
-            .map(|i| last_content_before(yaml, i));
+            .map(|i| last_content_before(yaml, floor_char_boundary(yaml, i)));
         (format!("invalid YAML: {message}"), index)
     })?;
     match to_json(parsed) {
@@ -289,11 +294,14 @@ fn read_tags(c: &mut Collector<'_>, yaml: &str, base: usize, key_at: usize, v: &
     let in_list = v.is_array();
     let mut from = key_at - base;
     for item in string_items(v, !in_list) {
-        let at = find_from(yaml, &item, from).map_or(key_at, |i| {
-            from = i + item.len();
-            base + i
-        });
-        let span = c.span(at, at + item.len());
+        let (at, end) = match find_from(yaml, &item, from) {
+            Some(i) => {
+                from = i + item.len();
+                (base + i, base + i + item.len())
+            }
+            None => line_range(yaml, base, key_at),
+        };
+        let span = c.span(at, end);
         match tags::check_frontmatter_tag(&item, in_list) {
             Ok(name) => c.tags.push(Tag {
                 name,
@@ -337,6 +345,35 @@ fn find_key(yaml: &str, key: &str) -> Option<usize> {
 
 fn find_from(hay: &str, needle: &str, from: usize) -> Option<usize> {
     hay.get(from..)?.find(needle).map(|i| i + from)
+}
+
+/// Where a property value is written, as absolute offsets: its text found verbatim at or
+/// after `from` (offset in `yaml`), or else the line of its key at `key_at` (absolute). YAML
+/// does not always keep a value's text: folded lines, escapes and numbers (`1.5e3`) are
+/// rewritten, and a span of the value's length from the key could end past the frontmatter
+/// or inside a character.
+fn locate(yaml: &str, base: usize, key_at: usize, needle: &str, from: usize) -> (usize, usize) {
+    match find_from(yaml, needle, from) {
+        Some(i) => (base + i, base + i + needle.len()),
+        None => line_range(yaml, base, key_at),
+    }
+}
+
+/// The line of `yaml` (which starts at absolute offset `base`) that holds absolute offset
+/// `at`, from `at` to the end of its text.
+fn line_range(yaml: &str, base: usize, at: usize) -> (usize, usize) {
+    let rel = floor_char_boundary(yaml, at - base);
+    let end = yaml[rel..].find('\n').map_or(yaml.len(), |i| rel + i);
+    (base + rel, base + rel + yaml[rel..end].trim_end().len())
+}
+
+/// The largest char boundary of `s` at or before `i`.
+fn floor_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]

@@ -133,6 +133,36 @@ pub(crate) fn local_destination(dest: &str) -> Option<(String, Option<String>)> 
     Some((percent_decode(path), sub.map(|s| percent_decode(&s))))
 }
 
+/// Byte range of a Markdown link's path in `text[start..end]`, when it is written verbatim
+/// right after `](` (spaces and a `<` allowed between) and ends there (at `#`, `?`, `)`, `>`
+/// or a space). Percent-encoded or escaped paths and reference links (`![x][ref]`) give
+/// `None`: no range holds their `target`, so a fix must not be written there.
+pub(crate) fn markdown_target_range(
+    text: &str,
+    start: usize,
+    end: usize,
+    target: &str,
+) -> Option<(usize, usize)> {
+    let raw = text.get(start..end)?;
+    if target.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(i) = raw[from..].find("](") {
+        let at = from + i + 2;
+        let rest = raw[at..].trim_start();
+        let rest = rest.strip_prefix('<').unwrap_or(rest);
+        let path_at = raw.len() - rest.len();
+        if let Some(after) = rest.strip_prefix(target)
+            && after.starts_with(['#', '?', ')', '>', ' ', '\t', '\n', '\r'])
+        {
+            return Some((start + path_at, start + path_at + target.len()));
+        }
+        from = at;
+    }
+    None
+}
+
 fn has_scheme(dest: &str) -> bool {
     let Some(colon) = dest.find(':') else {
         return false;
@@ -206,6 +236,24 @@ mod tests {
     fn brackets_or_line_breaks_in_target_are_not_links() {
         assert!(parts("[[a]b]]").is_none());
         assert!(parts("[[Note\ncontinued]]").is_none());
+    }
+
+    #[test]
+    fn markdown_target_ranges_point_at_the_written_path() {
+        fn range<'s>(s: &'s str, t: &str) -> Option<&'s str> {
+            markdown_target_range(s, 0, s.len(), t).map(|(a, b)| &s[a..b])
+        }
+        assert_eq!(range("![alt](CHART.png)", "CHART.png"), Some("CHART.png"));
+        assert_eq!(range("[a](b.md)](x.md#h)", "x.md"), Some("x.md"));
+        assert_eq!(
+            range("[t]( <My Note.md> \"t\")", "My Note.md"),
+            Some("My Note.md")
+        );
+        assert_eq!(range("[x.md](x.md?q=1)", "x.md"), Some("x.md"));
+        // Not verbatim: encoded, or only a prefix, or a reference link.
+        assert_eq!(range("![](My%20Chart.png)", "My Chart.png"), None);
+        assert_eq!(range("[x](ab.md)", "a"), None);
+        assert_eq!(range("![x][ref]", "x.png"), None);
     }
 
     #[test]

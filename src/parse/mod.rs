@@ -401,6 +401,10 @@ impl<'t> Collector<'t> {
             LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
                 links::local_destination(dest).map(|(target, sub)| {
                     let span = self.span(r.start, r.end);
+                    // Where the path is written; a path we cannot point at keeps the whole link.
+                    let (target_start, target_end) =
+                        links::markdown_target_range(self.text, r.start, r.end, &target)
+                            .unwrap_or((r.start, r.end));
                     self.push_link(Link {
                         kind: if image {
                             LinkKind::Embed
@@ -411,8 +415,8 @@ impl<'t> Collector<'t> {
                         subpath_raw: sub,
                         display: None,
                         span,
-                        target_start: r.start as u32,
-                        target_end: r.end as u32,
+                        target_start: target_start as u32,
+                        target_end: target_end as u32,
                         target,
                         in_table,
                         unescaped_pipe: None,
@@ -481,6 +485,20 @@ impl<'t> Collector<'t> {
     /// sits inside them is dropped, and `[[]]`-style empty links are read from the raw text.
     fn post_pass(&mut self, body_start: usize) {
         let text = self.text;
+        // Text events do not always come in text order (pulldown-cmark re-reads the text of
+        // a failed link or image, e.g. `![[%%[[%%](] ](](%%)%%%%]]`), so the markers can be
+        // out of order or repeated; pairing needs them sorted and apart.
+        self.comment_markers.sort_unstable();
+        let mut last_end = 0;
+        self.comment_markers.retain(|&m| {
+            let keep = m >= last_end;
+            if keep {
+                last_end = m + 2;
+            }
+            keep
+        });
+        self.dollars.sort_unstable();
+        self.dollars.dedup();
         let comments = comments::pair_comments(&self.comment_markers, text.len());
         let math = comments::pair_math(text, &self.dollars, &comments);
         for r in &comments {
@@ -491,7 +509,10 @@ impl<'t> Collector<'t> {
             let html = &text[r.clone()];
             let mut pos = 0;
             while let Some(open) = html[pos..].find("<!--").map(|i| i + pos) {
-                let close = html[open..].find("-->").map_or(html.len(), |i| open + i);
+                // `<!-->` opens and closes at once: look for `-->` after the opener.
+                let close = html[open + 4..]
+                    .find("-->")
+                    .map_or(html.len(), |i| open + 4 + i);
                 self.directive(&html[open + 4..close], r.start + open);
                 pos = close;
             }

@@ -122,3 +122,99 @@ fn bom_crlf_and_invalid_utf8_are_read() {
     assert!(n.lossy);
     assert_eq!(targets(&n), ["X"]);
 }
+
+#[test]
+fn html_comment_that_closes_in_its_opener_does_not_panic() {
+    // Found by proptest: `<!-->` made the directive reader slice 4..2.
+    for text in [
+        "a<!--> ",
+        "<!-->",
+        "<!--->",
+        "x <!-- vaultc-disable --> <!-->\n",
+    ] {
+        let n = parse(text);
+        assert_eq!(n.text, text);
+    }
+}
+
+/// Every span of `n` lies in its text, on char boundaries.
+fn spans_in_text(n: &Note) -> Vec<(String, Span)> {
+    let mut spans: Vec<(String, Span)> = Vec::new();
+    spans.extend(
+        n.aliases
+            .iter()
+            .map(|a| (format!("alias {}", a.text), a.span)),
+    );
+    spans.extend(n.tags.iter().map(|t| (format!("tag {}", t.name), t.span)));
+    spans.extend(
+        n.invalid_tags
+            .iter()
+            .map(|t| (format!("invalid {}", t.text), t.span)),
+    );
+    spans.extend(
+        n.updated
+            .iter()
+            .map(|u| (format!("updated {}", u.raw), u.span)),
+    );
+    spans.extend(
+        n.suppressions
+            .iter()
+            .map(|s| ("suppression".to_owned(), s.span)),
+    );
+    spans
+        .into_iter()
+        .filter(|(_, s)| {
+            s.start > s.end
+                || s.end as usize > n.text.len()
+                || !n.text.is_char_boundary(s.start as usize)
+                || !n.text.is_char_boundary(s.end as usize)
+        })
+        .collect()
+}
+
+#[test]
+fn frontmatter_values_yaml_rewrites_keep_their_spans_in_the_text() {
+    // Found by cargo fuzz: a value not written verbatim (an alias `*a`, a JSON-printed list,
+    // an escaped key) got the span `key..key + value.len()`, which ran past the text or into
+    // a character.
+    let text = "---\na€€: &a [\"ééééé ééééé ééééé\"]\n\"vault\\x63\": {disable: [x]}\naliases: *a\ntags: *a\nupdated: *a\n---\né\n";
+    let n = parse(text);
+    assert_eq!(n.aliases.len(), 1);
+    assert_eq!(n.invalid_tags.len() + n.tags.len(), 1);
+    assert_eq!(n.updated.len(), 1);
+    assert_eq!(n.suppressions.len(), 1);
+    assert_eq!(spans_in_text(&n), []);
+    // Unlocatable values point at their key's line.
+    assert_eq!(n.aliases[0].span.line, 4);
+    assert_eq!(&n.text[n.aliases[0].span.range()], "aliases: *a");
+    assert_eq!(n.updated[0].span.line, 6);
+    // A folded or escaped tag in a list.
+    let n = parse("---\ntags: [\"a\\u00e9\\nb\", \"x\"]\n---\n🦀🦀🦀🦀\n");
+    assert_eq!(spans_in_text(&n), []);
+}
+
+#[test]
+fn markdown_link_target_ranges_hold_the_target() {
+    // Found by proptest: a Markdown image (`LinkKind::Embed`) had the whole `![alt](x)` as
+    // its target range, so `--fix` for case-mismatch replaced the image syntax with the
+    // file name (`See ![alt](CHART.png)` became `See chart.png`).
+    let n = parse("See ![alt](CHART.png) and [n](<Dir/nvidia.md#Intro>) [[![]([[)\n");
+    let at = |i: usize| &n.text[n.links[i].target_start as usize..n.links[i].target_end as usize];
+    assert_eq!(n.links[0].kind, LinkKind::Embed);
+    assert_eq!(at(0), "CHART.png");
+    assert_eq!(at(1), "Dir/nvidia.md");
+    assert_eq!(at(2), n.links[2].target);
+}
+
+#[test]
+fn comment_markers_out_of_text_order_do_not_panic() {
+    // Found by cargo fuzz (wikilinks target): pulldown-cmark reported the `%%` of this text
+    // out of order, and a comment was paired backwards (slice 71..66).
+    for text in [
+        "![[%%[[%%](] ](](%%)%%%%]]",
+        "![[%%[[%%](] ](](%%)%%%%]] [[a]] $x$ $[](](]$",
+    ] {
+        let n = parse(text);
+        assert_eq!(n.text, text);
+    }
+}
