@@ -10,15 +10,15 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::model::{NoteId, Vault};
 
-/// Applies the fixes in `diagnostics`; returns how many edits were written to how many files.
-pub fn apply(vault: &Vault, diagnostics: &[Diagnostic]) -> std::io::Result<(usize, usize)> {
+/// Applies the fixes in `diagnostics`; returns how many edits were written, and to which notes.
+pub fn apply(vault: &Vault, diagnostics: &[Diagnostic]) -> std::io::Result<(usize, Vec<String>)> {
     let mut by_note: BTreeMap<NoteId, Vec<&Edit>> = BTreeMap::new();
     for d in diagnostics {
         if let (Some(fix), Some(note)) = (&d.fix, d.note) {
             by_note.entry(note).or_default().extend(&fix.edits);
         }
     }
-    let (mut edits_done, mut files) = (0, 0);
+    let (mut edits_done, mut files) = (0, Vec::new());
     for (id, mut edits) in by_note {
         let note = &vault.notes[id];
         if note.lossy {
@@ -53,7 +53,7 @@ pub fn apply(vault: &Vault, diagnostics: &[Diagnostic]) -> std::io::Result<(usiz
         bytes.extend_from_slice(text.as_bytes());
         write_atomically(&vault.root.join(&note.path), &bytes)?;
         edits_done += applied;
-        files += 1;
+        files.push(note.path.clone());
     }
     Ok((edits_done, files))
 }

@@ -89,7 +89,7 @@ pub(super) fn run(
     let mut analysis = Analysis::from_vault(settings, vault);
     let mut only = selected(&analysis, &filters);
     if args.fix {
-        let (mut edits, mut files) = (0, 0);
+        let (mut edits, mut files) = (0, std::collections::BTreeSet::new());
         for _ in 0..MAX_FIX_ROUNDS {
             let found = analysis.check(today, only.as_deref());
             if !found.iter().any(|d| d.fix.is_some()) {
@@ -104,16 +104,17 @@ pub(super) fn run(
                 break;
             }
             edits += e;
-            files += f;
+            files.extend(f);
             analysis = Analysis::load(analysis.settings)?;
             only = selected(&analysis, &filters);
         }
         if edits > 0 {
             let _ = writeln!(
                 err,
-                "Fixed {edits} {} in {files} {}.",
+                "Fixed {edits} {} in {} {}.",
                 plural(edits, "issue"),
-                plural(files, "file")
+                files.len(),
+                plural(files.len(), "file")
             );
         }
     }

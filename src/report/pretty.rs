@@ -117,6 +117,35 @@ fn label(rule: &str) -> &'static str {
     }
 }
 
+/// Lines longer than this are not excerpted: a one-line 10 MB note would flood the terminal,
+/// and miette cannot draw columns past 65535.
+const MAX_EXCERPT_LINE: usize = 4096;
+
+fn too_long_to_show(note: &crate::model::Note, d: &Diagnostic) -> bool {
+    d.span.is_some_and(|s| {
+        let line = note.lines.line_text(&note.text, s.line as usize);
+        line.len() > MAX_EXCERPT_LINE
+    })
+}
+
+/// The diagnostic without a source excerpt, in the same words.
+fn plain(d: &Diagnostic, opts: &Options) -> String {
+    let at = d
+        .span
+        .map_or_else(String::new, |s| format!(":{}:{}", s.line, s.col));
+    let mut text = format!(
+        "{}{at}: {}[{}] {}\n",
+        opts.display_path(&d.path),
+        d.level.as_str(),
+        d.rule,
+        d.message
+    );
+    if let Some(help) = &d.help {
+        text.push_str(&format!("  help: {help}\n"));
+    }
+    text
+}
+
 pub(super) fn render(
     diagnostics: &[Diagnostic],
     vault: &Vault,
@@ -132,6 +161,12 @@ pub(super) fn render(
         .with_links(false)
         .with_width(100);
     for d in diagnostics {
+        if d.note
+            .is_some_and(|id| too_long_to_show(&vault.notes[id], d))
+        {
+            out.write_all(plain(d, opts).as_bytes())?;
+            continue;
+        }
         let source = d.note.map(|id| {
             let note = &vault.notes[id];
             Source {
@@ -142,13 +177,7 @@ pub(super) fn render(
         let view = View { d, source };
         let mut text = String::new();
         if handler.render_report(&mut text, &view).is_err() {
-            text = format!(
-                "{}: {}[{}] {}\n",
-                opts.display_path(&d.path),
-                d.level.as_str(),
-                d.rule,
-                d.message
-            );
+            text = plain(d, opts);
         }
         if d.note.is_none() {
             // No source excerpt: say which file the finding is about.

@@ -61,7 +61,16 @@ impl Rule for CaseMismatch {
                     ),
                 )
                 .with_help(format!("write `{exact}`"));
-            if matches!(link.kind, LinkKind::Wiki | LinkKind::Embed) && !note.lossy {
+            // Only where the target is written verbatim: a percent-encoded or reference-style
+            // Markdown image has no byte range that holds it, and rewriting the whole link
+            // would lose the note's text.
+            let written = note
+                .text
+                .get(link.target_start as usize..link.target_end as usize);
+            if matches!(link.kind, LinkKind::Wiki | LinkKind::Embed)
+                && !note.lossy
+                && written == Some(link.target.as_str())
+            {
                 d = d.with_fix(Fix {
                     message: format!("replace `{}` with `{exact}`", link.target),
                     edits: vec![Edit {

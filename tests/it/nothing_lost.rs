@@ -618,7 +618,6 @@ fn symlinks_inside_are_followed_outside_are_reported_once_and_never_read() {
 /// 65535 is used as a format width); src/report/pretty.rs must cut such a line to a window
 /// around the span.
 #[test]
-#[ignore = "src/report/pretty.rs: miette panics on a column past 65535"]
 fn a_finding_past_column_65535_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let mut long = "word ".repeat(20_000);

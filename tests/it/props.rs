@@ -464,7 +464,6 @@ fn check_fix_twice_through_the_binary() {
 /// src/rules/case_mismatch.rs: fix only when `note.text[target_start..target_end]` is the
 /// link's `target`.
 #[test]
-#[ignore = "case-mismatch rewrites non-verbatim Markdown image paths (src/rules/case_mismatch.rs)"]
 fn fix_leaves_markdown_images_it_cannot_point_at() {
     let dir = tempfile::tempdir().unwrap();
     let text = "![x](CH%41RT.png) ![y][r]\n\n[r]: CHART.png\n";
