@@ -21,6 +21,9 @@ pub enum VaultError {
     NotAFolder(PathBuf),
 }
 
+/// The file `vaultc build` leaves in every site folder it writes (see crate::site).
+pub const SITE_MARKER: &str = ".vaultc-site";
+
 /// A file found by the walk, with what the cache needs to tell whether it changed.
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -72,11 +75,15 @@ pub fn walk(settings: &Settings) -> Result<Walk, VaultError> {
             if e.path_is_symlink() && outside_filter.leaves_vault(e.path()) {
                 return false;
             }
-            let is_build_dir = build_dir.as_ref().is_some_and(|b| {
-                e.file_type().is_some_and(|t| t.is_dir())
-                    && std::fs::canonicalize(e.path()).is_ok_and(|p| &p == b)
-            });
-            !is_build_dir
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            let is_build_dir = is_dir
+                && build_dir
+                    .as_ref()
+                    .is_some_and(|b| std::fs::canonicalize(e.path()).is_ok_and(|p| &p == b));
+            // Any site vaultc built inside the vault (another build-dir, an old --out) is
+            // output, not notes: its folder carries the site marker.
+            let is_site = is_dir && e.depth() > 0 && e.path().join(SITE_MARKER).is_file();
+            !is_build_dir && !is_site
         })
         .build();
     for entry in walker {

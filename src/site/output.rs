@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 /// The marker file: its first line names it, then one line per file of the last build:
 /// `FINGERPRINT SIZE PATH` (`-` for files without a fingerprint).
-pub const MARKER: &str = ".vaultc-site";
+pub const MARKER: &str = crate::vault::SITE_MARKER;
 const MARKER_HEADER: &str = "vaultc site 2: files written by `vaultc build` (do not edit)";
 
 /// One output file: a site-relative `/`-separated path and what goes in it.

@@ -162,3 +162,16 @@ fn links_out_of_the_vault_resolve_to_nothing() {
     });
     assert_eq!(rules(&found), ["broken-link", "broken-link"]);
 }
+
+#[test]
+fn a_site_built_inside_the_vault_is_not_read_as_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("note.md"), "# Note\n").unwrap();
+    let site = dir.path().join("public");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join(".vaultc-site"), "").unwrap();
+    std::fs::write(site.join("stray.md"), "[[Broken from the site]]\n").unwrap();
+    let (found, code) = json(dir.path(), &[]);
+    assert_eq!(code, 0, "{found:?}");
+    assert!(found.is_empty(), "{found:?}");
+}
