@@ -104,22 +104,26 @@ pub fn walk(settings: &Settings) -> Result<Walk, VaultError> {
         let is_note = Path::new(&rel)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-        let (len, mtime_ns) = entry.metadata().map_or((0, 0), |m| {
-            let mtime = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            (m.len(), mtime)
-        });
         out.files.push(Found {
             rel,
             path: entry.into_path(),
             is_note,
-            len,
-            mtime_ns,
+            len: 0,
+            mtime_ns: 0,
         });
     }
+    // Sizes and times for the cache's fingerprint: one stat per file, on every core (the
+    // walk itself is sequential, and stats were three quarters of its time).
+    out.files.par_iter_mut().for_each(|f| {
+        if let Ok(m) = std::fs::metadata(&f.path) {
+            f.len = m.len();
+            f.mtime_ns = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+        }
+    });
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.load_errors
         .extend(outside.take().into_iter().map(|path| LoadError {

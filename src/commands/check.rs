@@ -73,7 +73,9 @@ pub(super) fn run(
         ]);
         (dir, key)
     });
+    let mut clock = crate::pipeline::Timings::start();
     let walk = crate::vault::walk(&settings)?;
+    clock.lap("walk");
     let fingerprint = cache.as_ref().and_then(|_| cache::fingerprint(&walk));
     if let (Some((dir, key)), Some(fp)) = (&cache, &fingerprint)
         && let Some(hit) = cache::lookup(dir, key, fp)
@@ -86,6 +88,7 @@ pub(super) fn run(
         });
     }
     let vault = crate::vault::parse_walked(&settings, walk);
+    clock.lap("read + parse");
     let mut analysis = Analysis::from_vault(settings, vault);
     let mut only = selected(&analysis, &filters);
     if args.fix {
