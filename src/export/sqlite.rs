@@ -107,7 +107,7 @@ CREATE TABLE cells (
     approx INTEGER,
     date TEXT,
     PRIMARY KEY (table_id, row, col)
-);
+) WITHOUT ROWID;
 CREATE TABLE attachments (path TEXT PRIMARY KEY);
 CREATE TABLE diagnostics (
     path TEXT NOT NULL,
@@ -128,7 +128,6 @@ CREATE INDEX tags_note ON tags(note_id);
 CREATE INDEX aliases_alias ON aliases(alias COLLATE NOCASE);
 CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
 CREATE INDEX edges_to ON edges(to_entity);
-CREATE INDEX cells_table ON cells(table_id);
 CREATE INDEX headings_note ON headings(note_id);
 "#;
 
@@ -158,9 +157,11 @@ fn io_err(e: std::io::Error) -> rusqlite::Error {
 
 fn fill(conn: &mut Connection, a: &Analysis, m: &Model<'_>) -> rusqlite::Result<()> {
     conn.execute_batch(
-        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;",
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; \
+         PRAGMA locking_mode = EXCLUSIVE;",
     )?;
     conn.execute_batch(SCHEMA)?;
+    let mut clock = crate::pipeline::Timings::start();
     let tx = conn.transaction()?;
     {
         let mut meta = tx.prepare("INSERT INTO meta VALUES (?1, ?2)")?;
@@ -308,7 +309,9 @@ fn fill(conn: &mut Connection, a: &Analysis, m: &Model<'_>) -> rusqlite::Result<
         }
     }
     tx.commit()?;
+    clock.lap("sqlite rows");
     conn.execute_batch(INDEXES)?;
+    clock.lap("sqlite indexes");
     Ok(())
 }
 
