@@ -607,3 +607,33 @@ fn path_through_awkward_names() {
         Some(1)
     );
 }
+
+/// Mermaid's own parser (tests/browser/mermaid.test.mjs, installed by `npm ci` there, as
+/// .ci/run does) accepts the output, names with spaces, quotes and brackets included.
+#[test]
+fn mermaid_output_is_accepted_by_mermaid_itself() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let script = root.join("tests/browser/mermaid.test.mjs");
+    assert!(
+        root.join("tests/browser/node_modules/mermaid").is_dir(),
+        "Mermaid is not installed: run `npm ci` in tests/browser (needs Node.js and npm)"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, dir) in [sample(), fixture("graph")].into_iter().enumerate() {
+        let path = tmp.path().join(format!("graph-{i}.mmd"));
+        std::fs::write(&path, ok(&dir, &["graph", "--format", "mermaid"])).unwrap();
+        files.push(path);
+    }
+    let out = Command::new("node")
+        .arg(&script)
+        .args(&files)
+        .output()
+        .expect("node runs (install Node.js to run this test)");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
