@@ -13,8 +13,34 @@ use regex::Regex;
 
 use crate::model::SuppressionScope;
 
+/// Comment and math ranges of a note from the `%%` and `$` offsets found in its text events
+/// (outside code), in any order: the one place both the model and the site decide them.
+pub(crate) fn hidden_ranges(
+    text: &str,
+    mut markers: Vec<usize>,
+    mut dollars: Vec<usize>,
+) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    // Text events do not always come in text order (pulldown-cmark re-reads the text of a
+    // failed link or image, e.g. `![[%%[[%%](] ](](%%)%%%%]]`), so the markers can be out
+    // of order or repeated; pairing needs them sorted and apart.
+    markers.sort_unstable();
+    let mut last_end = 0;
+    markers.retain(|&m| {
+        let keep = m >= last_end;
+        if keep {
+            last_end = m + 2;
+        }
+        keep
+    });
+    dollars.sort_unstable();
+    dollars.dedup();
+    let comments = pair_comments(&markers, text.len());
+    let math = pair_math(text, &dollars, &comments);
+    (comments, math)
+}
+
 /// Comment ranges from `%%` marker offsets (sorted). An unclosed comment runs to `end`.
-pub(super) fn pair_comments(markers: &[usize], end: usize) -> Vec<Range<usize>> {
+fn pair_comments(markers: &[usize], end: usize) -> Vec<Range<usize>> {
     markers
         .chunks(2)
         .map(|pair| pair[0]..pair.get(1).map_or(end, |&c| c + 2))
@@ -22,11 +48,7 @@ pub(super) fn pair_comments(markers: &[usize], end: usize) -> Vec<Range<usize>> 
 }
 
 /// Math ranges from `$` offsets (sorted), skipping those inside comments.
-pub(super) fn pair_math(
-    text: &str,
-    dollars: &[usize],
-    comments: &[Range<usize>],
-) -> Vec<Range<usize>> {
+fn pair_math(text: &str, dollars: &[usize], comments: &[Range<usize>]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let d: Vec<usize> = dollars
         .iter()

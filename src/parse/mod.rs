@@ -6,7 +6,7 @@
 //! links, `[[]]`) is read from the raw text of the ranges it reports. Later stages read the
 //! [`Note`] and never parse again.
 
-mod comments;
+pub(crate) mod comments;
 mod dates;
 mod frontmatter;
 mod links;
@@ -485,22 +485,11 @@ impl<'t> Collector<'t> {
     /// sits inside them is dropped, and `[[]]`-style empty links are read from the raw text.
     fn post_pass(&mut self, body_start: usize) {
         let text = self.text;
-        // Text events do not always come in text order (pulldown-cmark re-reads the text of
-        // a failed link or image, e.g. `![[%%[[%%](] ](](%%)%%%%]]`), so the markers can be
-        // out of order or repeated; pairing needs them sorted and apart.
-        self.comment_markers.sort_unstable();
-        let mut last_end = 0;
-        self.comment_markers.retain(|&m| {
-            let keep = m >= last_end;
-            if keep {
-                last_end = m + 2;
-            }
-            keep
-        });
-        self.dollars.sort_unstable();
-        self.dollars.dedup();
-        let comments = comments::pair_comments(&self.comment_markers, text.len());
-        let math = comments::pair_math(text, &self.dollars, &comments);
+        let (comments, math) = comments::hidden_ranges(
+            text,
+            std::mem::take(&mut self.comment_markers),
+            std::mem::take(&mut self.dollars),
+        );
         for r in &comments {
             let content = text[r.start + 2..r.end.min(text.len())].trim_end_matches("%%");
             self.directive(content, r.start);

@@ -39,11 +39,7 @@ impl Hidden {
                 _ => {}
             }
         }
-        let comments: Vec<Range<usize>> = percents
-            .chunks(2)
-            .map(|pair| pair[0]..pair.get(1).map_or(text.len(), |&c| c + 2))
-            .collect();
-        let math = pair_math(text, &dollars, &comments);
+        let (comments, math) = crate::parse::comments::hidden_ranges(text, percents, dollars);
         Self { comments, math }
     }
 
@@ -90,61 +86,6 @@ impl Hidden {
 fn find(ranges: &[Range<usize>], pos: usize) -> Option<&Range<usize>> {
     let i = ranges.partition_point(|r| r.end <= pos);
     ranges.get(i).filter(|r| r.start <= pos)
-}
-
-/// Math ranges from `$` offsets (sorted), skipping those inside comments: `$$…$$` blocks, and
-/// inline `$…$` whose opening `$` is followed by a non-space and whose closing `$` follows a
-/// non-space and is not followed by a digit, on one line.
-fn pair_math(text: &str, dollars: &[usize], comments: &[Range<usize>]) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let d: Vec<usize> = dollars
-        .iter()
-        .copied()
-        .filter(|&p| !(p > 0 && bytes[p - 1] == b'\\') && find(comments, p).is_none())
-        .collect();
-    let is_double = |i: usize| d.get(i + 1) == Some(&(d[i] + 1));
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < d.len() {
-        let p = d[i];
-        if is_double(i) {
-            match (i + 2..d.len()).find(|&j| is_double(j)) {
-                Some(j) => {
-                    out.push(p..d[j] + 2);
-                    i = j + 2;
-                }
-                None => i += 2,
-            }
-            continue;
-        }
-        let opens = text[p + 1..]
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_whitespace());
-        let line_end = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |e| p + e);
-        let close = opens
-            .then(|| {
-                (i + 1..d.len())
-                    .take(256)
-                    .take_while(|&j| d[j] < line_end)
-                    .find(|&j| {
-                        let q = d[j];
-                        let before = text[..q].chars().next_back();
-                        let after = bytes.get(q + 1).copied();
-                        before.is_some_and(|c| !c.is_whitespace() && c != '\\')
-                            && !after.is_some_and(|b| b.is_ascii_digit() || b == b'$')
-                    })
-            })
-            .flatten();
-        match close {
-            Some(j) => {
-                out.push(p..d[j] + 1);
-                i = j + 1;
-            }
-            None => i += 1,
-        }
-    }
-    out
 }
 
 #[cfg(test)]
