@@ -43,6 +43,14 @@ pub(super) fn run_backlinks(
     print(&a, &entity, &refs, args.json, "backlink", out)
 }
 
+/// The analysed vault and the entity the argument names.
+fn load(args: &RefsArgs, config: Option<&Path>) -> Result<(Analysis, EntityRef), RunError> {
+    let a = super::analysis(config)?;
+    let entity =
+        find_entity(&a, &args.entity).map_err(|e| RunError::Usage(e.message(&args.entity)))?;
+    Ok((a, entity))
+}
+
 #[derive(Serialize)]
 struct Output<'a> {
     entity: EntityOut<'a>,
