@@ -19,9 +19,7 @@ pub(super) fn run_refs(
     config: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let a = super::analysis(config)?;
-    let entity =
-        find_entity(&a, &args.entity).map_err(|e| RunError::Usage(e.message(&args.entity)))?;
+    let (a, entity) = load(args, config)?;
     let refs = references(&a, &entity, true);
     print(&a, &entity, &refs, args.json, "reference", out)
 }
@@ -31,9 +29,7 @@ pub(super) fn run_backlinks(
     config: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let a = super::analysis(config)?;
-    let entity =
-        find_entity(&a, &args.entity).map_err(|e| RunError::Usage(e.message(&args.entity)))?;
+    let (a, entity) = load(args, config)?;
     if let EntityRef::Unresolved(name) = &entity {
         return Err(RunError::Usage(format!(
             "`{name}` has no note (it is only linked to); `vaultc refs {name}` lists the links"
