@@ -15,7 +15,9 @@ pub(super) fn run(
     let today = super::today(args.today.as_deref())?;
     let a = super::analysis(config)?;
     let diagnostics = a.check(today, None);
+    let mut clock = crate::pipeline::Timings::start();
     let model = Model::new(&a, &diagnostics);
+    clock.lap("export model");
     let failed = |what: &str, path: &Path| {
         let context = format!("cannot write {what} {}", path.display());
         move |source| RunError::Io { context, source }
@@ -26,12 +28,14 @@ pub(super) fn run(
         } else {
             json::write_file(&model, path).map_err(failed("JSON export", path))?;
         }
+        clock.lap("export json");
     }
     if let Some(path) = &args.sqlite {
         sqlite::write_file(&a, &model, path).map_err(|e| RunError::Io {
             context: format!("cannot write SQLite export {}", path.display()),
             source: std::io::Error::other(e),
         })?;
+        clock.lap("export sqlite");
     }
     Ok(ExitStatus::Success)
 }
