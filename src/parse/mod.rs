@@ -106,6 +106,8 @@ fn decode(bytes: Vec<u8>) -> (String, bool, bool) {
 pub(crate) struct Collector<'t> {
     text: &'t str,
     lines: &'t LineIndex,
+    /// The last span made: (offset, line, column), for [`Collector::span`].
+    last_span: std::cell::Cell<(usize, u32, u32)>,
     frontmatter: Option<crate::model::Frontmatter>,
     aliases: Vec<crate::model::Alias>,
     tags: Vec<Tag>,
@@ -147,6 +149,7 @@ impl<'t> Collector<'t> {
         Self {
             text,
             lines,
+            last_span: std::cell::Cell::new((0, 0, 0)),
             frontmatter: None,
             aliases: Vec::new(),
             tags: Vec::new(),
@@ -168,8 +171,28 @@ impl<'t> Collector<'t> {
         }
     }
 
+    /// The span of `start..end`. Items mostly come in text order, many on one line (a
+    /// table row's cells and links), so the column is counted on from the last span on the
+    /// same line rather than from the line's start each time.
     pub(crate) fn span(&self, start: usize, end: usize) -> Span {
-        self.lines.span(self.text, start, end)
+        let (last, line, col) = self.last_span.get();
+        let same_line = start >= last
+            && self.text.is_char_boundary(start)
+            && self.text.is_char_boundary(last)
+            && !self.text.as_bytes()[last..start].contains(&b'\n');
+        let span = if same_line && line > 0 {
+            let col = col + self.text[last..start].chars().count() as u32;
+            Span {
+                start: start as u32,
+                end: end as u32,
+                line,
+                col,
+            }
+        } else {
+            self.lines.span(self.text, start, end)
+        };
+        self.last_span.set((start, span.line, span.col));
+        span
     }
 
     pub(crate) fn push_link(&mut self, link: Link) -> usize {
