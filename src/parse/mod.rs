@@ -35,6 +35,9 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// The longest paragraph (in bytes of text) read as a table's caption.
+const MAX_CAPTION: usize = 200;
+
 /// Parses one note. Never fails: what is wrong in the text is recorded for the rules.
 pub fn parse_note(path: String, bytes: Vec<u8>) -> Note {
     let (text, bom, lossy) = decode(bytes);
@@ -307,9 +310,12 @@ impl<'t> Collector<'t> {
                 let caption = st
                     .last_paragraph
                     .take()
-                    .filter(|(end, _)| self.text[*end..r.start].trim().is_empty())
+                    // A longer paragraph's text was cut short (see `append_text`): not a caption.
+                    .filter(|(end, text)| {
+                        text.len() <= MAX_CAPTION && self.text[*end..r.start].trim().is_empty()
+                    })
                     .map(|(_, text)| text.trim().trim_end_matches(':').trim().to_owned())
-                    .filter(|t| !t.is_empty() && t.len() <= 200);
+                    .filter(|t| !t.is_empty());
                 st.table = Some(TableBuilder {
                     start: r.start,
                     alignments: aligns.into_iter().map(tables::align).collect(),
@@ -639,7 +645,10 @@ impl State {
         if let Some(cell) = self.cell.as_mut() {
             cell.text.push_str(t);
         }
-        if let Some(p) = self.paragraph.as_mut() {
+        // Only a short paragraph can be a caption: longer ones are not copied.
+        if let Some(p) = self.paragraph.as_mut()
+            && p.len() <= MAX_CAPTION
+        {
             p.push_str(t);
         }
     }
