@@ -32,16 +32,27 @@ pub struct Resolved {
     pub target: Target,
     /// The name as written matches the file's name exactly, case included.
     pub exact_case: bool,
-    /// Every note the name matched, when it matched more than one.
+    /// The notes the name matched, best first, when it matched more than one (at most
+    /// [`MAX_CANDIDATES`]; `candidate_count` says how many there were).
     pub candidates: Vec<NoteId>,
+    pub candidate_count: usize,
 }
+
+/// How many of an ambiguous link's matches a [`Resolved`] keeps: enough to show, and a vault
+/// with thousands of `Note.md` files does not store thousands per link.
+pub const MAX_CANDIDATES: usize = 8;
 
 impl Resolved {
     fn unresolved() -> Self {
+        Self::single(Target::Unresolved, true)
+    }
+
+    fn single(target: Target, exact_case: bool) -> Self {
         Self {
-            target: Target::Unresolved,
-            exact_case: true,
+            target,
+            exact_case,
             candidates: Vec::new(),
+            candidate_count: 0,
         }
     }
 
@@ -57,8 +68,12 @@ impl Resolved {
 /// Lookup tables over the vault's names, paths and aliases.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// Folded file stem → notes.
+    /// Folded file stem → notes, in pick order (see [`pick_order`]).
     by_stem: HashMap<String, Vec<NoteId>>,
+    /// File stem as written (NFC) → notes, in pick order: the exact-case matches.
+    by_exact_stem: HashMap<String, Vec<NoteId>>,
+    /// (Folded file stem, folder) → notes: the same-folder preference without a scan.
+    by_stem_folder: HashMap<(String, String), Vec<NoteId>>,
     /// Folded vault path without `.md` → note.
     by_path: HashMap<String, NoteId>,
     /// Folded file name → attachments.
@@ -115,11 +130,18 @@ impl Index {
         let mut index = Index::default();
         for (id, note) in vault.notes.iter().enumerate() {
             let path = fold(strip_md(&note.path)).into_owned();
+            let stem = fold(&note.name).into_owned();
             index
-                .by_stem
-                .entry(fold(&note.name).into_owned())
+                .by_exact_stem
+                .entry(nfc(&note.name).into_owned())
                 .or_default()
                 .push(id);
+            index
+                .by_stem_folder
+                .entry((stem.clone(), note.folder().to_owned()))
+                .or_default()
+                .push(id);
+            index.by_stem.entry(stem).or_default().push(id);
             index.by_path.insert(path.clone(), id);
             index.folded_paths.push(path);
             for alias in &note.aliases {
@@ -131,6 +153,13 @@ impl Index {
                     ids.push(id);
                 }
             }
+        }
+        for ids in index
+            .by_stem
+            .values_mut()
+            .chain(index.by_exact_stem.values_mut())
+        {
+            ids.sort_by_key(|&id| pick_order(&vault.notes[id]));
         }
         for (i, path) in vault.attachments.iter().enumerate() {
             let folded = fold(path).into_owned();
@@ -159,11 +188,7 @@ impl Index {
     /// Resolves `link`, written in note `from`.
     pub fn resolve(&self, vault: &Vault, from: NoteId, link: &Link) -> Resolved {
         if link.target.is_empty() {
-            return Resolved {
-                target: Target::Note(from),
-                exact_case: true,
-                candidates: Vec::new(),
-            };
+            return Resolved::single(Target::Note(from), true);
         }
         let note = &vault.notes[from];
         let target = link.target.trim_start_matches('/');
@@ -186,11 +211,7 @@ impl Index {
         }
         match self.alias_owners(target) {
             [] => Resolved::unresolved(),
-            owners => Resolved {
-                target: Target::Alias(owners[0]),
-                exact_case: true,
-                candidates: Vec::new(),
-            },
+            owners => Resolved::single(Target::Alias(owners[0]), true),
         }
     }
 
@@ -199,19 +220,14 @@ impl Index {
         let folded = fold(strip_md(path));
         if let Some(&id) = self.by_path.get(folded.as_ref()) {
             let exact = nfc(strip_md(&vault.notes[id].path)) == nfc(strip_md(path));
-            return Resolved {
-                target: Target::Note(id),
-                exact_case: exact,
-                candidates: Vec::new(),
-            };
+            return Resolved::single(Target::Note(id), exact);
         }
         let folded = fold(path);
         if let Some(&i) = self.attachments_by_path.get(folded.as_ref()) {
-            return Resolved {
-                target: Target::Attachment(i),
-                exact_case: nfc(&vault.attachments[i]) == nfc(path),
-                candidates: Vec::new(),
-            };
+            return Resolved::single(
+                Target::Attachment(i),
+                nfc(&vault.attachments[i]) == nfc(path),
+            );
         }
         Resolved::unresolved()
     }
@@ -219,44 +235,15 @@ impl Index {
     /// A bare name or a path suffix, matched against file names.
     fn by_name(&self, vault: &Vault, from: &Note, target: &str) -> Resolved {
         let stem_part = strip_md(target);
-        let last = stem_part.rsplit('/').next().unwrap_or(stem_part);
-        let suffix = fold(stem_part);
-        let has_folder = target.contains('/');
-        let matches_suffix = |p: &str| {
-            !has_folder
-                || p.ends_with(suffix.as_ref()) && p[..p.len() - suffix.len()].ends_with('/')
+        let found = if target.contains('/') {
+            self.by_suffix(vault, from, stem_part)
+        } else {
+            self.by_bare_name(vault, from, stem_part)
         };
-        let notes: Vec<NoteId> = self
-            .notes_named(last)
-            .iter()
-            .copied()
-            .filter(|&id| matches_suffix(&self.folded_paths[id]))
-            .collect();
-        if !notes.is_empty() {
-            let written = nfc(stem_part);
-            // The path as written, case included: the whole path, or its end after a `/`.
-            let exact_of = |id: NoteId| {
-                let path = nfc(strip_md(&vault.notes[id].path));
-                ends_with_segments(&path, &written)
-            };
-            let exact: Vec<NoteId> = notes.iter().copied().filter(|&id| exact_of(id)).collect();
-            let pool = if exact.is_empty() { &notes } else { &exact };
-            let best = if pool.len() == 1 {
-                pool[0]
-            } else {
-                pick(vault, from, pool)
-            };
-            let candidates = if pool.len() > 1 {
-                pool.clone()
-            } else {
-                Vec::new()
-            };
-            return Resolved {
-                target: Target::Note(best),
-                exact_case: !exact.is_empty(),
-                candidates,
-            };
+        if let Some(found) = found {
+            return found;
         }
+        let has_folder = target.contains('/');
         let name = fold(target.rsplit('/').next().unwrap_or(target));
         let folded_target = fold(target);
         let atts: Vec<usize> = self
@@ -276,14 +263,61 @@ impl Index {
             Some(&i) => {
                 let written = nfc(target);
                 let actual = nfc(&vault.attachments[i]);
-                Resolved {
-                    target: Target::Attachment(i),
-                    exact_case: ends_with_segments(&actual, &written),
-                    candidates: Vec::new(),
-                }
+                Resolved::single(Target::Attachment(i), ends_with_segments(&actual, &written))
             }
             None => Resolved::unresolved(),
         }
+    }
+
+    /// A bare name: every lookup is a map hit, so thousands of notes sharing one name cost
+    /// no more per link than one (pick order is precomputed; the same-folder preference and
+    /// the exact-case preference are maps of their own).
+    fn by_bare_name(&self, vault: &Vault, from: &Note, name: &str) -> Option<Resolved> {
+        let folded = fold(name);
+        let all = self.by_stem.get(folded.as_ref())?;
+        let written = nfc(name);
+        let exact = self
+            .by_exact_stem
+            .get(written.as_ref())
+            .map_or(&[][..], Vec::as_slice);
+        let pool = if exact.is_empty() { &all[..] } else { exact };
+        let in_pool = |id: &NoteId| exact.is_empty() || nfc(&vault.notes[*id].name) == written;
+        let same_folder = self
+            .by_stem_folder
+            .get(&(folded.into_owned(), from.folder().to_owned()))
+            .and_then(|ids| {
+                ids.iter()
+                    .copied()
+                    .filter(in_pool)
+                    .min_by_key(|&id| pick_order(&vault.notes[id]))
+            });
+        let best = same_folder.unwrap_or(pool[0]);
+        Some(resolved_among(best, !exact.is_empty(), pool))
+    }
+
+    /// A name with folders (`Sectors/Energy`): notes of that name whose path ends so.
+    fn by_suffix(&self, vault: &Vault, from: &Note, stem_part: &str) -> Option<Resolved> {
+        let last = stem_part.rsplit('/').next().unwrap_or(stem_part);
+        let suffix = fold(stem_part);
+        let notes: Vec<NoteId> = self
+            .notes_named(last)
+            .iter()
+            .copied()
+            .filter(|&id| ends_with_segments(&self.folded_paths[id], &suffix))
+            .collect();
+        if notes.is_empty() {
+            return None;
+        }
+        let written = nfc(stem_part);
+        // The path as written, case included: the whole path, or its end after a `/`.
+        let exact: Vec<NoteId> = notes
+            .iter()
+            .copied()
+            .filter(|&id| ends_with_segments(&nfc(strip_md(&vault.notes[id].path)), &written))
+            .collect();
+        let pool = if exact.is_empty() { &notes } else { &exact };
+        let best = pick(vault, from, pool);
+        Some(resolved_among(best, !exact.is_empty(), pool))
     }
 
     /// "Did you mean": a note whose name differs only in case, spacing or punctuation, or
@@ -324,6 +358,30 @@ fn ends_with_segments(path: &str, tail: &str) -> bool {
         || (path.len() > tail.len()
             && path.ends_with(tail)
             && path.as_bytes()[path.len() - tail.len() - 1] == b'/')
+}
+
+/// A note reached among `pool` (in pick order), keeping a few of the others as candidates.
+fn resolved_among(best: NoteId, exact_case: bool, pool: &[NoteId]) -> Resolved {
+    let candidates = if pool.len() > 1 {
+        std::iter::once(best)
+            .chain(pool.iter().copied().filter(|&id| id != best))
+            .take(MAX_CANDIDATES)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Resolved {
+        target: Target::Note(best),
+        exact_case,
+        candidates,
+        candidate_count: pool.len(),
+    }
+}
+
+/// Among notes of one name, which wins when the link's folder has none: the shallowest,
+/// then the shortest path, then the first by path.
+fn pick_order(n: &Note) -> (usize, usize, &str) {
+    (n.path.matches('/').count(), n.path.len(), n.path.as_str())
 }
 
 /// The deterministic pick among several matches.

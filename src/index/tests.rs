@@ -116,3 +116,35 @@ fn heading_chains() {
     assert!(!has_heading(&n, &chain(&["D", "B"])));
     assert!(!has_heading(&n, &chain(&["E"])));
 }
+
+#[test]
+fn many_notes_of_one_name_pick_like_one_and_keep_few_candidates() {
+    let mut paths: Vec<String> = (0..200).map(|i| format!("f{i:03}/deep/Note.md")).collect();
+    paths.push("z/Note.md".into()); // shallowest: the pick from anywhere else
+    paths.push("solo/note.md".into()); // alone in its folder, and not the exact case
+    paths.sort();
+    let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let v = vault(&refs, &[]);
+    let id_of = |p: &str| v.notes.iter().position(|n| n.path == p).unwrap();
+
+    let r = resolve(&v, id_of("f003/deep/Note.md"), "[[Note]]");
+    assert_eq!(
+        path_of(&v, &r),
+        "f003/deep/Note.md",
+        "the linking note's folder first"
+    );
+    assert_eq!(r.candidate_count, 201, "exact-case matches only");
+    assert_eq!(r.candidates.len(), MAX_CANDIDATES);
+    assert_eq!(
+        r.candidates[0],
+        id_of("f003/deep/Note.md"),
+        "the pick comes first"
+    );
+
+    let r = resolve(&v, id_of("solo/note.md"), "[[Note]]");
+    assert_eq!(path_of(&v, &r), "z/Note.md", "exact case beats the folder");
+    let r = resolve(&v, id_of("solo/note.md"), "[[note]]");
+    assert_eq!(path_of(&v, &r), "solo/note.md");
+    assert_eq!(r.candidate_count, 1);
+    assert!(r.candidates.is_empty());
+}

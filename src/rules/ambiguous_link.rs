@@ -48,10 +48,14 @@ impl Rule for AmbiguousLink {
                     id,
                     link.span,
                     format!(
-                        "`{}` matches {} notes: {}",
+                        "`{}` matches {} notes: {}{}",
                         link.target,
-                        paths.len(),
-                        paths.join(", ")
+                        r.candidate_count,
+                        paths.join(", "),
+                        match r.candidate_count.saturating_sub(paths.len()) {
+                            0 => String::new(),
+                            more => format!(" and {more} more"),
+                        }
                     ),
                 )
                 .with_help(format!(
