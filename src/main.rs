@@ -14,11 +14,6 @@ use vaultc::commands::{self, ExitStatus};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // Transparent huge pages cost more than they give here: the model is many small
-    // allocations, and faulting in zeroed 2 MiB pages doubled system time and added 50 MB of
-    // resident memory on a 10k-note vault (bench/run.py). Failing to opt out is harmless.
-    #[cfg(target_os = "linux")]
-    let _ = nix::sys::prctl::set_thp_disable(true);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
