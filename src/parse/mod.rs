@@ -35,8 +35,10 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// The longest paragraph (in bytes of text) read as a table's caption.
-const MAX_CAPTION: usize = 200;
+/// The longest paragraph (in bytes of text) read as a table's caption: a title line such as
+/// `**Monthly fund flows (2025):**` fits, a paragraph of prose that happens to sit above a
+/// table does not.
+const MAX_CAPTION: usize = 120;
 
 /// Parses one note. Never fails: what is wrong in the text is recorded for the rules.
 pub fn parse_note(path: String, bytes: Vec<u8>) -> Note {

@@ -218,3 +218,17 @@ fn comment_markers_out_of_text_order_do_not_panic() {
         assert_eq!(n.text, text);
     }
 }
+
+#[test]
+fn a_caption_is_a_title_line_not_a_paragraph_of_prose() {
+    let note = parse_note(
+        "c.md".into(),
+        b"**Monthly fund flows (2025):**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n\
+          **The key distinction:** In a broad selloff, most stocks fall together. In a rotation, \
+          the index can fall while most constituents rise and money spreads to the rest.\n\n\
+          | a | b |\n|---|---|\n| 1 | 2 |\n"
+            .to_vec(),
+    );
+    let captions: Vec<Option<&str>> = note.tables.iter().map(|t| t.caption.as_deref()).collect();
+    assert_eq!(captions, [Some("Monthly fund flows (2025)"), None]);
+}
