@@ -210,9 +210,15 @@ pub enum Align {
 }
 
 /// A GFM table, as data.
+///
+/// Its cells (`columns`, and each row's `cells`), `caption` and `heading_path` are collected
+/// only at [`Detail::Full`](crate::parse::Detail); at `Detail::Lean` they are left empty and
+/// only the shape (spans, column count, raw cell counts) is kept.
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
     pub span: Span,
+    /// The header's cell count.
+    pub column_count: u32,
     /// The headings above the table, outermost first.
     pub heading_path: Vec<String>,
     /// A bold line or short paragraph directly above the table.

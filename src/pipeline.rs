@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::LinkGraph;
 use crate::index::{Index, Resolved};
 use crate::model::Vault;
+use crate::parse::Detail;
 use crate::rules::{self, Context};
 use crate::vault::{self, VaultError};
 
@@ -24,9 +25,15 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// Loads with every detail kept (exports, queries, the site).
     pub fn load(settings: Settings) -> Result<Self, VaultError> {
+        Self::load_with(settings, Detail::Full)
+    }
+
+    /// Loads keeping what `detail` asks for: `check` needs less than an export.
+    pub fn load_with(settings: Settings, detail: Detail) -> Result<Self, VaultError> {
         let mut clock = Timings::start();
-        let vault = vault::load(&settings)?;
+        let vault = vault::load(&settings, detail)?;
         clock.lap("load + parse");
         Ok(Self::from_vault(settings, vault))
     }
@@ -95,10 +102,19 @@ impl Timings {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
             eprintln!(
-                "vaultc: {phase:<14} {:>8.1} ms",
-                (now - last).as_secs_f64() * 1e3
+                "vaultc: {phase:<14} {:>8.1} ms  rss {:>6} MB",
+                (now - last).as_secs_f64() * 1e3,
+                resident_mb()
             );
             self.last = Some(now);
         }
     }
+}
+
+/// Resident memory now, in MB (Linux; 0 elsewhere), for the timings above.
+fn resident_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096 / 1_000_000)
 }

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::Settings;
 use crate::model::{LoadError, Vault};
-use crate::parse::parse_note;
+use crate::parse::{Detail, parse_note_with};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -43,9 +43,9 @@ pub struct Walk {
     pub load_errors: Vec<LoadError>,
 }
 
-/// Walks `settings.src` and parses every note.
-pub fn load(settings: &Settings) -> Result<Vault, VaultError> {
-    Ok(parse_walked(settings, walk(settings)?))
+/// Walks `settings.src` and parses every note, keeping what `detail` asks for.
+pub fn load(settings: &Settings, detail: Detail) -> Result<Vault, VaultError> {
+    Ok(parse_walked(settings, walk(settings)?, detail))
 }
 
 /// Walks `settings.src`: notes and attachments, with sizes and modification times.
@@ -184,7 +184,7 @@ impl OutsideLinks {
 }
 
 /// Reads and parses the walked notes in parallel.
-pub fn parse_walked(settings: &Settings, walk: Walk) -> Vault {
+pub fn parse_walked(settings: &Settings, walk: Walk, detail: Detail) -> Vault {
     let Walk {
         files,
         mut load_errors,
@@ -193,7 +193,7 @@ pub fn parse_walked(settings: &Settings, walk: Walk) -> Vault {
     let parsed: Vec<Result<_, LoadError>> = notes
         .into_par_iter()
         .map(|f| match std::fs::read(&f.path) {
-            Ok(bytes) => Ok(parse_note(f.rel, bytes)),
+            Ok(bytes) => Ok(parse_note_with(f.rel, bytes, detail)),
             Err(e) => Err(LoadError {
                 path: f.rel,
                 message: format!("cannot read file: {}", io_message(&e)),

@@ -141,7 +141,7 @@ impl Job {
             .settings
             .take()
             .ok_or_else(|| RunError::Usage("a build runs once".into()))?;
-        let analysis = Analysis::load(settings)?;
+        let analysis = Analysis::load_with(settings, crate::parse::Detail::Lean)?;
         let bar = Bar::new();
         let files = site::build(&analysis, &self.options, &bar, &previous)
             .map_err(|e| RunError::Usage(e.to_string()))?;

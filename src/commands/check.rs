@@ -7,6 +7,7 @@ use super::{ExitStatus, RunError, relative_to};
 use crate::cache;
 use crate::cli::{CheckArgs, Deny};
 use crate::diagnostic::{Diagnostic, Level};
+use crate::parse::Detail;
 use crate::pipeline::Analysis;
 use crate::report::{self, Format, Options};
 use crate::vault::{VaultError, relative};
@@ -87,7 +88,7 @@ pub(super) fn run(
             ExitStatus::Success
         });
     }
-    let vault = crate::vault::parse_walked(&settings, walk);
+    let vault = crate::vault::parse_walked(&settings, walk, Detail::Lean);
     clock.lap("read + parse");
     let mut analysis = Analysis::from_vault(settings, vault);
     let mut only = selected(&analysis, &filters);
@@ -108,7 +109,7 @@ pub(super) fn run(
             }
             edits += e;
             files.extend(f);
-            analysis = Analysis::load(analysis.settings)?;
+            analysis = Analysis::load_with(analysis.settings, Detail::Lean)?;
             only = selected(&analysis, &filters);
         }
         if edits > 0 {

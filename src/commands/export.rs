@@ -13,7 +13,7 @@ pub(super) fn run(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
     let today = super::today(args.today.as_deref())?;
-    let a = super::analysis(config)?;
+    let a = super::analysis(config, crate::parse::Detail::Full)?;
     let diagnostics = a.check(today, None);
     let mut clock = crate::pipeline::Timings::start();
     let model = Model::new(&a, &diagnostics);

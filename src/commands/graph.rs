@@ -29,7 +29,7 @@ pub(super) fn run_graph(
     config: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let a = analysis(config)?;
+    let a = analysis(config, crate::parse::Detail::Lean)?;
     let mut clock = Timings::start();
     match args.format {
         GraphFormat::Json => write_json(&a, out),
@@ -47,7 +47,7 @@ pub(super) fn run_stats(
     config: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let a = analysis(config)?;
+    let a = analysis(config, crate::parse::Detail::Lean)?;
     let mut clock = Timings::start();
     let stats = Stats::compute(&a);
     clock.lap("stats");
@@ -67,7 +67,7 @@ pub(super) fn run_path(
     config: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let a = analysis(config)?;
+    let a = analysis(config, crate::parse::Detail::Lean)?;
     let mut clock = Timings::start();
     let lookup = |name: &str| -> Result<EntityId, RunError> {
         let e = find_entity(&a, name).map_err(|e| RunError::Usage(e.message(name)))?;

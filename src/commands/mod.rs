@@ -97,10 +97,13 @@ fn settings(
 }
 
 /// The analysed vault for the query commands: `--config`, the nearest book.toml, or the
-/// current folder as the vault.
-fn analysis(config: Option<&Path>) -> Result<crate::pipeline::Analysis, RunError> {
+/// current folder as the vault; parsed keeping what `detail` asks for.
+fn analysis(
+    config: Option<&Path>,
+    detail: crate::parse::Detail,
+) -> Result<crate::pipeline::Analysis, RunError> {
     let settings = settings(config, || PathBuf::from("."))?;
-    Ok(crate::pipeline::Analysis::load(settings)?)
+    Ok(crate::pipeline::Analysis::load_with(settings, detail)?)
 }
 
 /// `vaultc cache clean`.

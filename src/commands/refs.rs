@@ -41,7 +41,7 @@ pub(super) fn run_backlinks(
 
 /// The analysed vault and the entity the argument names.
 fn load(args: &RefsArgs, config: Option<&Path>) -> Result<(Analysis, EntityRef), RunError> {
-    let a = super::analysis(config)?;
+    let a = super::analysis(config, crate::parse::Detail::Lean)?;
     let entity =
         find_entity(&a, &args.entity).map_err(|e| RunError::Usage(e.message(&args.entity)))?;
     Ok((a, entity))

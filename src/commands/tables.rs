@@ -38,7 +38,7 @@ pub(super) fn run(
     config: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let analysis = super::analysis(config)?;
+    let analysis = super::analysis(config, crate::parse::Detail::Full)?;
     let notes: Vec<&Note> = match &args.note {
         None => analysis.vault.notes.iter().collect(),
         Some(name) => match find_entity(&analysis, name) {

@@ -40,8 +40,27 @@ pub fn markdown_options() -> Options {
 /// table does not.
 const MAX_CAPTION: usize = 120;
 
-/// Parses one note. Never fails: what is wrong in the text is recorded for the rules.
+/// How much of a note the parser keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Everything: what exports, queries and the site read.
+    #[default]
+    Full,
+    /// What resolution, the lint rules, the site and the link queries read: tables keep their
+    /// shape (spans, column and raw cell counts) but not their cells, caption or heading path,
+    /// which are most of a table-heavy note's model and which only the exports and `vaultc
+    /// tables` read (the site renders tables from the note's text).
+    Lean,
+}
+
+/// Parses one note with everything kept. Never fails: what is wrong in the text is recorded
+/// for the rules.
 pub fn parse_note(path: String, bytes: Vec<u8>) -> Note {
+    parse_note_with(path, bytes, Detail::Full)
+}
+
+/// Parses one note, keeping what `detail` asks for.
+pub fn parse_note_with(path: String, bytes: Vec<u8>, detail: Detail) -> Note {
     let (text, bom, lossy) = decode(bytes);
     let lines = LineIndex::new(&text);
     let name = path
@@ -51,7 +70,7 @@ pub fn parse_note(path: String, bytes: Vec<u8>) -> Note {
         .strip_suffix(".md")
         .unwrap_or(&path)
         .to_owned();
-    let mut c = Collector::new(&text, &lines);
+    let mut c = Collector::new(&text, &lines, detail);
     let body_start = match frontmatter::split(&text) {
         Some(split) => {
             frontmatter::read(&mut c, &split);
@@ -110,6 +129,7 @@ fn decode(bytes: Vec<u8>) -> (String, bool, bool) {
 /// Everything collected from one note, before it is assembled into a [`Note`].
 pub(crate) struct Collector<'t> {
     text: &'t str,
+    detail: Detail,
     lines: &'t LineIndex,
     /// The last span made: (offset, line, column), for [`Collector::span`].
     last_span: std::cell::Cell<(usize, u32, u32)>,
@@ -150,9 +170,10 @@ struct State {
 }
 
 impl<'t> Collector<'t> {
-    fn new(text: &'t str, lines: &'t LineIndex) -> Self {
+    fn new(text: &'t str, lines: &'t LineIndex, detail: Detail) -> Self {
         Self {
             text,
+            detail,
             lines,
             last_span: std::cell::Cell::new((0, 0, 0)),
             frontmatter: None,
@@ -309,9 +330,11 @@ impl<'t> Collector<'t> {
                 self.on_link(st, link_type, &dest_url, r, true);
             }
             MdTag::Table(aligns) => {
+                let full = self.detail == Detail::Full;
                 let caption = st
                     .last_paragraph
                     .take()
+                    .filter(|_| full)
                     // A longer paragraph's text was cut short (see `append_text`): not a caption.
                     .filter(|(end, text)| {
                         text.len() <= MAX_CAPTION && self.text[*end..r.start].trim().is_empty()
@@ -322,7 +345,13 @@ impl<'t> Collector<'t> {
                     start: r.start,
                     alignments: aligns.into_iter().map(tables::align).collect(),
                     caption,
-                    heading_path: st.heading_path.iter().map(|(_, t)| t.clone()).collect(),
+                    heading_path: if full {
+                        st.heading_path.iter().map(|(_, t)| t.clone()).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    column_count: 0,
+                    row_cells: 0,
                     columns: Vec::new(),
                     rows: Vec::new(),
                     cells: Vec::new(),
@@ -332,6 +361,7 @@ impl<'t> Collector<'t> {
                 st.cell = Some(CellBuilder {
                     start: r.start,
                     end: r.end,
+                    keep: self.detail == Detail::Full,
                     ..CellBuilder::default()
                 });
             }
@@ -351,6 +381,10 @@ impl<'t> Collector<'t> {
             TagEnd::Link | TagEnd::Image => st.link_depth = st.link_depth.saturating_sub(1),
             TagEnd::TableCell => {
                 if let (Some(cell), Some(table)) = (st.cell.take(), st.table.as_mut()) {
+                    table.row_cells += 1;
+                    if !cell.keep {
+                        return;
+                    }
                     let (start, end) = trim_range(self.text, cell.start, cell.end);
                     table.cells.push(crate::model::Cell {
                         text: cell.text.trim().to_owned(),
@@ -456,7 +490,7 @@ impl<'t> Collector<'t> {
             }
             _ => None,
         };
-        if let (Some(i), Some(cell)) = (index, st.cell.as_mut()) {
+        if let (Some(i), Some(cell)) = (index, st.cell.as_mut().filter(|c| c.keep)) {
             cell.links.push(i);
         }
     }
@@ -467,6 +501,8 @@ impl<'t> Collector<'t> {
             return;
         };
         let mut cells = std::mem::take(&mut table.cells);
+        cells.shrink_to_fit();
+        let row_cells = std::mem::take(&mut table.row_cells);
         let scan = tables::scan_row(self.text, r.start, r.end);
         for (start, end, pipe) in scan.split_links {
             let Some(parts) = links::parse_wikilink(self.text, start, end, LinkKind::Wiki) else {
@@ -486,6 +522,7 @@ impl<'t> Collector<'t> {
             }
         }
         if tag == TagEnd::TableHead {
+            table.column_count = row_cells;
             table.columns = cells;
         } else {
             let (s, e) = trim_range(self.text, r.start, r.end);
@@ -619,7 +656,12 @@ impl<'t> Collector<'t> {
         self.empty_links.dedup_by_key(|s| s.start);
     }
 
-    fn finish(self) -> Collected {
+    fn finish(mut self) -> Collected {
+        // Every note's model lives until the run ends: give back what the vectors grew past.
+        self.links.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.tables.shrink_to_fit();
         Collected {
             frontmatter: self.frontmatter,
             aliases: self.aliases,
@@ -644,7 +686,7 @@ impl State {
         if let Some((_, _, h)) = self.heading.as_mut() {
             h.push_str(t);
         }
-        if let Some(cell) = self.cell.as_mut() {
+        if let Some(cell) = self.cell.as_mut().filter(|c| c.keep) {
             cell.text.push_str(t);
         }
         // Only a short paragraph can be a caption: longer ones are not copied.

@@ -13,6 +13,8 @@ pub(super) struct CellBuilder {
     pub end: usize,
     pub text: String,
     pub links: Vec<usize>,
+    /// Keep the cell (`Detail::Full`); otherwise it is only counted.
+    pub keep: bool,
 }
 
 #[derive(Debug)]
@@ -21,17 +23,22 @@ pub(super) struct TableBuilder {
     pub alignments: Vec<Align>,
     pub caption: Option<String>,
     pub heading_path: Vec<String>,
+    pub column_count: u32,
+    /// Cells seen in the current row.
+    pub row_cells: u32,
     pub columns: Vec<Cell>,
     pub rows: Vec<Row>,
     pub cells: Vec<Cell>,
 }
 
 impl TableBuilder {
-    pub fn finish(self, span: Span) -> Table {
+    pub fn finish(mut self, span: Span) -> Table {
+        self.rows.shrink_to_fit();
         Table {
             span,
             heading_path: self.heading_path,
             caption: self.caption,
+            column_count: self.column_count,
             columns: self.columns,
             alignments: self.alignments,
             rows: self.rows,

@@ -232,3 +232,44 @@ fn a_caption_is_a_title_line_not_a_paragraph_of_prose() {
     let captions: Vec<Option<&str>> = note.tables.iter().map(|t| t.caption.as_deref()).collect();
     assert_eq!(captions, [Some("Monthly fund flows (2025)"), None]);
 }
+
+/// `check` and `build` parse at `Detail::Lean`: what they read must come out as at `Full`.
+#[test]
+fn rules_detail_keeps_what_rules_read() {
+    let text = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/seeds/000_bf4f9985600ef033.txt"
+    ))
+    .unwrap_or_else(|_| {
+        b"# T\n\n**Caption:**\n\n| a | b |\n|---|---|\n| [[X\\|y]] | 2 | 3 |\n| [[G|H]] | x |\n"
+            .to_vec()
+    });
+    let full = parse_note_with("n.md".into(), text.clone(), Detail::Full);
+    let lean = parse_note_with("n.md".into(), text, Detail::Lean);
+    assert!(!full.tables.is_empty());
+    assert_eq!(full.tables.len(), lean.tables.len());
+    for (f, l) in full.tables.iter().zip(&lean.tables) {
+        assert_eq!(f.span, l.span);
+        assert_eq!(f.column_count, l.column_count);
+        assert_eq!(f.columns.len() as u32, f.column_count);
+        assert!(l.columns.is_empty() && l.caption.is_none() && l.heading_path.is_empty());
+        let shape = |t: &crate::model::Table| {
+            t.rows
+                .iter()
+                .map(|r| (r.span, r.raw_cell_count))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shape(f), shape(l));
+        assert!(l.rows.iter().all(|r| r.cells.is_empty()));
+    }
+    let link = |n: &Note| {
+        n.links
+            .iter()
+            .map(|l| (l.span, l.target.clone(), l.in_table, l.unescaped_pipe))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(link(&full), link(&lean));
+    assert_eq!(full.headings.len(), lean.headings.len());
+    assert_eq!(full.tags.len(), lean.tags.len());
+    assert_eq!(full.updated.len(), lean.updated.len());
+}

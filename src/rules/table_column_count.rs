@@ -32,7 +32,7 @@ impl Rule for TableColumnCount {
 
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
         for table in &cx.note(id).tables {
-            let header = table.columns.len() as u32;
+            let header = table.column_count;
             for row in table.rows.iter().filter(|r| r.raw_cell_count != header) {
                 let (n, what) = if row.raw_cell_count > header {
                     (row.raw_cell_count - header, "extra cells are dropped")
