@@ -8,11 +8,6 @@ use clap::Parser;
 use vaultc::cli::Cli;
 use vaultc::commands::{self, ExitStatus};
 
-// The parser makes many small allocations on every core; mimalloc's per-thread heaps cut
-// allocation time and page faults noticeably against glibc's malloc (see bench/run.py).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
