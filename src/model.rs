@@ -43,6 +43,8 @@ pub struct Note {
     /// The note's text (a UTF-8 byte-order mark, if any, removed; see `bom`).
     pub text: String,
     pub lines: LineIndex,
+    /// BLAKE3 of the file's bytes as read: tells a rebuild whether a touched note changed.
+    pub digest: [u8; 32],
     /// The file began with a UTF-8 byte-order mark.
     pub bom: bool,
     /// The file was not valid UTF-8; `text` holds a lossy decoding and must never be written back.

@@ -11,7 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{ExitStatus, RunError, settings, today};
 use crate::cli::{BuildArgs, ServeArgs};
 use crate::pipeline::{Analysis, Timings};
-use crate::site::output::{self, OutputError, Written};
+use crate::site::inputs::{self, Record};
+use crate::site::output::{self, OutputError, Target, Written};
 use crate::site::serve::{self, Version};
 use crate::site::watch::Snapshot;
 use crate::site::{self, Options};
@@ -141,15 +142,80 @@ impl Job {
             .settings
             .take()
             .ok_or_else(|| RunError::Usage("a build runs once".into()))?;
-        let analysis = Analysis::load_with(settings, crate::parse::Detail::Lean)?;
+        let mut clock = Timings::start();
+        let walk = crate::vault::walk(&settings)?;
+        clock.lap("walk");
+        let key = self.inputs_key();
+        if let Target::Ours(manifest) = &target
+            && let Some(written) = self.unchanged(key, &walk, manifest)
+        {
+            clock.lap("site: unchanged");
+            return Ok(written);
+        }
+        // From here the site may change: the old record must not outlive it.
+        if matches!(target, Target::Ours(_)) {
+            Record::remove(&self.out_dir).map_err(|source| RunError::Io {
+                context: format!(
+                    "cannot remove {}",
+                    self.out_dir.join(inputs::FILE).display()
+                ),
+                source,
+            })?;
+        }
+        let walked = walk.files.clone();
+        let attachments = inputs::recent_attachments(&walk);
+        let vault = crate::vault::parse_walked(&settings, walk, crate::parse::Detail::Lean);
+        clock.lap("read + parse");
+        let analysis = Analysis::from_vault(settings, vault);
         let bar = Bar::new();
         let files = site::build(&analysis, &self.options, &bar, &previous)
             .map_err(|e| RunError::Usage(e.to_string()))?;
         bar.finish();
         let mut clock = Timings::start();
-        let written = output::write(&files, &self.out_dir, self.force).map_err(output_error);
+        let written = output::write(&files, &self.out_dir, self.force).map_err(output_error)?;
         clock.lap("site: write");
-        written
+        // A forced build into a foreign folder keeps no record: its next build is full too.
+        if !matches!(target, Target::Forced)
+            && let Some(record) = Record::new(key, &walked, &analysis.vault, &attachments)
+        {
+            // Without a record the next build is a full one: nothing is lost.
+            let _ = record.store(&self.out_dir);
+        }
+        Ok(written)
+    }
+
+    /// What decides the site besides the vault's files.
+    fn inputs_key(&self) -> inputs::Key {
+        let config = self
+            .config
+            .as_deref()
+            .and_then(|p| std::fs::read(p).ok())
+            .unwrap_or_default();
+        let today = self.options.today.to_string();
+        inputs::Key::new(&config, self.options.theme_dir.as_deref(), &today)
+    }
+
+    /// The previous build's result when nothing it was made from changed and its files are
+    /// all still in place; `None` means build.
+    fn unchanged(
+        &self,
+        key: inputs::Key,
+        walk: &crate::vault::Walk,
+        manifest: &output::Manifest,
+    ) -> Option<Written> {
+        let record = Record::load(&self.out_dir)?;
+        let refreshed = record.unchanged(key, walk)?;
+        if !manifest.intact(&self.out_dir) {
+            return None;
+        }
+        if let Some(r) = refreshed {
+            let _ = r.store(&self.out_dir);
+        }
+        Some(Written {
+            unchanged: manifest.files.len(),
+            up_to_date: true,
+            ..Written::default()
+        })
     }
 }
 
@@ -168,7 +234,12 @@ fn output_error(e: OutputError) -> RunError {
 }
 
 fn report(err: &mut dyn Write, out_dir: &Path, w: &Written) -> Result<(), RunError> {
-    let line = if w.fresh {
+    let line = if w.up_to_date {
+        format!(
+            "{} is up to date: nothing it is made from changed since the last build",
+            out_dir.display()
+        )
+    } else if w.fresh {
         format!("built {} files into {}", w.written, out_dir.display())
     } else {
         format!(

@@ -61,6 +61,7 @@ pub fn parse_note(path: String, bytes: Vec<u8>) -> Note {
 
 /// Parses one note, keeping what `detail` asks for.
 pub fn parse_note_with(path: String, bytes: Vec<u8>, detail: Detail) -> Note {
+    let digest = *blake3::hash(&bytes).as_bytes();
     let (text, bom, lossy) = decode(bytes);
     let lines = LineIndex::new(&text);
     let name = path
@@ -89,6 +90,7 @@ pub fn parse_note_with(path: String, bytes: Vec<u8>, detail: Detail) -> Note {
         title,
         name,
         path,
+        digest,
         bom,
         lossy,
         frontmatter: parts.frontmatter,

@@ -16,6 +16,7 @@
 mod backlinks;
 mod fingerprint;
 mod html;
+pub mod inputs;
 pub mod output;
 mod pages;
 mod plan;

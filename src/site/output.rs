@@ -97,6 +97,17 @@ impl Manifest {
         Self { files }
     }
 
+    /// Is every file the previous build wrote still there, a file of the recorded size?
+    pub fn intact(&self, dir: &Path) -> bool {
+        self.files.par_iter().all(|(path, &(_, size))| {
+            is_safe(path)
+                && dir
+                    .join(path)
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.is_file() && m.len() == size)
+        })
+    }
+
     fn render(entries: &[(&str, Option<u64>, u64)]) -> String {
         let mut text = String::from(MARKER_HEADER);
         text.push('\n');
@@ -187,6 +198,8 @@ pub struct Written {
     pub removed: usize,
     /// The site was built into a new folder and moved into place.
     pub fresh: bool,
+    /// Nothing the site is made from changed since the last build: no page was looked at.
+    pub up_to_date: bool,
 }
 
 /// How `out` stands before a build.
@@ -324,7 +337,7 @@ fn update(files: &[SiteFile], out: &Path, previous: &Manifest) -> Result<Written
         written: count,
         unchanged: files.len() - count,
         removed,
-        fresh: false,
+        ..Written::default()
     })
 }
 

@@ -206,6 +206,9 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// The record of what a build was made from (see `vaultc::site::inputs`).
+const INPUTS: &str = ".vaultc-site-inputs";
+
 /// Every file under `dir`, relative, `/`-separated, sorted.
 fn files(dir: &Path) -> Vec<String> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
@@ -539,10 +542,12 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Every file of a site with its bytes.
+/// Every file of a site with its bytes; not the record of the build's inputs, which holds
+/// the vault files' modification times.
 fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files(dir)
         .into_iter()
+        .filter(|f| f != INPUTS)
         .map(|f| {
             let bytes = std::fs::read(dir.join(&f)).unwrap();
             (f, bytes)
@@ -588,7 +593,7 @@ fn builds_are_deterministic_and_rebuilds_rewrite_only_what_changed() {
         // The marker records what each page was made from; it changes with them.
         after
             .into_iter()
-            .filter(|f| f != ".vaultc-site" && before[f] != stamp(&site.join(f)))
+            .filter(|f| f != ".vaultc-site" && f != INPUTS && before[f] != stamp(&site.join(f)))
             .collect()
     };
 
@@ -624,6 +629,110 @@ fn builds_are_deterministic_and_rebuilds_rewrite_only_what_changed() {
         "search-index.js".to_owned(),
     ]);
     assert!(changed.is_subset(&allowed), "{changed:?}");
+}
+
+/// Sets a file's modification time `secs` seconds back from now, as `touch -d` would.
+fn set_mtime_ago(path: &Path, secs: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_with_nothing_changed_does_no_work_and_any_change_is_seen() {
+    let vault = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("vault"), &vault.path().join("vault"));
+    std::fs::copy(repo().join("book.toml"), vault.path().join("book.toml")).unwrap();
+    let config = vault.path().join("book.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    ok(&build(vault.path(), Some(&config), &site), "build");
+    assert!(site.join(INPUTS).is_file(), "the build records its inputs");
+    let report = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let page = site.join("actors/tesla.html");
+    let tesla = vault.path().join("vault/Actors/Tesla.md");
+
+    // Touched (time moved, same bytes): nothing to do, and the page is the same file.
+    let before = stamp(&page);
+    set_mtime_ago(&tesla, 3600);
+    let o = build(vault.path(), Some(&config), &site);
+    ok(&o, "rebuild after a touch");
+    assert!(report(&o).contains("is up to date"), "{}", report(&o));
+    assert_eq!(stamp(&page), before);
+
+    // The same size, other bytes, another time: rebuilt.
+    let text = std::fs::read_to_string(&tesla).unwrap();
+    let (i, c) = text.char_indices().find(|(_, c)| *c == 'a').unwrap();
+    let mut edited = text.clone();
+    edited.replace_range(i..i + c.len_utf8(), "e");
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&tesla, &edited).unwrap();
+    set_mtime_ago(&tesla, 1800);
+    let o = build(vault.path(), Some(&config), &site);
+    ok(&o, "rebuild after a same-size edit");
+    assert!(!report(&o).contains("is up to date"), "{}", report(&o));
+    assert_ne!(stamp(&page), before, "the edited note's page is rewritten");
+
+    // A file removed from the site: the next build puts it back.
+    std::fs::remove_file(&page).unwrap();
+    ok(
+        &build(vault.path(), Some(&config), &site),
+        "rebuild after a lost page",
+    );
+    assert!(page.is_file());
+
+    // Another site title in the config: every page says it, every page is rewritten.
+    let cfg = std::fs::read_to_string(&config).unwrap();
+    assert!(cfg.contains("title = \"Markets vault\""));
+    std::fs::write(&config, cfg.replace("Markets vault", "Market notes")).unwrap();
+    ok(
+        &build(vault.path(), Some(&config), &site),
+        "rebuild after a config edit",
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("Market notes"),
+        "the page shows the new title"
+    );
+
+    // Another day: stale badges may change, so the build runs again (here the site's
+    // pages do not change, but the fast path must not have been taken: the record's key
+    // holds the day).
+    let record = std::fs::read_to_string(site.join(INPUTS)).unwrap();
+    let o = vaultc(
+        vault.path(),
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "build",
+            "--out",
+            site.to_str().unwrap(),
+            "--today",
+            "2030-01-01",
+        ],
+    );
+    ok(&o, "rebuild on another day");
+    assert_ne!(
+        std::fs::read_to_string(site.join(INPUTS))
+            .unwrap()
+            .lines()
+            .next(),
+        record.lines().next(),
+        "another day, another key: the build ran"
+    );
+
+    // A new note: a full build, which gives it a page.
+    std::fs::write(vault.path().join("vault/Fresh note.md"), "# Fresh note\n").unwrap();
+    ok(
+        &build(vault.path(), Some(&config), &site),
+        "rebuild after a new note",
+    );
+    assert!(site.join("fresh-note.html").is_file());
 }
 
 /// A step of an edit sequence: what it does, and doing it.
