@@ -22,7 +22,7 @@ use crate::vault::Walk;
 pub const DIR_NAME: &str = ".vaultc-cache";
 const MAGIC: &[u8; 8] = b"VLTCRUN1";
 /// Files changed this recently are not trusted to show a later change in their mtime.
-const RACY_WINDOW_NS: u128 = 2_000_000_000;
+pub(crate) const RACY_WINDOW_NS: u128 = 2_000_000_000;
 
 /// Where the cache lives for a vault: `VAULTC_CACHE_DIR` if set, else beside its book.toml,
 /// else inside the vault folder.
@@ -44,17 +44,7 @@ impl Key {
     /// `parts` are the run's inputs other than the files: config bytes, arguments, today.
     pub fn new(parts: &[&[u8]]) -> Self {
         let mut h = blake3::Hasher::new();
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        // The binary itself: a rebuild at the same version may report differently.
-        if let Some(meta) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
-            h.update(&meta.len().to_le_bytes());
-            let mtime = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            h.update(&mtime.to_le_bytes());
-        }
+        binary_identity(&mut h);
         for part in parts {
             // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
             h.update(&(part.len() as u64).to_le_bytes());
@@ -65,6 +55,21 @@ impl Key {
 
     fn file_name(&self) -> String {
         format!("check-{}.bin", &self.0.to_hex()[..32])
+    }
+}
+
+/// vaultc's version and its binary (size and time): a rebuild at the same version may
+/// behave differently, so every cache is keyed by both.
+pub fn binary_identity(h: &mut blake3::Hasher) {
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Some(meta) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
+        h.update(&meta.len().to_le_bytes());
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        h.update(&mtime.to_le_bytes());
     }
 }
 
@@ -148,8 +153,18 @@ pub fn store(
     fingerprint: &blake3::Hash,
     entry: &Entry,
 ) -> std::io::Result<()> {
+    prepare_dir(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(&encode(fingerprint, entry))?;
+    tmp.persist(dir.join(key.file_name()))
+        .map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Creates the cache folder if needed. Like ruff's cache, the folder ignores itself, so it
+/// is never committed by accident (and `clean` knows it as vaultc's).
+pub fn prepare_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    // Like ruff's cache: the folder ignores itself, so it is never committed by accident.
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
         std::fs::write(
@@ -157,10 +172,6 @@ pub fn store(
             "# Created by vaultc: its cache, safe to delete.\n*\n",
         )?;
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(&encode(fingerprint, entry))?;
-    tmp.persist(dir.join(key.file_name()))
-        .map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -20,6 +20,7 @@ pub mod fix;
 pub mod graph;
 pub mod index;
 pub mod model;
+pub mod note_cache;
 pub mod parse;
 pub mod pipeline;
 pub mod query;

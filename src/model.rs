@@ -4,7 +4,7 @@
 //! [`Span`] it came from, so a diagnostic, an export or a site page can point back at the text.
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::{LineIndex, Span};
 
@@ -32,7 +32,7 @@ pub struct LoadError {
 }
 
 /// One Markdown note and everything extracted from it in one pass.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Note {
     /// Vault-relative path with `/` separators, e.g. `Actors/NVIDIA.md`.
     pub path: String,
@@ -42,6 +42,8 @@ pub struct Note {
     pub title: String,
     /// The note's text (a UTF-8 byte-order mark, if any, removed; see `bom`).
     pub text: String,
+    /// Made from `text` again when a note comes out of the note cache.
+    #[serde(skip)]
     pub lines: LineIndex,
     /// BLAKE3 of the file's bytes as read: tells a rebuild whether a touched note changed.
     pub digest: [u8; 32],
@@ -88,28 +90,29 @@ impl Note {
 }
 
 /// The YAML block at the top of a note.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Frontmatter {
     /// The YAML text between the fences.
     pub span: Span,
     /// The parsed mapping, as JSON values; `None` when the YAML is invalid or not a mapping.
+    #[serde(with = "json_text")]
     pub value: Option<serde_json::Map<String, serde_json::Value>>,
     pub error: Option<FrontmatterError>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FrontmatterError {
     pub message: String,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Alias {
     pub text: String,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TagSource {
     Inline,
@@ -117,21 +120,21 @@ pub enum TagSource {
 }
 
 /// A tag without its `#`, as written (`markets/rotation`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tag {
     pub name: String,
     pub source: TagSource,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InvalidTag {
     pub text: String,
-    pub reason: &'static str,
+    pub reason: std::borrow::Cow<'static, str>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Heading {
     pub level: u8,
     /// The heading as a reader sees it (link brackets and emphasis markers removed).
@@ -144,13 +147,13 @@ pub struct Heading {
 }
 
 /// A `^block-id` at the end of a paragraph or list item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BlockId {
     pub id: String,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LinkKind {
     /// `[[target]]`
@@ -164,8 +167,10 @@ pub enum LinkKind {
 }
 
 /// What follows the first `#` of a link target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind", content = "value")]
+///
+/// In JSON, `{"kind": "heading", "value": [...]}`; in binary encodings (the note cache,
+/// which cannot read self-describing forms), a plain enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subpath {
     None,
     /// `#H1#H2`: a heading chain; the last is the target, the others its ancestors.
@@ -175,7 +180,7 @@ pub enum Subpath {
 }
 
 /// A link or embed as written, before resolution.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Link {
     pub kind: LinkKind,
     /// The link path: trimmed, without `#subpath` or `|display`; `""` means this note.
@@ -196,13 +201,56 @@ pub struct Link {
     pub unescaped_pipe: Option<u32>,
 }
 
+/// [`Subpath`] as JSON shows it.
+#[derive(Serialize, Deserialize)]
+#[serde(
+    rename_all = "kebab-case",
+    tag = "kind",
+    content = "value",
+    remote = "Subpath"
+)]
+enum SubpathJson {
+    None,
+    Heading(Vec<String>),
+    Block(String),
+}
+
+/// [`Subpath`] in binary encodings.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Subpath")]
+enum SubpathBinary {
+    None,
+    Heading(Vec<String>),
+    Block(String),
+}
+
+impl Serialize for Subpath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            SubpathJson::serialize(self, s)
+        } else {
+            SubpathBinary::serialize(self, s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Subpath {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            SubpathJson::deserialize(d)
+        } else {
+            SubpathBinary::deserialize(d)
+        }
+    }
+}
+
 impl Link {
     pub fn is_embed(&self) -> bool {
         self.kind == LinkKind::Embed
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Align {
     None,
@@ -216,7 +264,7 @@ pub enum Align {
 /// Its cells (`columns`, and each row's `cells`), `caption` and `heading_path` are collected
 /// only at [`Detail::Full`](crate::parse::Detail); at `Detail::Lean` they are left empty and
 /// only the shape (spans, column count, raw cell counts) is kept.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     pub span: Span,
     /// The header's cell count.
@@ -230,7 +278,7 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Row {
     pub span: Span,
     /// Cells as GFM reads them: padded or cut to the header's count.
@@ -240,7 +288,7 @@ pub struct Row {
     pub raw_cell_count: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cell {
     /// The cell's text as a reader sees it.
     pub text: String,
@@ -249,7 +297,7 @@ pub struct Cell {
     pub links: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum UpdatedSource {
     /// A line such as `*Updated 2026-01-14*` or `Updated: 2026-01-14`.
@@ -259,7 +307,7 @@ pub enum UpdatedSource {
 }
 
 /// An `updated` stamp: its raw text and, when it is a real calendar date, the date.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Updated {
     pub raw: String,
     pub date: Option<Date>,
@@ -268,14 +316,14 @@ pub struct Updated {
 }
 
 /// A heading that names a date; `date` is the earliest day it can mean.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DatedSection {
     pub heading: String,
     pub date: Date,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SuppressionScope {
     /// From the directive's line to the end of the note.
     RestOfNote,
@@ -286,11 +334,39 @@ pub enum SuppressionScope {
 }
 
 /// A `vaultc-disable` directive.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Suppression {
     pub scope: SuppressionScope,
     pub rules: Vec<String>,
     /// The directive's line (1-based).
     pub line: u32,
     pub span: Span,
+}
+
+/// Frontmatter values kept as JSON text in binary encodings (the note cache), which cannot
+/// hold self-describing values.
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    type Map = serde_json::Map<String, serde_json::Value>;
+
+    pub fn serialize<S: Serializer>(v: &Option<Map>, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            let text = v
+                .as_ref()
+                .map(|m| serde_json::to_string(m).unwrap_or_default());
+            return serde::Serialize::serialize(&text, s);
+        }
+        serde::Serialize::serialize(v, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Map>, D::Error> {
+        if !d.is_human_readable() {
+            let text: Option<String> = Deserialize::deserialize(d)?;
+            return text
+                .map(|t| serde_json::from_str(&t).map_err(serde::de::Error::custom))
+                .transpose();
+        }
+        Deserialize::deserialize(d)
+    }
 }

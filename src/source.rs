@@ -3,10 +3,12 @@
 //! Every item the parser extracts carries a [`Span`]. Columns count Unicode scalar values, as
 //! rustc and ruff do, so an editor lands on the right character in lines with accents or emoji.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A byte range in a note's text, with the 1-based line and column of its start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,

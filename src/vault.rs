@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::model::{LoadError, Vault};
+use crate::model::{LoadError, Note, Vault};
+use crate::note_cache::{NoteCache, Use};
 use crate::parse::{Detail, parse_note_with};
 
 #[derive(Debug, thiserror::Error)]
@@ -185,21 +186,63 @@ impl OutsideLinks {
 
 /// Reads and parses the walked notes in parallel.
 pub fn parse_walked(settings: &Settings, walk: Walk, detail: Detail) -> Vault {
+    parse_walked_cached(settings, walk, detail, None)
+}
+
+/// Reads and parses the walked notes in parallel; with a cache folder, notes whose files did
+/// not change since they were stored there are decoded instead (see [`crate::note_cache`]).
+pub fn parse_walked_cached(
+    settings: &Settings,
+    walk: Walk,
+    detail: Detail,
+    cache_dir: Option<&Path>,
+) -> Vault {
     let Walk {
         files,
         mut load_errors,
     } = walk;
     let (notes, attachments): (Vec<Found>, Vec<Found>) = files.into_iter().partition(|f| f.is_note);
-    let parsed: Vec<Result<_, LoadError>> = notes
-        .into_par_iter()
-        .map(|f| match std::fs::read(&f.path) {
-            Ok(bytes) => Ok(parse_note_with(f.rel, bytes, detail)),
-            Err(e) => Err(LoadError {
-                path: f.rel,
-                message: format!("cannot read file: {}", io_message(&e)),
-            }),
+    let cache = cache_dir.map(|dir| NoteCache::open(dir, &settings.src, detail));
+    let parsed: Vec<Result<(Note, bool), LoadError>> = notes
+        .par_iter()
+        .map(|f| {
+            if let Some(note) = cache.as_ref().and_then(|c| c.get(f)) {
+                return Ok((note, true));
+            }
+            match std::fs::read(&f.path) {
+                Ok(bytes) => Ok((parse_note_with(f.rel.clone(), bytes, detail), false)),
+                Err(e) => Err(LoadError {
+                    path: f.rel.clone(),
+                    message: format!("cannot read file: {}", io_message(&e)),
+                }),
+            }
         })
         .collect();
+    if let Some(cache) = &cache {
+        let used = Use {
+            decoded: parsed.iter().filter(|p| matches!(p, Ok((_, true)))).count(),
+            parsed: parsed
+                .iter()
+                .filter(|p| matches!(p, Ok((_, false))))
+                .count(),
+        };
+        if std::env::var_os("VAULTC_TIMINGS").is_some() {
+            eprintln!(
+                "vaultc: note cache     {} decoded, {} parsed",
+                used.decoded, used.parsed
+            );
+        }
+        if cache.worth_storing(used) {
+            let pairs: Vec<(&Found, &Note)> = notes
+                .iter()
+                .zip(&parsed)
+                .filter_map(|(f, p)| Some((f, &p.as_ref().ok()?.0)))
+                .collect();
+            // A cache that cannot be written costs the next run time, nothing else.
+            let _ = cache.store(&pairs);
+        }
+    }
+    let parsed = parsed.into_iter().map(|p| p.map(|(note, _)| note));
     let mut vault = Vault {
         root: settings.src.clone(),
         ..Vault::default()

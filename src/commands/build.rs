@@ -164,7 +164,14 @@ impl Job {
         }
         let walked = walk.files.clone();
         let attachments = inputs::recent_attachments(&walk);
-        let vault = crate::vault::parse_walked(&settings, walk, crate::parse::Detail::Lean);
+        // Unchanged notes come from the note cache (see crate::note_cache).
+        let note_cache = crate::cache::dir_for(settings.config_path.as_deref(), &settings.src);
+        let vault = crate::vault::parse_walked_cached(
+            &settings,
+            walk,
+            crate::parse::Detail::Lean,
+            Some(&note_cache),
+        );
         clock.lap("read + parse");
         let analysis = Analysis::from_vault(settings, vault);
         let bar = Bar::new();

@@ -88,7 +88,11 @@ pub(super) fn run(
             ExitStatus::Success
         });
     }
-    let vault = crate::vault::parse_walked(&settings, walk, Detail::Lean);
+    // Unchanged notes come from the note cache (see crate::note_cache) unless --no-cache.
+    let note_cache =
+        (!args.no_cache).then(|| cache::dir_for(settings.config_path.as_deref(), &settings.src));
+    let vault =
+        crate::vault::parse_walked_cached(&settings, walk, Detail::Lean, note_cache.as_deref());
     clock.lap("read + parse");
     let mut analysis = Analysis::from_vault(settings, vault);
     let mut only = selected(&analysis, &filters);

@@ -310,7 +310,7 @@ fn read_tags(c: &mut Collector<'_>, yaml: &str, base: usize, key_at: usize, v: &
             }),
             Err(reason) => c.invalid_tags.push(InvalidTag {
                 text: item,
-                reason,
+                reason: reason.into(),
                 span,
             }),
         }

@@ -53,20 +53,29 @@ pub(crate) fn scan_inline(text: &str, start: usize, end: usize, out: &mut Vec<(u
     }
 }
 
+/// Why a frontmatter value cannot be a tag (an [`InvalidTag`](crate::model::InvalidTag)'s
+/// reason is one of these).
+pub(crate) const REASONS: [&str; 4] = [
+    "a frontmatter tag is written without `#`",
+    "a tag cannot contain spaces",
+    "a tag holds only letters, digits, `_`, `-` and `/`",
+    "a tag needs at least one character that is not a digit",
+];
+
 /// Checks one frontmatter tag value; `Ok` holds the tag name.
 pub(crate) fn check_frontmatter_tag(value: &str, in_list: bool) -> Result<String, &'static str> {
     if value.starts_with('#') {
-        return Err("a frontmatter tag is written without `#`");
+        return Err(REASONS[0]);
     }
     if in_list && value.chars().any(char::is_whitespace) {
-        return Err("a tag cannot contain spaces");
+        return Err(REASONS[1]);
     }
     if !value.chars().all(is_tag_char) {
-        return Err("a tag holds only letters, digits, `_`, `-` and `/`");
+        return Err(REASONS[2]);
     }
     match valid_name(value) {
         Some(name) => Ok(name.to_owned()),
-        None => Err("a tag needs at least one character that is not a digit"),
+        None => Err(REASONS[3]),
     }
 }
 

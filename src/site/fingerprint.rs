@@ -3,16 +3,21 @@
 //! is most pages after a small edit.
 //!
 //! A fingerprint must change whenever anything the page shows could change, so it hashes
-//! the inputs rather than the output, generously: the note's whole text; where each of its
-//! links goes (page, fragment, copied file or entity page), and for embedded notes the same
-//! again, as deep as embeds render; its tags' pages; the notes that link to it with the lines
-//! that do; its graph neighbours with their names, pages and links among them; the theme, the
-//! site settings and the vaultc version. Hashing what is shown (page paths, titles) rather
+//! the inputs rather than the output, generously: the note's whole text (by its BLAKE3
+//! digest); where each of its links goes (page, fragment, copied file or entity page), and for
+//! embedded notes the same again, as deep as embeds render; its tags' pages; the notes that
+//! link to it, each by its page, title and whole text (so any edit of a linking note
+//! re-renders the pages it is listed on: a few pages, where hashing the quoted lines alone
+//! cost more than rendering them); its graph neighbours with their names, pages and links
+//! among them; the theme, the site settings and the vaultc version. The hasher is FxHash
+//! (rustc-hash 2), fixed-seeded: fast, and only ever compared with its own earlier output. Hashing what is shown (page paths, titles) rather
 //! than internal ids keeps pages whose output did not change from being rebuilt when, say,
 //! a new note shifts every id after it. The `rebuild_after_edits_equals_a_fresh_build` test
 //! holds this list honest.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
 
 use super::Site;
 use super::pages::note::LINKING_NOTES_SHOWN;
@@ -23,11 +28,11 @@ use crate::graph::{Entity, EntityId};
 use crate::model::NoteId;
 
 /// Bumped when the meaning of a fingerprint changes (what rendering reads).
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The fingerprint every page starts from: vaultc, the theme and the site settings.
 pub fn base(site: &Site<'_>, theme: u64) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     VERSION.hash(&mut h);
     env!("CARGO_PKG_VERSION").hash(&mut h);
     theme.hash(&mut h);
@@ -40,12 +45,12 @@ pub fn base(site: &Site<'_>, theme: u64) -> u64 {
 pub fn note(site: &Site<'_>, id: NoteId) -> u64 {
     let a = site.a;
     let note = &a.vault.notes[id];
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     site.base_fingerprint.hash(&mut h);
     "note".hash(&mut h);
     site.plan.notes[id].hash(&mut h);
     note.path.hash(&mut h);
-    note.text.hash(&mut h);
+    note.digest.hash(&mut h);
     super::title(note).hash(&mut h);
     site.freshness(note).hash(&mut h);
     site.age_days(note).hash(&mut h);
@@ -61,7 +66,7 @@ pub fn note(site: &Site<'_>, id: NoteId) -> u64 {
 
 /// The fingerprint of an unresolved entity's page.
 pub fn entity(site: &Site<'_>, id: EntityId) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     site.base_fingerprint.hash(&mut h);
     "entity".hash(&mut h);
     if let Entity::Unresolved(name) = site.a.graph.entity(id) {
@@ -75,7 +80,7 @@ pub fn entity(site: &Site<'_>, id: EntityId) -> u64 {
 
 /// Where every link of note `id` goes; embedded notes' text and links too, as deep as the
 /// renderer transcludes (`stack` holds the notes being embedded, outermost first).
-fn links(site: &Site<'_>, id: NoteId, stack: &mut Vec<NoteId>, h: &mut DefaultHasher) {
+fn links(site: &Site<'_>, id: NoteId, stack: &mut Vec<NoteId>, h: &mut FxHasher) {
     let a = site.a;
     for (i, link) in a.vault.notes[id].links.iter().enumerate() {
         let d = dest(a, &site.plan, id, i);
@@ -86,7 +91,7 @@ fn links(site: &Site<'_>, id: NoteId, stack: &mut Vec<NoteId>, h: &mut DefaultHa
             && !stack.contains(&target)
         {
             let embedded = &a.vault.notes[target];
-            embedded.text.hash(h);
+            embedded.digest.hash(h);
             super::title(embedded).hash(h);
             stack.push(target);
             links(site, target, stack, h);
@@ -95,9 +100,9 @@ fn links(site: &Site<'_>, id: NoteId, stack: &mut Vec<NoteId>, h: &mut DefaultHa
     }
 }
 
-/// The notes linking to `entity` as its page lists them: each listed note's page and title
-/// and the lines that link (the rest only counted).
-fn backlinks(site: &Site<'_>, entity: EntityId, h: &mut DefaultHasher) {
+/// The notes linking to `entity` as its page lists them: each listed note's page, title and
+/// text, and which of its links point here (the rest only counted).
+fn backlinks(site: &Site<'_>, entity: EntityId, h: &mut FxHasher) {
     let a = site.a;
     let list = site.backlinks.of(entity);
     list.len().hash(h);
@@ -111,26 +116,21 @@ fn backlinks(site: &Site<'_>, entity: EntityId, h: &mut DefaultHasher) {
                 continue;
             }
             site.plan.notes[b.note].hash(h);
-            super::title(&a.vault.notes[b.note]).hash(h);
+            let note = &a.vault.notes[b.note];
+            super::title(note).hash(h);
+            note.digest.hash(h);
         }
         if groups > LINKING_NOTES_SHOWN {
             continue;
         }
-        let note = &a.vault.notes[b.note];
-        let link = &note.links[b.link];
-        (link.kind as u8).hash(h);
-        link.span.col.hash(h);
-        note.text.get(link.span.range()).hash(h);
-        note.lines
-            .line_text(&note.text, link.span.line as usize)
-            .hash(h);
+        b.link.hash(h);
     }
     groups.hash(h);
 }
 
 /// The local graph: each neighbour's name, page and kind in drawing order, and which of
 /// them link to each other.
-fn neighbourhood(site: &Site<'_>, centre: EntityId, h: &mut DefaultHasher) {
+fn neighbourhood(site: &Site<'_>, centre: EntityId, h: &mut FxHasher) {
     let a = site.a;
     let ring: Vec<EntityId> = std::iter::once(centre)
         .chain(

@@ -43,10 +43,15 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// The run cache's files (the note cache's `notes-*.bin` aside).
 fn cache_files(cache: &Path) -> Vec<std::path::PathBuf> {
     walk(cache)
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "bin")
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("check-"))
+        })
         .collect()
 }
 
@@ -102,6 +107,13 @@ fn a_damaged_cache_is_ignored_and_rewritten() {
     let first = check(vault.path(), cache.path(), &[]);
     let files = cache_files(cache.path());
     assert_eq!(files.len(), 1);
+    let notes: Vec<_> = walk(cache.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("notes-lean-"))
+        .collect();
+    assert_eq!(notes.len(), 1, "the note cache was written");
+    let notes = notes[0].clone();
+    let good_notes = std::fs::read(&notes).unwrap();
     let good = std::fs::read(&files[0]).unwrap();
     let damaged: [Vec<u8>; 4] = [
         good[..good.len() / 2].to_vec(),        // truncated
@@ -109,10 +121,24 @@ fn a_damaged_cache_is_ignored_and_rewritten() {
         b"{\"vaultc\": \"not this\"}".to_vec(), // foreign
         Vec::new(),                             // empty
     ];
-    for bytes in damaged {
-        std::fs::write(&files[0], &bytes).unwrap();
+    for bytes in &damaged {
+        std::fs::write(&files[0], bytes).unwrap();
         assert_eq!(check(vault.path(), cache.path(), &[]), first);
         assert_eq!(std::fs::read(&files[0]).unwrap(), good, "rewritten");
+    }
+    // The note cache, damaged likewise (and the run cache gone, so notes are loaded): the
+    // same report, and the note cache is rewritten.
+    let damaged_notes = [
+        good_notes[..good_notes.len() / 2].to_vec(),
+        good_notes.iter().map(|b| b ^ 1).collect(),
+        good_notes[..good_notes.len() - 1].to_vec(),
+        Vec::new(),
+    ];
+    for bytes in &damaged_notes {
+        std::fs::write(&notes, bytes).unwrap();
+        std::fs::remove_file(&files[0]).unwrap();
+        assert_eq!(check(vault.path(), cache.path(), &[]), first);
+        assert_eq!(std::fs::read(&notes).unwrap(), good_notes, "rewritten");
     }
 }
 

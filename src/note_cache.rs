@@ -1,0 +1,276 @@
+//! The note cache: a note whose file did not change since an earlier run is not parsed again.
+//!
+//! Parsing is most of a run's work, and between two runs (a rebuild of the site after one
+//! edit, a pre-commit `check`) nearly every note is the same file as before. The cache keeps
+//! each parsed [`Note`] in a compact binary form (postcard), with the size and modification
+//! time its file had when it was read; a note whose file still has that size and time is
+//! decoded instead of parsed, which is several times cheaper. Like git, make and the run
+//! cache, it trusts size and time: a file changed within [`RACY_WINDOW_NS`] of being read is
+//! never stored, so a second edit in the same clock tick cannot hide.
+//!
+//! One file per level of [`Detail`] in the cache folder (see [`crate::cache::dir_for`]),
+//! keyed by vaultc's version and binary. Each entry carries the BLAKE3 of its bytes and is
+//! checked before use; a foreign, truncated or corrupt entry (or file) is parsed afresh, never
+//! trusted. The file is rewritten when more than a twentieth of the notes had to be parsed or
+//! it holds that many stale entries, so a single edit does not rewrite it every run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::cache::RACY_WINDOW_NS;
+use crate::model::Note;
+use crate::parse::Detail;
+use crate::source::LineIndex;
+use crate::vault::Found;
+
+const MAGIC: &[u8; 8] = b"VLTCNTS1";
+
+/// Note path → (size, modification time, range of its entry in the file's bytes).
+type Entries = FxHashMap<String, (u64, u128, std::ops::Range<usize>)>;
+
+/// The loaded cache of one detail level.
+pub struct NoteCache {
+    path: PathBuf,
+    key: [u8; 32],
+    bytes: Vec<u8>,
+    entries: Entries,
+}
+
+/// How a load went: notes decoded and notes parsed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Use {
+    pub decoded: usize,
+    pub parsed: usize,
+}
+
+/// One file per vault and detail level: several vaults may share a cache folder
+/// (`VAULTC_CACHE_DIR`) without taking each other's notes or rewriting each other's file.
+fn file_name(vault: &Path, detail: Detail) -> String {
+    let root = std::fs::canonicalize(vault).unwrap_or_else(|_| vault.to_owned());
+    let id = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
+    let level = match detail {
+        Detail::Full => "full",
+        Detail::Lean => "lean",
+    };
+    format!("notes-{level}-{}.bin", &id[..16])
+}
+
+fn key(name: &str) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    crate::cache::binary_identity(&mut h);
+    h.update(name.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+impl NoteCache {
+    /// Opens the cache in `dir` for the notes of `vault` parsed at `detail`: empty when there
+    /// is none or it is not this binary's.
+    pub fn open(dir: &Path, vault: &Path, detail: Detail) -> Self {
+        let name = file_name(vault, detail);
+        let key = key(&name);
+        let path = dir.join(name);
+        let mut cache = Self {
+            path,
+            key,
+            bytes: Vec::new(),
+            entries: FxHashMap::default(),
+        };
+        if let Ok(bytes) = std::fs::read(&cache.path)
+            && let Some(entries) = index(&bytes, &key)
+        {
+            cache.entries = entries;
+            cache.bytes = bytes;
+        }
+        cache
+    }
+
+    /// The cached note for `file`, if its size and time are the ones it was stored with
+    /// and its entry is intact.
+    pub fn get(&self, file: &Found) -> Option<Note> {
+        let (len, mtime, range) = self.entries.get(&file.rel)?;
+        if *len != file.len || *mtime != file.mtime_ns || file.mtime_ns == 0 {
+            return None;
+        }
+        let entry = self.bytes.get(range.clone())?;
+        let (payload, sum) = entry.split_at_checked(entry.len().checked_sub(32)?)?;
+        if blake3::hash(payload).as_bytes() != sum {
+            return None;
+        }
+        let mut note: Note = postcard::from_bytes(payload).ok()?;
+        if note.path != file.rel {
+            return None;
+        }
+        note.lines = LineIndex::new(&note.text);
+        Some(note)
+    }
+
+    /// Should the cache be rewritten after a run that used it so?
+    pub fn worth_storing(&self, used: Use) -> bool {
+        let total = used.decoded + used.parsed;
+        let stale = self.entries.len().saturating_sub(used.decoded);
+        total > 0 && (used.parsed * 20 > total || stale * 20 > total || self.entries.is_empty())
+    }
+
+    /// Rewrites the cache with `notes`, each with the file it was read from; notes changed
+    /// too recently to trust their time are left out. Failing to write never fails a run:
+    /// the error is for the caller to ignore.
+    pub fn store(&self, notes: &[(&Found, &Note)]) -> std::io::Result<()> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let entries: Vec<Vec<u8>> = notes
+            .par_iter()
+            .filter(|(f, _)| f.mtime_ns != 0 && f.mtime_ns + RACY_WINDOW_NS <= now)
+            .filter_map(|(f, note)| {
+                let payload = postcard::to_stdvec(note).ok()?;
+                let mut e = Vec::with_capacity(payload.len() + f.rel.len() + 80);
+                e.extend_from_slice(&(f.rel.len() as u64).to_le_bytes());
+                e.extend_from_slice(f.rel.as_bytes());
+                e.extend_from_slice(&f.len.to_le_bytes());
+                e.extend_from_slice(&f.mtime_ns.to_le_bytes());
+                e.extend_from_slice(&(payload.len() as u64 + 32).to_le_bytes());
+                e.extend_from_slice(&payload);
+                e.extend_from_slice(blake3::hash(&payload).as_bytes());
+                Some(e)
+            })
+            .collect();
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        crate::cache::prepare_dir(dir)?;
+        let mut out = std::io::BufWriter::new(tempfile::NamedTempFile::new_in(dir)?);
+        out.write_all(MAGIC)?;
+        out.write_all(&self.key)?;
+        out.write_all(&(entries.len() as u64).to_le_bytes())?;
+        for e in &entries {
+            out.write_all(e)?;
+        }
+        let tmp = out.into_inner().map_err(|e| e.into_error())?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// The entries of a cache file, or `None` when it is not one of `key`'s.
+fn index(bytes: &[u8], key: &[u8; 32]) -> Option<Entries> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let (stored, rest) = rest.split_at_checked(32)?;
+    if stored != key {
+        return None;
+    }
+    let (count, _) = rest.split_at_checked(8)?;
+    let count = u64::from_le_bytes(count.try_into().ok()?);
+    let mut pos = MAGIC.len() + 32 + 8;
+    let mut entries = FxHashMap::default();
+    let take = |pos: &mut usize, n: usize| -> Option<&[u8]> {
+        let s = bytes.get(*pos..pos.checked_add(n)?)?;
+        *pos += n;
+        Some(s)
+    };
+    let int = |s: &[u8]| -> Option<u64> { Some(u64::from_le_bytes(s.try_into().ok()?)) };
+    for _ in 0..count {
+        let name_len = usize::try_from(int(take(&mut pos, 8)?)?).ok()?;
+        let name = std::str::from_utf8(take(&mut pos, name_len)?)
+            .ok()?
+            .to_owned();
+        let len = int(take(&mut pos, 8)?)?;
+        let mtime = u128::from_le_bytes(take(&mut pos, 16)?.try_into().ok()?);
+        let size = usize::try_from(int(take(&mut pos, 8)?)?).ok()?;
+        let start = pos;
+        take(&mut pos, size)?;
+        entries.insert(name, (len, mtime, start..pos));
+    }
+    (pos == bytes.len()).then_some(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_note_with;
+
+    fn found(rel: &str, len: u64, mtime_ns: u128) -> Found {
+        Found {
+            rel: rel.to_owned(),
+            path: PathBuf::from(rel),
+            is_note: true,
+            len,
+            mtime_ns,
+        }
+    }
+
+    #[test]
+    fn a_stored_note_comes_back_as_parsed_and_only_for_the_same_file() {
+        let text = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/vault/Concepts/Sector rotation.md"
+        ))
+        .unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        for detail in [Detail::Lean, Detail::Full] {
+            let note = parse_note_with("Concepts/Sector rotation.md".into(), text.clone(), detail);
+            let f = found(&note.path, text.len() as u64, 1_000_000_000);
+            let cache = NoteCache::open(tmp.path(), tmp.path(), detail);
+            assert!(cache.get(&f).is_none());
+            cache.store(&[(&f, &note)]).unwrap();
+            let cache = NoteCache::open(tmp.path(), tmp.path(), detail);
+            let back = cache.get(&f).expect("cached");
+            // Everything, spans and line index included.
+            assert_eq!(format!("{back:?}"), format!("{note:?}"));
+            assert!(
+                cache
+                    .get(&found(&note.path, f.len + 1, f.mtime_ns))
+                    .is_none()
+            );
+            assert!(
+                cache
+                    .get(&found(&note.path, f.len, f.mtime_ns + 1))
+                    .is_none()
+            );
+            assert!(cache.get(&found("other.md", f.len, f.mtime_ns)).is_none());
+        }
+    }
+
+    #[test]
+    fn corrupt_or_recent_entries_are_not_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let text = b"# A\n\n[[B]] #tag\n".to_vec();
+        let note = parse_note_with("a.md".into(), text.clone(), Detail::Lean);
+        let f = found("a.md", text.len() as u64, 1_000_000_000);
+        NoteCache::open(tmp.path(), tmp.path(), Detail::Lean)
+            .store(&[(&f, &note)])
+            .unwrap();
+        let path = tmp.path().join(file_name(tmp.path(), Detail::Lean));
+        let good = std::fs::read(&path).unwrap();
+        for i in (MAGIC.len() + 40..good.len()).step_by(7) {
+            let mut bad = good.clone();
+            bad[i] ^= 0x20;
+            std::fs::write(&path, &bad).unwrap();
+            let back = NoteCache::open(tmp.path(), tmp.path(), Detail::Lean).get(&f);
+            assert!(
+                back.is_none_or(|n| format!("{n:?}") == format!("{note:?}")),
+                "flipped byte {i} gave another note"
+            );
+        }
+        std::fs::write(&path, &good[..good.len() - 1]).unwrap();
+        assert!(
+            NoteCache::open(tmp.path(), tmp.path(), Detail::Lean)
+                .get(&f)
+                .is_none()
+        );
+        // A file changed a moment ago is not stored: its time cannot be trusted yet.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let fresh = found("a.md", f.len, now);
+        NoteCache::open(tmp.path(), tmp.path(), Detail::Lean)
+            .store(&[(&fresh, &note)])
+            .unwrap();
+        assert!(
+            NoteCache::open(tmp.path(), tmp.path(), Detail::Lean)
+                .get(&fresh)
+                .is_none()
+        );
+    }
+}
