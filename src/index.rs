@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::{Link, Note, NoteId, Vault};
+use crate::model::{Note, NoteId, Vault};
 
 /// What a link points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,13 +185,14 @@ impl Index {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Resolves `link`, written in note `from`.
-    pub fn resolve(&self, vault: &Vault, from: NoteId, link: &Link) -> Resolved {
-        if link.target.is_empty() {
+    /// Resolves a link's target (see [`Link::target`](crate::model::Link::target)), written
+    /// in note `from`.
+    pub fn resolve(&self, vault: &Vault, from: NoteId, target: &str) -> Resolved {
+        let note = &vault.notes[from];
+        if target.is_empty() {
             return Resolved::single(Target::Note(from), true);
         }
-        let note = &vault.notes[from];
-        let target = link.target.trim_start_matches('/');
+        let target = target.trim_start_matches('/');
         if target.starts_with("./") || target.starts_with("../") {
             return match join_relative(note.folder(), target) {
                 Some(path) => self.by_full_path(vault, &path),
@@ -417,8 +418,8 @@ fn join_relative(folder: &str, target: &str) -> Option<String> {
 }
 
 /// Does `note` have the heading chain `chain` (last = target, earlier = its ancestors)?
-pub fn has_heading(note: &Note, chain: &[String]) -> bool {
-    let keys: Vec<String> = chain.iter().map(|h| crate::parse::heading_key(h)).collect();
+pub fn has_heading<'c>(note: &Note, chain: impl IntoIterator<Item = &'c str>) -> bool {
+    let keys: Vec<String> = chain.into_iter().map(crate::parse::heading_key).collect();
     let Some((last, ancestors)) = keys.split_last() else {
         return true;
     };

@@ -162,7 +162,7 @@ pub fn references(a: &Analysis, e: &EntityRef, include_self: bool) -> Vec<Refere
             let hit = match (e, &r.target) {
                 (EntityRef::Note(want), _) => r.note() == Some(*want),
                 (EntityRef::Unresolved(_), Target::Unresolved) => {
-                    unresolved_key.as_deref() == Some(fold(&link.target).as_ref())
+                    unresolved_key.as_deref() == Some(fold(link.target(note)).as_ref())
                 }
                 _ => false,
             };

@@ -40,17 +40,17 @@ impl Rule for AliasLink {
                 continue;
             };
             let owner = cx.note(owner);
-            let shown = link.display.as_deref().unwrap_or(&link.target);
+            let target = link.target(note);
+            let shown = link.display(note).unwrap_or(target);
             let sub = link
-                .subpath_raw
-                .as_deref()
+                .subpath_raw(note)
                 .map_or(String::new(), |s| format!("#{s}"));
             out.push(
                 cx.diagnostic(
                     &Self::META,
                     id,
                     link.span,
-                    format!("`{}` is an alias of `{}`, not a note name: Obsidian will not follow this link", link.target, owner.name),
+                    format!("`{}` is an alias of `{}`, not a note name: Obsidian will not follow this link", target, owner.name),
                 )
                 .with_help(format!("write `[[{}{sub}|{shown}]]`", owner.name)),
             );

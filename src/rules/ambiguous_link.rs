@@ -49,7 +49,7 @@ impl Rule for AmbiguousLink {
                     link.span,
                     format!(
                         "`{}` matches {} notes: {}{}",
-                        link.target,
+                        link.target(note),
                         r.candidate_count,
                         paths.join(", "),
                         match r.candidate_count.saturating_sub(paths.len()) {

@@ -37,7 +37,7 @@ impl Backlinks {
                     Target::Note(t) | Target::Alias(t) if t != id => Some(a.graph.note_entity(t)),
                     Target::Unresolved => a
                         .graph
-                        .entity_of(&EntityRef::Unresolved(link.target.clone())),
+                        .entity_of(&EntityRef::Unresolved(link.target(note).to_owned())),
                     _ => None,
                 };
                 if let Some(to) = to {
