@@ -62,7 +62,7 @@ impl LinkGraph {
             let from = g.notes[id];
             let note = &vault.notes[id];
             for (link, r) in note.links.iter().zip(links) {
-                let to = match r.target {
+                let to = match r.target() {
                     Target::Note(t) | Target::Alias(t) => g.notes[t],
                     Target::Attachment(_) => continue,
                     Target::Unresolved => {

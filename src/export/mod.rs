@@ -321,13 +321,13 @@ fn note_out<'a>(a: &'a Analysis, id: usize, note: &'a Note) -> NoteOut<'a> {
 }
 
 fn resolution<'a>(a: &'a Analysis, target: &str, r: &'a Resolved) -> ResolutionOut<'a> {
-    let (status, path, entity) = match r.target {
+    let (status, path, entity) = match r.target() {
         Target::Note(id) => ("note", Some(a.vault.notes[id].path.as_str()), Some(id)),
         Target::Alias(id) => ("alias", Some(a.vault.notes[id].path.as_str()), Some(id)),
         Target::Attachment(i) => ("attachment", Some(a.vault.attachments[i].as_str()), None),
         Target::Unresolved => ("unresolved", None, None),
     };
-    let entity = match (entity, &r.target) {
+    let entity = match (entity, r.target()) {
         (Some(note), _) => Some(a.graph.note_entity(note)),
         (None, Target::Unresolved) if !target.is_empty() => {
             a.graph.entity_of(&EntityRef::Unresolved(target.to_owned()))

@@ -25,7 +25,7 @@ fn resolve(v: &Vault, from: usize, text: &str) -> Resolved {
 }
 
 fn path_of(v: &Vault, r: &Resolved) -> String {
-    match r.target {
+    match r.target() {
         Target::Note(id) => v.notes[id].path.clone(),
         Target::Attachment(i) => v.attachments[i].clone(),
         Target::Alias(id) => format!("alias:{}", v.notes[id].path),

@@ -269,11 +269,10 @@ fn link_strings_come_back_through_the_accessors() {
 
 #[test]
 fn a_link_is_small_and_owns_no_heap_memory() {
-    assert!(
-        std::mem::size_of::<Link>() <= 64,
-        "{}",
-        std::mem::size_of::<Link>()
-    );
+    let link = std::mem::size_of::<Link>();
+    assert!(link <= 64, "{link}");
+    let resolved = std::mem::size_of::<crate::index::Resolved>();
+    assert!(resolved <= 32, "{resolved}");
     let n = parse("[[A#B|c]] ![[d.png|200]] [e](E.md#F) [[G#^h]]\n");
     assert_eq!(n.links.len(), 4);
     assert_eq!(n.link_text.capacity(), 0);

@@ -36,7 +36,7 @@ impl Rule for AliasLink {
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
         let note = cx.note(id);
         for (link, r) in note.links.iter().zip(&cx.resolved[id]) {
-            let Target::Alias(owner) = r.target else {
+            let Target::Alias(owner) = r.target() else {
                 continue;
             };
             let owner = cx.note(owner);

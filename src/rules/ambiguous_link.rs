@@ -52,7 +52,7 @@ impl Rule for AmbiguousLink {
                         link.target(note),
                         r.candidate_count,
                         paths.join(", "),
-                        match r.candidate_count.saturating_sub(paths.len()) {
+                        match (r.candidate_count as usize).saturating_sub(paths.len()) {
                             0 => String::new(),
                             more => format!(" and {more} more"),
                         }

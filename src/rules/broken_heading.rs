@@ -35,15 +35,16 @@ impl Rule for BrokenHeading {
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
         let note = cx.note(id);
         for (link, r) in note.links.iter().zip(&cx.resolved[id]) {
-            let (Subpath::Heading(chain), Target::Note(t)) = (link.subpath(note), &r.target) else {
+            let (Subpath::Heading(chain), Target::Note(t)) = (link.subpath(note), r.target())
+            else {
                 continue;
             };
-            let target = cx.note(*t);
+            let target = cx.note(t);
             if has_heading(target, chain.iter()) {
                 continue;
             }
             let wanted = chain.joined();
-            let message = if *t == id && link.target(note).is_empty() {
+            let message = if t == id && link.target(note).is_empty() {
                 format!("heading `{wanted}` not found in this note")
             } else {
                 format!("heading `{wanted}` not found in `{}`", target.name)

@@ -37,7 +37,7 @@ impl Rule for BrokenLink {
         let note = cx.note(id);
         for (link, r) in note.links.iter().zip(&cx.resolved[id]) {
             let target = link.target(note);
-            if r.target != Target::Unresolved || cx.settings.is_planned(target) {
+            if r.target() != Target::Unresolved || cx.settings.is_planned(target) {
                 continue;
             }
             let message = if link.is_embed() {

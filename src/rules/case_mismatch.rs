@@ -42,7 +42,7 @@ impl Rule for CaseMismatch {
             if r.exact_case {
                 continue;
             }
-            let actual = match r.target {
+            let actual = match r.target() {
                 Target::Note(t) => cx.note(t).path.as_str(),
                 Target::Attachment(a) => cx.vault.attachments[a].as_str(),
                 _ => continue,

@@ -236,7 +236,7 @@ impl<'a> Renderer<'a, '_> {
                     let note_embed = self.links_at.get(&events[j].1.start).is_some_and(|&l| {
                         self.note.links[l].is_embed()
                             && matches!(
-                                self.a.resolved[self.note_id][l].target,
+                                self.a.resolved[self.note_id][l].target(),
                                 Target::Note(_) | Target::Alias(_)
                             )
                     });

@@ -34,7 +34,7 @@ pub enum Dest {
 pub fn dest(a: &Analysis, plan: &Plan, note: NoteId, link: usize) -> Dest {
     let from = &a.vault.notes[note];
     let l = &from.links[link];
-    match a.resolved[note][link].target {
+    match a.resolved[note][link].target() {
         Target::Note(id) | Target::Alias(id) => Dest::Note {
             id,
             page: plan.notes[id].clone(),
