@@ -60,14 +60,16 @@ impl LinkGraph {
         let mut edges: HashMap<(NodeIndex, NodeIndex), u32> = HashMap::default();
         for (id, links) in resolved.iter().enumerate() {
             let from = g.notes[id];
-            for (link, r) in vault.notes[id].links.iter().zip(links) {
-                let to = match r.target {
+            let note = &vault.notes[id];
+            for (link, r) in note.links.iter().zip(links) {
+                let to = match r.target() {
                     Target::Note(t) | Target::Alias(t) => g.notes[t],
                     Target::Attachment(_) => continue,
                     Target::Unresolved => {
-                        let key = fold(&link.target).into_owned();
+                        let target = link.target(note);
+                        let key = fold(target).into_owned();
                         *g.unresolved.entry(key).or_insert_with(|| {
-                            g.graph.add_node(Entity::Unresolved(link.target.clone()))
+                            g.graph.add_node(Entity::Unresolved(target.to_owned()))
                         })
                     }
                 };
@@ -319,7 +321,7 @@ mod tests {
             .map(|(id, n)| {
                 n.links
                     .iter()
-                    .map(|l| index.resolve(&vault, id, l))
+                    .map(|l| index.resolve(&vault, id, l.target(n)))
                     .collect()
             })
             .collect();

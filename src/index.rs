@@ -13,10 +13,10 @@ use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::{Link, Note, NoteId, Vault};
+use crate::model::{Note, NoteId, Vault};
 
 /// What a link points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Note(NoteId),
     /// Index into `Vault::attachments`.
@@ -26,16 +26,50 @@ pub enum Target {
     Unresolved,
 }
 
-/// The resolution of one link.
+/// [`Target`] with 32-bit indexes: one per link is kept for the whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PackedTarget {
+    Note(u32),
+    Attachment(u32),
+    Alias(u32),
+    Unresolved,
+}
+
+impl From<Target> for PackedTarget {
+    fn from(t: Target) -> Self {
+        let small = |i: usize| u32::try_from(i).expect("fewer than 2^32 files");
+        match t {
+            Target::Note(id) => Self::Note(small(id)),
+            Target::Attachment(i) => Self::Attachment(small(i)),
+            Target::Alias(id) => Self::Alias(small(id)),
+            Target::Unresolved => Self::Unresolved,
+        }
+    }
+}
+
+impl From<PackedTarget> for Target {
+    fn from(t: PackedTarget) -> Self {
+        match t {
+            PackedTarget::Note(id) => Self::Note(id as usize),
+            PackedTarget::Attachment(i) => Self::Attachment(i as usize),
+            PackedTarget::Alias(id) => Self::Alias(id as usize),
+            PackedTarget::Unresolved => Self::Unresolved,
+        }
+    }
+}
+
+/// The resolution of one link (32 bytes: one is kept per link for the whole run).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
-    pub target: Target,
+    /// See [`Resolved::target`].
+    target: PackedTarget,
     /// The name as written matches the file's name exactly, case included.
     pub exact_case: bool,
+    /// How many notes the name matched, when it matched more than one.
+    pub candidate_count: u32,
     /// The notes the name matched, best first, when it matched more than one (at most
     /// [`MAX_CANDIDATES`]; `candidate_count` says how many there were).
-    pub candidates: Vec<NoteId>,
-    pub candidate_count: usize,
+    pub candidates: Box<[NoteId]>,
 }
 
 /// How many of an ambiguous link's matches a [`Resolved`] keeps: enough to show, and a vault
@@ -49,16 +83,21 @@ impl Resolved {
 
     fn single(target: Target, exact_case: bool) -> Self {
         Self {
-            target,
+            target: target.into(),
             exact_case,
-            candidates: Vec::new(),
+            candidates: Box::default(),
             candidate_count: 0,
         }
     }
 
+    /// What the link points at.
+    pub fn target(&self) -> Target {
+        self.target.into()
+    }
+
     /// The note this link reaches (as a link or as an alias reference).
     pub fn note(&self) -> Option<NoteId> {
-        match self.target {
+        match self.target() {
             Target::Note(id) | Target::Alias(id) => Some(id),
             _ => None,
         }
@@ -185,13 +224,14 @@ impl Index {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Resolves `link`, written in note `from`.
-    pub fn resolve(&self, vault: &Vault, from: NoteId, link: &Link) -> Resolved {
-        if link.target.is_empty() {
+    /// Resolves a link's target (see [`Link::target`](crate::model::Link::target)), written
+    /// in note `from`.
+    pub fn resolve(&self, vault: &Vault, from: NoteId, target: &str) -> Resolved {
+        let note = &vault.notes[from];
+        if target.is_empty() {
             return Resolved::single(Target::Note(from), true);
         }
-        let note = &vault.notes[from];
-        let target = link.target.trim_start_matches('/');
+        let target = target.trim_start_matches('/');
         if target.starts_with("./") || target.starts_with("../") {
             return match join_relative(note.folder(), target) {
                 Some(path) => self.by_full_path(vault, &path),
@@ -202,11 +242,11 @@ impl Index {
             return Resolved::unresolved();
         }
         let exact = self.by_full_path(vault, target);
-        if exact.target != Target::Unresolved {
+        if exact.target() != Target::Unresolved {
             return exact;
         }
         let found = self.by_name(vault, note, target);
-        if found.target != Target::Unresolved {
+        if found.target() != Target::Unresolved {
             return found;
         }
         match self.alias_owners(target) {
@@ -368,13 +408,13 @@ fn resolved_among(best: NoteId, exact_case: bool, pool: &[NoteId]) -> Resolved {
             .take(MAX_CANDIDATES)
             .collect()
     } else {
-        Vec::new()
+        Box::default()
     };
     Resolved {
-        target: Target::Note(best),
+        target: Target::Note(best).into(),
         exact_case,
         candidates,
-        candidate_count: pool.len(),
+        candidate_count: u32::try_from(pool.len()).unwrap_or(u32::MAX),
     }
 }
 
@@ -417,8 +457,8 @@ fn join_relative(folder: &str, target: &str) -> Option<String> {
 }
 
 /// Does `note` have the heading chain `chain` (last = target, earlier = its ancestors)?
-pub fn has_heading(note: &Note, chain: &[String]) -> bool {
-    let keys: Vec<String> = chain.iter().map(|h| crate::parse::heading_key(h)).collect();
+pub fn has_heading<'c>(note: &Note, chain: impl IntoIterator<Item = &'c str>) -> bool {
+    let keys: Vec<String> = chain.into_iter().map(crate::parse::heading_key).collect();
     let Some((last, ancestors)) = keys.split_last() else {
         return true;
     };

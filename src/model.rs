@@ -59,6 +59,9 @@ pub struct Note {
     pub headings: Vec<Heading>,
     pub blocks: Vec<BlockId>,
     pub links: Vec<Link>,
+    /// Link strings that are not slices of `text` (percent-decoded Markdown link paths and
+    /// subpaths), addressed by the links' [`TextRef`]s; empty for most notes.
+    pub link_text: String,
     /// `[[]]`, `[[|alias]]`, `[[#]]`: link syntax with nothing to link to.
     pub empty_links: Vec<Span>,
     pub tables: Vec<Table>,
@@ -86,6 +89,14 @@ impl Note {
 
     pub fn span(&self, start: usize, end: usize) -> Span {
         self.lines.span(&self.text, start, end)
+    }
+
+    /// The string a link's [`TextRef`] names.
+    pub fn str_of(&self, r: TextRef) -> &str {
+        match r.locate() {
+            (true, range) => &self.link_text[range],
+            (false, range) => &self.text[range],
+        }
     }
 }
 
@@ -166,87 +177,169 @@ pub enum LinkKind {
     Frontmatter,
 }
 
-/// What follows the first `#` of a link target.
+/// Where one of a link's strings lives: a byte range of its note's `text` or, for a string
+/// the text does not hold verbatim (a percent-decoded Markdown link path), of the note's
+/// `link_text`. Resolve it with [`Note::str_of`].
 ///
-/// In JSON, `{"kind": "heading", "value": [...]}`; in binary encodings (the note cache,
-/// which cannot read self-describing forms), a plain enum.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Subpath {
+/// Nearly every link string is a slice of the text, so a link owns no heap memory; the high
+/// bit of `start` says which buffer the range is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TextRef {
+    start: u32,
+    end: u32,
+}
+
+impl TextRef {
+    const SIDE: u32 = 1 << 31;
+
+    /// `text[start..end]` of the note.
+    pub(crate) fn in_text(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end && (end as u64) < u64::from(Self::SIDE));
+        Self {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// `link_text[start..end]` of the note.
+    pub(crate) fn in_side(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end && (end as u64) < u64::from(Self::SIDE));
+        Self {
+            start: start as u32 | Self::SIDE,
+            end: end as u32,
+        }
+    }
+
+    /// The byte range in the note's `text`, when the string is a slice of it.
+    pub fn text_range(self) -> Option<std::ops::Range<usize>> {
+        let (side, range) = self.locate();
+        (!side).then_some(range)
+    }
+
+    /// Whether the range is in `link_text`, and the range.
+    fn locate(self) -> (bool, std::ops::Range<usize>) {
+        let side = self.start & Self::SIDE != 0;
+        (side, (self.start & !Self::SIDE) as usize..self.end as usize)
+    }
+}
+
+/// What follows the first `#` of a link target, read from the raw subpath (see
+/// [`Link::subpath`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "value")]
+pub enum Subpath<'a> {
     None,
     /// `#H1#H2`: a heading chain; the last is the target, the others its ancestors.
-    Heading(Vec<String>),
+    Heading(HeadingChain<'a>),
     /// `#^id`
-    Block(String),
+    Block(&'a str),
+}
+
+impl<'a> Subpath<'a> {
+    /// Reads a raw subpath (the text after the first `#`): `Heading`, `H1#H2` or `^block`.
+    /// Blank parts of a chain are skipped; nothing left (`#`, `# #`, `#^`) is `None`.
+    pub fn parse(raw: &'a str) -> Self {
+        let raw = raw.trim();
+        if let Some(id) = raw.strip_prefix('^') {
+            let id = id.trim();
+            return if id.is_empty() {
+                Subpath::None
+            } else {
+                Subpath::Block(id)
+            };
+        }
+        let chain = HeadingChain(raw);
+        if chain.iter().next().is_none() {
+            Subpath::None
+        } else {
+            Subpath::Heading(chain)
+        }
+    }
+}
+
+/// A heading chain `H1#H2`, kept as written; [`HeadingChain::iter`] gives its headings
+/// (trimmed, blanks skipped). Never empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeadingChain<'a>(&'a str);
+
+impl<'a> HeadingChain<'a> {
+    /// The headings, outermost first.
+    pub fn iter(self) -> impl DoubleEndedIterator<Item = &'a str> + Clone + 'a {
+        self.0.split('#').map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// The heading the link points at.
+    pub fn last(self) -> &'a str {
+        self.iter().next_back().unwrap_or("")
+    }
+
+    /// The headings joined with `#` (blanks and spaces around them dropped).
+    pub fn joined(self) -> String {
+        self.iter().collect::<Vec<_>>().join("#")
+    }
+}
+
+impl Serialize for HeadingChain<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// A link or embed as written, before resolution.
+///
+/// Its strings are [`TextRef`]s into the note: read them with [`Link::target`],
+/// [`Link::display`], [`Link::subpath_raw`] and [`Link::subpath`], passing the note the link
+/// belongs to.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Link {
-    pub kind: LinkKind,
-    /// The link path: trimmed, without `#subpath` or `|display`; `""` means this note.
-    pub target: String,
-    pub subpath: Subpath,
-    /// The raw text after the first `#`, if any (image size hints and PDF pages live here too).
-    pub subpath_raw: Option<String>,
-    /// The text after the first `|`, or a Markdown link's text.
-    pub display: Option<String>,
     /// The whole link, brackets included.
     pub span: Span,
-    /// Byte range of `target` in the note text (where a case fix is written).
-    pub target_start: u32,
-    pub target_end: u32,
-    /// The link sits in a table cell.
-    pub in_table: bool,
+    /// The link path: trimmed, without `#subpath` or `|display`; `""` means this note.
+    /// A slice of the text exactly when the path is written verbatim (see
+    /// [`Link::target_range`]).
+    pub(crate) target: TextRef,
+    /// The text after the first `|`.
+    pub(crate) display: Option<TextRef>,
+    /// The raw text after the first `#`, if any (image size hints and PDF pages live here too).
+    pub(crate) subpath_raw: Option<TextRef>,
     /// Byte offset of an unescaped `|` that splits this link across two table cells.
     pub unescaped_pipe: Option<u32>,
-}
-
-/// [`Subpath`] as JSON shows it.
-#[derive(Serialize, Deserialize)]
-#[serde(
-    rename_all = "kebab-case",
-    tag = "kind",
-    content = "value",
-    remote = "Subpath"
-)]
-enum SubpathJson {
-    None,
-    Heading(Vec<String>),
-    Block(String),
-}
-
-/// [`Subpath`] in binary encodings.
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Subpath")]
-enum SubpathBinary {
-    None,
-    Heading(Vec<String>),
-    Block(String),
-}
-
-impl Serialize for Subpath {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            SubpathJson::serialize(self, s)
-        } else {
-            SubpathBinary::serialize(self, s)
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Subpath {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        if d.is_human_readable() {
-            SubpathJson::deserialize(d)
-        } else {
-            SubpathBinary::deserialize(d)
-        }
-    }
+    pub kind: LinkKind,
+    /// The link sits in a table cell.
+    pub in_table: bool,
 }
 
 impl Link {
     pub fn is_embed(&self) -> bool {
         self.kind == LinkKind::Embed
+    }
+
+    /// The link path: trimmed, without `#subpath` or `|display`, percent-decoded for Markdown
+    /// links; `""` means this note.
+    pub fn target<'n>(&self, note: &'n Note) -> &'n str {
+        note.str_of(self.target)
+    }
+
+    /// The text after the first `|` of a wikilink.
+    pub fn display<'n>(&self, note: &'n Note) -> Option<&'n str> {
+        self.display.map(|r| note.str_of(r))
+    }
+
+    /// The raw text after the first `#`, if any (trimmed for wikilinks, percent-decoded for
+    /// Markdown links).
+    pub fn subpath_raw<'n>(&self, note: &'n Note) -> Option<&'n str> {
+        self.subpath_raw.map(|r| note.str_of(r))
+    }
+
+    /// The subpath: a heading chain, a block id or none.
+    pub fn subpath<'n>(&self, note: &'n Note) -> Subpath<'n> {
+        self.subpath_raw(note).map_or(Subpath::None, Subpath::parse)
+    }
+
+    /// Byte range in the note text where the target is written (where a case fix goes): the
+    /// target itself when the text holds it verbatim, else the whole link.
+    pub fn target_range(&self) -> std::ops::Range<usize> {
+        self.target.text_range().unwrap_or(self.span.range())
     }
 }
 

@@ -50,7 +50,7 @@ impl Analysis {
             .map(|(id, note)| {
                 note.links
                     .iter()
-                    .map(|link| index.resolve(&vault, id, link))
+                    .map(|link| index.resolve(&vault, id, link.target(note)))
                     .collect()
             })
             .collect();

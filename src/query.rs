@@ -159,10 +159,10 @@ pub fn references(a: &Analysis, e: &EntityRef, include_self: bool) -> Vec<Refere
             continue;
         }
         for (i, (link, r)) in note.links.iter().zip(&a.resolved[id]).enumerate() {
-            let hit = match (e, &r.target) {
+            let hit = match (e, r.target()) {
                 (EntityRef::Note(want), _) => r.note() == Some(*want),
                 (EntityRef::Unresolved(_), Target::Unresolved) => {
-                    unresolved_key.as_deref() == Some(fold(&link.target).as_ref())
+                    unresolved_key.as_deref() == Some(fold(link.target(note)).as_ref())
                 }
                 _ => false,
             };

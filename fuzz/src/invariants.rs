@@ -7,7 +7,9 @@ use vaultc::source::Span;
 ///
 /// - every span lies in the text (`start <= end <= len`), both ends on char boundaries;
 /// - every span's line/col is what `note.lines.line_col` says for its start;
-/// - a link's `target_start..target_end` is exactly its `target`, inside its span (or, for
+/// - a link's strings (`target`, `display`, `subpath_raw`) resolve against the note (a bad
+///   handle panics);
+/// - a link's `target_range()` is exactly its `target`, inside its span (or, for
 ///   Markdown-syntax links whose path is not written verbatim, the whole span);
 /// - an `unescaped_pipe` is a `|` inside its link's span, in a table;
 /// - table cells only index existing links;
@@ -42,7 +44,7 @@ pub fn problems(note: &Note) -> Vec<String> {
         span(&format!("block {:?}", b.id), &b.span);
     }
     for l in &note.links {
-        span(&format!("link {:?}", l.target), &l.span);
+        span(&format!("link {:?}", l.target(note)), &l.span);
     }
     for s in &note.empty_links {
         span("empty link", s);
@@ -78,28 +80,28 @@ pub fn problems(note: &Note) -> Vec<String> {
         }
     }
     for l in &note.links {
-        let (ts, te) = (l.target_start as usize, l.target_end as usize);
+        let target = l.target(note);
+        let _ = (l.display(note), l.subpath_raw(note), l.subpath(note));
+        let (ts, te) = (l.target_range().start, l.target_range().end);
         if ts > te || te > text.len() || !text.is_char_boundary(ts) || !text.is_char_boundary(te) {
             out.push(format!(
-                "link {:?}: target range {ts}..{te} is not in the text",
-                l.target
+                "link {target:?}: target range {ts}..{te} is not in the text"
             ));
             continue;
         }
         if ts < l.span.start as usize || te > l.span.end as usize {
             out.push(format!(
-                "link {:?}: target range {ts}..{te} is outside the link {:?}",
-                l.target, l.span
+                "link {target:?}: target range {ts}..{te} is outside the link {:?}",
+                l.span
             ));
         }
         // A Markdown link or image whose path is not written verbatim (percent-encoded,
         // escaped, a reference link) keeps the whole link as its range.
         let whole = (ts, te) == (l.span.start as usize, l.span.end as usize);
         let markdown_syntax = matches!(l.kind, LinkKind::Markdown | LinkKind::Embed);
-        if !(markdown_syntax && whole) && text[ts..te] != *l.target {
+        if !(markdown_syntax && whole) && text[ts..te] != *target {
             out.push(format!(
-                "link {:?}: target range {ts}..{te} holds {:?}",
-                l.target,
+                "link {target:?}: target range {ts}..{te} holds {:?}",
                 &text[ts..te]
             ));
         }
@@ -111,8 +113,8 @@ pub fn problems(note: &Note) -> Vec<String> {
                 || text.as_bytes().get(p) != Some(&b'|')
             {
                 out.push(format!(
-                    "link {:?}: unescaped pipe at {p} is not a `|` of the link {:?}",
-                    l.target, l.span
+                    "link {target:?}: unescaped pipe at {p} is not a `|` of the link {:?}",
+                    l.span
                 ));
             }
         }

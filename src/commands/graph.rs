@@ -476,7 +476,7 @@ impl Stats {
                 .resolved
                 .iter()
                 .flatten()
-                .filter(|r| matches!(r.target, Target::Attachment(_)))
+                .filter(|r| matches!(r.target(), Target::Attachment(_)))
                 .count(),
             edges: g.edge_count(),
             entities: g.entity_count(),
@@ -630,12 +630,15 @@ fn hop_link(a: &Analysis, from: EntityId, to: EntityId) -> Option<(usize, usize)
         Entity::Note(id) => EntityRef::Note(*id),
         Entity::Unresolved(name) => EntityRef::Unresolved(fold(name).into_owned()),
     };
-    let links = a.vault.notes[note].links.iter().zip(&a.resolved[note]);
+    let note_ref = &a.vault.notes[note];
+    let links = note_ref.links.iter().zip(&a.resolved[note]);
     links
         .enumerate()
-        .find(|(_, (link, r))| match (&want, &r.target) {
+        .find(|(_, (link, r))| match (&want, r.target()) {
             (EntityRef::Note(id), _) => r.note() == Some(*id),
-            (EntityRef::Unresolved(key), Target::Unresolved) => fold(&link.target) == key.as_str(),
+            (EntityRef::Unresolved(key), Target::Unresolved) => {
+                fold(link.target(note_ref)) == key.as_str()
+            }
             _ => false,
         })
         .map(|(i, _)| (note, i))

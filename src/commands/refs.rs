@@ -103,7 +103,7 @@ fn print(
             text: note
                 .text
                 .get(link.span.range())
-                .unwrap_or(link.target.as_str()),
+                .unwrap_or(link.target(note)),
             kind: link.kind,
             in_table: link.in_table,
             context: &r.context,

@@ -95,7 +95,7 @@ fn json_cell<'a>(note: &'a Note, cell: &'a Cell) -> JsonCell<'a> {
             .links
             .iter()
             .filter_map(|&i| note.links.get(i))
-            .map(|l| l.target.as_str())
+            .map(|l| l.target(note))
             .collect(),
     }
 }

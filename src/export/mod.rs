@@ -82,7 +82,7 @@ pub struct LinkOut<'a> {
     pub kind: crate::model::LinkKind,
     /// The link path as written (trimmed); `""` means the note itself.
     pub target: &'a str,
-    pub subpath: &'a Subpath,
+    pub subpath: Subpath<'a>,
     pub display: Option<&'a str>,
     pub span: Span,
     pub in_table: bool,
@@ -275,12 +275,12 @@ fn note_out<'a>(a: &'a Analysis, id: usize, note: &'a Note) -> NoteOut<'a> {
             .zip(&a.resolved[id])
             .map(|(link, r)| LinkOut {
                 kind: link.kind,
-                target: &link.target,
-                subpath: &link.subpath,
-                display: link.display.as_deref(),
+                target: link.target(note),
+                subpath: link.subpath(note),
+                display: link.display(note),
                 span: link.span,
                 in_table: link.in_table,
-                resolution: resolution(a, &link.target, r),
+                resolution: resolution(a, link.target(note), r),
             })
             .collect(),
         tables: note
@@ -321,13 +321,13 @@ fn note_out<'a>(a: &'a Analysis, id: usize, note: &'a Note) -> NoteOut<'a> {
 }
 
 fn resolution<'a>(a: &'a Analysis, target: &str, r: &'a Resolved) -> ResolutionOut<'a> {
-    let (status, path, entity) = match r.target {
+    let (status, path, entity) = match r.target() {
         Target::Note(id) => ("note", Some(a.vault.notes[id].path.as_str()), Some(id)),
         Target::Alias(id) => ("alias", Some(a.vault.notes[id].path.as_str()), Some(id)),
         Target::Attachment(i) => ("attachment", Some(a.vault.attachments[i].as_str()), None),
         Target::Unresolved => ("unresolved", None, None),
     };
-    let entity = match (entity, &r.target) {
+    let entity = match (entity, r.target()) {
         (Some(note), _) => Some(a.graph.note_entity(note)),
         (None, Target::Unresolved) if !target.is_empty() => {
             a.graph.entity_of(&EntityRef::Unresolved(target.to_owned()))

@@ -231,7 +231,7 @@ fn fill(conn: &mut Connection, a: &Analysis, m: &Model<'_>) -> rusqlite::Result<
             for (i, l) in n.links.iter().enumerate() {
                 let subpath = match l.subpath {
                     crate::model::Subpath::None => None,
-                    crate::model::Subpath::Heading(chain) => Some(chain.join("#")),
+                    crate::model::Subpath::Heading(chain) => Some(chain.joined()),
                     crate::model::Subpath::Block(id) => Some(format!("^{id}")),
                 };
                 let kind = serde_json::to_value(l.kind)

@@ -21,11 +21,11 @@ fn vault(paths: &[&str], attachments: &[&str]) -> Vault {
 
 fn resolve(v: &Vault, from: usize, text: &str) -> Resolved {
     let note = parse_note("x.md".into(), text.as_bytes().to_vec());
-    Index::build(v).resolve(v, from, &note.links[0])
+    Index::build(v).resolve(v, from, note.links[0].target(&note))
 }
 
 fn path_of(v: &Vault, r: &Resolved) -> String {
-    match r.target {
+    match r.target() {
         Target::Note(id) => v.notes[id].path.clone(),
         Target::Attachment(i) => v.attachments[i].clone(),
         Target::Alias(id) => format!("alias:{}", v.notes[id].path),
@@ -109,12 +109,11 @@ fn aliases_resolve_as_alias_references() {
 #[test]
 fn heading_chains() {
     let n = parse_note("n.md".into(), b"# A\n## B\n### C\n## D\n### C\n".to_vec());
-    let chain = |s: &[&str]| s.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
-    assert!(has_heading(&n, &chain(&["C"])));
-    assert!(has_heading(&n, &chain(&["B", "C"])));
-    assert!(has_heading(&n, &chain(&["A", "D", "C"])));
-    assert!(!has_heading(&n, &chain(&["D", "B"])));
-    assert!(!has_heading(&n, &chain(&["E"])));
+    assert!(has_heading(&n, ["C"]));
+    assert!(has_heading(&n, ["B", "C"]));
+    assert!(has_heading(&n, ["A", "D", "C"]));
+    assert!(!has_heading(&n, ["D", "B"]));
+    assert!(!has_heading(&n, ["E"]));
 }
 
 #[test]

@@ -5,37 +5,49 @@
 //! (OBSIDIAN.md §A): the first `|` ends the link text (a `\` right before it belongs to the
 //! separator, as tables require), the first `#` ends the path, and the path is trimmed.
 
-use crate::model::{Link, LinkKind, Subpath};
+use std::ops::Range;
+
+use crate::model::{Link, LinkKind, Subpath, TextRef};
 use crate::source::Span;
 
-/// A wikilink's parts, with byte offsets into the note text.
+/// A wikilink's parts, as byte ranges of the note text.
 #[derive(Debug)]
-pub(crate) struct WikiParts {
+pub(crate) struct WikiParts<'t> {
+    text: &'t str,
     pub kind: LinkKind,
-    pub target: String,
-    pub target_start: usize,
-    pub target_end: usize,
-    pub subpath: Subpath,
-    pub subpath_raw: Option<String>,
-    pub display: Option<String>,
+    /// The path, trimmed.
+    pub target: Range<usize>,
+    /// After the first `#`, trimmed.
+    pub subpath_raw: Option<Range<usize>>,
+    /// After the first `|`.
+    pub display: Option<Range<usize>>,
 }
 
-impl WikiParts {
+impl<'t> WikiParts<'t> {
     /// `[[]]`, `[[|x]]`, `[[#]]`: nothing to link to.
     pub fn is_empty(&self) -> bool {
-        self.target.is_empty() && self.subpath == Subpath::None
+        self.target.is_empty() && self.subpath() == Subpath::None
+    }
+
+    #[cfg(test)]
+    pub fn target(&self) -> &'t str {
+        &self.text[self.target.clone()]
+    }
+
+    pub fn subpath(&self) -> Subpath<'t> {
+        self.subpath_raw
+            .clone()
+            .map_or(Subpath::None, |r| Subpath::parse(&self.text[r]))
     }
 
     pub fn into_link(self, span: Span, in_table: bool) -> Link {
+        let text_ref = |r: Range<usize>| TextRef::in_text(r.start, r.end);
         Link {
             kind: self.kind,
-            target: self.target,
-            subpath: self.subpath,
-            subpath_raw: self.subpath_raw,
-            display: self.display,
+            target: text_ref(self.target),
+            subpath_raw: self.subpath_raw.map(text_ref),
+            display: self.display.map(text_ref),
             span,
-            target_start: self.target_start as u32,
-            target_end: self.target_end as u32,
             in_table,
             unescaped_pipe: None,
         }
@@ -51,7 +63,7 @@ pub(crate) fn parse_wikilink(
     start: usize,
     end: usize,
     kind: LinkKind,
-) -> Option<WikiParts> {
+) -> Option<WikiParts<'_>> {
     let raw = text.get(start..end)?;
     let (kind, open) = match (kind, raw.starts_with('!')) {
         (LinkKind::Frontmatter, _) => (LinkKind::Frontmatter, 2),
@@ -64,16 +76,17 @@ pub(crate) fn parse_wikilink(
     }
     let inner_start = start + open;
     let inner = &text[inner_start..end - 2];
-    let (linktext, display) = match inner.find('|') {
+    // Offsets below are relative to `inner_start`.
+    let (linktext_len, display) = match inner.find('|') {
         Some(p) => {
             let escaped = p > 0 && inner.as_bytes()[p - 1] == b'\\';
-            let lt = &inner[..if escaped { p - 1 } else { p }];
-            (lt, Some(inner[p + 1..].to_owned()))
+            (if escaped { p - 1 } else { p }, Some(p + 1..inner.len()))
         }
-        None => (inner, None),
+        None => (inner.len(), None),
     };
+    let linktext = &inner[..linktext_len];
     let (path, sub) = match linktext.find('#') {
-        Some(h) => (&linktext[..h], Some(&linktext[h + 1..])),
+        Some(h) => (&linktext[..h], Some(h + 1..linktext_len)),
         None => (linktext, None),
     };
     let target = path.trim();
@@ -82,39 +95,17 @@ pub(crate) fn parse_wikilink(
     }
     let lead = path.len() - path.trim_start().len();
     let target_start = inner_start + lead;
+    let at = |r: Range<usize>| r.start + inner_start..r.end + inner_start;
     Some(WikiParts {
+        text,
         kind,
-        target: target.to_owned(),
-        target_start,
-        target_end: target_start + target.len(),
-        subpath: sub.map_or(Subpath::None, parse_subpath),
-        subpath_raw: sub.map(|s| s.trim().to_owned()),
-        display,
+        target: target_start..target_start + target.len(),
+        subpath_raw: sub.map(|r| {
+            let (s, e) = super::trim_range(text, r.start + inner_start, r.end + inner_start);
+            s..e
+        }),
+        display: display.map(at),
     })
-}
-
-/// `Heading`, `H1#H2` or `^block`.
-pub(crate) fn parse_subpath(raw: &str) -> Subpath {
-    let raw = raw.trim();
-    if let Some(id) = raw.strip_prefix('^') {
-        let id = id.trim();
-        return if id.is_empty() {
-            Subpath::None
-        } else {
-            Subpath::Block(id.to_owned())
-        };
-    }
-    let chain: Vec<String> = raw
-        .split('#')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if chain.is_empty() {
-        Subpath::None
-    } else {
-        Subpath::Heading(chain)
-    }
 }
 
 /// A Markdown link destination that points into the vault: `(path, subpath_raw)`, with the
@@ -203,32 +194,42 @@ pub(crate) fn percent_decode(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parts(s: &str) -> Option<WikiParts> {
+    fn parts(s: &str) -> Option<WikiParts<'_>> {
         parse_wikilink(s, 0, s.len(), LinkKind::Wiki)
+    }
+
+    fn display<'a>(p: &WikiParts<'a>) -> Option<&'a str> {
+        p.display.clone().map(|r| &p.text[r])
+    }
+
+    fn chain<'a>(p: &WikiParts<'a>) -> Vec<&'a str> {
+        match p.subpath() {
+            Subpath::Heading(c) => c.iter().collect(),
+            _ => Vec::new(),
+        }
     }
 
     #[test]
     fn escaped_pipe_belongs_to_the_separator() {
         let p = parts("[[Google\\|Alphabet]]").unwrap();
-        assert_eq!(p.target, "Google");
-        assert_eq!(p.display.as_deref(), Some("Alphabet"));
+        assert_eq!(p.target(), "Google");
+        assert_eq!(display(&p), Some("Alphabet"));
     }
 
     #[test]
     fn target_is_trimmed_and_split_at_first_hash() {
         let p = parts("[[ foo#^abc |foo > ^abc]]").unwrap();
-        assert_eq!(
-            (p.target.as_str(), p.target_start, p.target_end),
-            ("foo", 3, 6)
-        );
-        assert_eq!(p.subpath, Subpath::Block("abc".into()));
+        assert_eq!((p.target(), p.target.clone()), ("foo", 3..6));
+        assert_eq!(p.subpath(), Subpath::Block("abc"));
+        assert_eq!(p.subpath_raw.clone().map(|r| &p.text[r]), Some("^abc"));
         let p = parts("[[Help#Questions#Report bugs]]").unwrap();
-        assert_eq!(
-            p.subpath,
-            Subpath::Heading(vec!["Questions".into(), "Report bugs".into()])
-        );
-        assert_eq!(parts("[[a|b|c]]").unwrap().display.as_deref(), Some("b|c"));
-        assert_eq!(parts("[[page#]]").unwrap().subpath, Subpath::None);
+        assert_eq!(chain(&p), ["Questions", "Report bugs"]);
+        let p = parts("[[Help# A ## B #]]").unwrap();
+        assert_eq!(chain(&p), ["A", "B"]);
+        assert_eq!(display(&parts("[[a|b|c]]").unwrap()), Some("b|c"));
+        assert_eq!(parts("[[page#]]").unwrap().subpath(), Subpath::None);
+        assert_eq!(parts("[[page# # ]]").unwrap().subpath(), Subpath::None);
+        assert_eq!(parts("[[page#^ ]]").unwrap().subpath(), Subpath::None);
         assert!(parts("[[#]]").unwrap().is_empty());
     }
 

@@ -18,7 +18,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag as MdTag, TagEnd};
 
 use crate::model::{
-    BlockId, DatedSection, Heading, Link, LinkKind, Note, Subpath, Suppression, Tag, TagSource,
+    BlockId, DatedSection, Heading, Link, LinkKind, Note, Suppression, Tag, TagSource, TextRef,
     Updated, UpdatedSource,
 };
 use crate::source::{LineIndex, Span};
@@ -100,6 +100,7 @@ pub fn parse_note_with(path: String, bytes: Vec<u8>, detail: Detail) -> Note {
         headings: parts.headings,
         blocks: parts.blocks,
         links: parts.links,
+        link_text: parts.link_text,
         empty_links: parts.empty_links,
         tables: parts.tables,
         updated: parts.updated,
@@ -142,6 +143,8 @@ pub(crate) struct Collector<'t> {
     headings: Vec<Heading>,
     blocks: Vec<BlockId>,
     links: Vec<Link>,
+    /// Link strings the text does not hold verbatim (see [`Note::link_text`]).
+    link_text: String,
     empty_links: Vec<Span>,
     tables: Vec<crate::model::Table>,
     updated: Vec<Updated>,
@@ -185,6 +188,7 @@ impl<'t> Collector<'t> {
             headings: Vec::new(),
             blocks: Vec::new(),
             links: Vec::new(),
+            link_text: String::new(),
             empty_links: Vec::new(),
             tables: Vec::new(),
             updated: Vec::new(),
@@ -226,6 +230,23 @@ impl<'t> Collector<'t> {
     pub(crate) fn push_link(&mut self, link: Link) -> usize {
         self.links.push(link);
         self.links.len() - 1
+    }
+
+    /// A handle for a link string that is not written verbatim where the link says: the same
+    /// bytes in the text inside `within`, when they are there, else a copy in `link_text`.
+    fn link_str(&mut self, s: &str, within: Option<Range<usize>>) -> TextRef {
+        if s.is_empty() {
+            return TextRef::in_side(0, 0);
+        }
+        // A UTF-8 string found in UTF-8 text starts and ends on character boundaries.
+        if let Some(r) = within
+            && let Some(i) = memchr::memmem::find(&self.text.as_bytes()[r.clone()], s.as_bytes())
+        {
+            return TextRef::in_text(r.start + i, r.start + i + s.len());
+        }
+        let start = self.link_text.len();
+        self.link_text.push_str(s);
+        TextRef::in_side(start, self.link_text.len())
     }
 
     /// The pulldown-cmark pass over the body.
@@ -468,23 +489,24 @@ impl<'t> Collector<'t> {
             LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
                 links::local_destination(dest).map(|(target, sub)| {
                     let span = self.span(r.start, r.end);
-                    // Where the path is written; a path we cannot point at keeps the whole link.
-                    let (target_start, target_end) =
-                        links::markdown_target_range(self.text, r.start, r.end, &target)
-                            .unwrap_or((r.start, r.end));
+                    // The target is a slice of the text only where the path is written
+                    // verbatim: that range is where a fix goes (see `Link::target_range`).
+                    let target =
+                        match links::markdown_target_range(self.text, r.start, r.end, &target) {
+                            Some((s, e)) => TextRef::in_text(s, e),
+                            None => self.link_str(&target, None),
+                        };
+                    let subpath_raw = sub.map(|s| self.link_str(&s, Some(r.clone())));
                     self.push_link(Link {
                         kind: if image {
                             LinkKind::Embed
                         } else {
                             LinkKind::Markdown
                         },
-                        subpath: sub.as_deref().map_or(Subpath::None, links::parse_subpath),
-                        subpath_raw: sub,
+                        target,
+                        subpath_raw,
                         display: None,
                         span,
-                        target_start: target_start as u32,
-                        target_end: target_end as u32,
-                        target,
                         in_table,
                         unescaped_pipe: None,
                     })
@@ -661,6 +683,7 @@ impl<'t> Collector<'t> {
     fn finish(mut self) -> Collected {
         // Every note's model lives until the run ends: give back what the vectors grew past.
         self.links.shrink_to_fit();
+        self.link_text.shrink_to_fit();
         self.headings.shrink_to_fit();
         self.tags.shrink_to_fit();
         self.tables.shrink_to_fit();
@@ -672,6 +695,7 @@ impl<'t> Collector<'t> {
             headings: self.headings,
             blocks: self.blocks,
             links: self.links,
+            link_text: self.link_text,
             empty_links: self.empty_links,
             tables: self.tables,
             updated: self.updated,
@@ -708,6 +732,7 @@ struct Collected {
     headings: Vec<Heading>,
     blocks: Vec<BlockId>,
     links: Vec<Link>,
+    link_text: String,
     empty_links: Vec<Span>,
     tables: Vec<crate::model::Table>,
     updated: Vec<Updated>,

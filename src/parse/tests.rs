@@ -8,7 +8,7 @@ fn parse(text: &str) -> Note {
 }
 
 fn targets(note: &Note) -> Vec<&str> {
-    note.links.iter().map(|l| l.target.as_str()).collect()
+    note.links.iter().map(|l| l.target(note)).collect()
 }
 
 #[test]
@@ -24,9 +24,10 @@ fn wikilink_spans_point_at_the_brackets() {
     let n = parse("é [[Michael Burry|Burry]] and ![[chart.png|200]]\n");
     let l = &n.links[0];
     assert_eq!((l.span.line, l.span.col, l.span.start), (1, 3, 3));
-    assert_eq!(l.display.as_deref(), Some("Burry"));
+    assert_eq!(l.display(&n), Some("Burry"));
     assert!(n.links[1].is_embed());
-    assert_eq!(n.links[1].target, "chart.png");
+    assert_eq!(n.links[1].target(&n), "chart.png");
+    assert_eq!(n.links[1].display(&n), Some("200"));
 }
 
 #[test]
@@ -63,11 +64,13 @@ fn headings_blocks_and_subpaths() {
     assert_eq!(n.headings[1].anchor, "how-large-can-it-be");
     let ids: Vec<_> = n.blocks.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(ids, ["blk-1", "abc"]);
-    assert_eq!(
-        n.links[0].subpath,
-        Subpath::Heading(vec!["How large can it be".into()])
-    );
-    assert_eq!(n.links[1].subpath, Subpath::Block("blk-1".into()));
+    let Subpath::Heading(chain) = n.links[0].subpath(&n) else {
+        panic!("not a heading: {:?}", n.links[0].subpath(&n));
+    };
+    assert_eq!(chain.iter().collect::<Vec<_>>(), ["How large can it be"]);
+    assert_eq!(n.links[0].subpath_raw(&n), Some("How large can it be"));
+    assert_eq!(n.links[1].subpath(&n), Subpath::Block("blk-1"));
+    assert_eq!(n.links[1].subpath_raw(&n), Some("^blk-1"));
 }
 
 #[test]
@@ -199,11 +202,80 @@ fn markdown_link_target_ranges_hold_the_target() {
     // its target range, so `--fix` for case-mismatch replaced the image syntax with the
     // file name (`See ![alt](CHART.png)` became `See chart.png`).
     let n = parse("See ![alt](CHART.png) and [n](<Dir/nvidia.md#Intro>) [[![]([[)\n");
-    let at = |i: usize| &n.text[n.links[i].target_start as usize..n.links[i].target_end as usize];
+    let at = |i: usize| &n.text[n.links[i].target_range()];
     assert_eq!(n.links[0].kind, LinkKind::Embed);
     assert_eq!(at(0), "CHART.png");
     assert_eq!(at(1), "Dir/nvidia.md");
-    assert_eq!(at(2), n.links[2].target);
+    assert_eq!(at(2), n.links[2].target(&n));
+}
+
+#[test]
+fn link_strings_come_back_through_the_accessors() {
+    // Percent-encoded Markdown paths are decoded into the note's side buffer; their range for
+    // a fix is the whole link. Subpaths written verbatim stay slices of the text.
+    let n = parse(
+        "---\nrel: \"[[Other Note#Intro|see]]\"\nup: [\"[[ a # b # c ]]\"]\n---\n\
+         [x](My%20Note.md#Sub%20Head) [y](Other.md#Intro) ![i](img/Chart%20One.png) [z](#^blk)\n\
+         [[W|shown]] [[V]]\n",
+    );
+    let got: Vec<_> = n
+        .links
+        .iter()
+        .map(|l| {
+            (
+                l.kind,
+                l.target(&n),
+                l.subpath_raw(&n),
+                l.display(&n),
+                &n.text[l.target_range()],
+            )
+        })
+        .collect();
+    let fm = LinkKind::Frontmatter;
+    let md = LinkKind::Markdown;
+    assert_eq!(
+        got,
+        [
+            (fm, "Other Note", Some("Intro"), Some("see"), "Other Note"),
+            (fm, "a", Some("b # c"), None, "a"),
+            (
+                md,
+                "My Note.md",
+                Some("Sub Head"),
+                None,
+                "[x](My%20Note.md#Sub%20Head)"
+            ),
+            (md, "Other.md", Some("Intro"), None, "Other.md"),
+            (
+                LinkKind::Embed,
+                "img/Chart One.png",
+                None,
+                None,
+                "![i](img/Chart%20One.png)"
+            ),
+            (md, "", Some("^blk"), None, "[z](#^blk)"),
+            (LinkKind::Wiki, "W", None, Some("shown"), "W"),
+            (LinkKind::Wiki, "V", None, None, "V"),
+        ]
+    );
+    let Subpath::Heading(chain) = n.links[1].subpath(&n) else {
+        panic!("{:?}", n.links[1].subpath(&n));
+    };
+    assert_eq!(chain.iter().collect::<Vec<_>>(), ["b", "c"]);
+    assert_eq!(n.links[5].subpath(&n), Subpath::Block("blk"));
+    // Only what the text does not hold verbatim is copied.
+    assert_eq!(n.link_text, "My Note.mdSub Headimg/Chart One.png");
+}
+
+#[test]
+fn a_link_is_small_and_owns_no_heap_memory() {
+    let link = std::mem::size_of::<Link>();
+    assert!(link <= 64, "{link}");
+    let resolved = std::mem::size_of::<crate::index::Resolved>();
+    assert!(resolved <= 32, "{resolved}");
+    let n = parse("[[A#B|c]] ![[d.png|200]] [e](E.md#F) [[G#^h]]\n");
+    assert_eq!(n.links.len(), 4);
+    assert_eq!(n.link_text.capacity(), 0);
 }
 
 #[test]
@@ -265,7 +337,7 @@ fn rules_detail_keeps_what_rules_read() {
     let link = |n: &Note| {
         n.links
             .iter()
-            .map(|l| (l.span, l.target.clone(), l.in_table, l.unescaped_pipe))
+            .map(|l| (l.span, l.target(n).to_owned(), l.in_table, l.unescaped_pipe))
             .collect::<Vec<_>>()
     };
     assert_eq!(link(&full), link(&lean));

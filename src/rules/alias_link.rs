@@ -36,21 +36,21 @@ impl Rule for AliasLink {
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
         let note = cx.note(id);
         for (link, r) in note.links.iter().zip(&cx.resolved[id]) {
-            let Target::Alias(owner) = r.target else {
+            let Target::Alias(owner) = r.target() else {
                 continue;
             };
             let owner = cx.note(owner);
-            let shown = link.display.as_deref().unwrap_or(&link.target);
+            let target = link.target(note);
+            let shown = link.display(note).unwrap_or(target);
             let sub = link
-                .subpath_raw
-                .as_deref()
+                .subpath_raw(note)
                 .map_or(String::new(), |s| format!("#{s}"));
             out.push(
                 cx.diagnostic(
                     &Self::META,
                     id,
                     link.span,
-                    format!("`{}` is an alias of `{}`, not a note name: Obsidian will not follow this link", link.target, owner.name),
+                    format!("`{}` is an alias of `{}`, not a note name: Obsidian will not follow this link", target, owner.name),
                 )
                 .with_help(format!("write `[[{}{sub}|{shown}]]`", owner.name)),
             );

@@ -49,10 +49,10 @@ impl Rule for AmbiguousLink {
                     link.span,
                     format!(
                         "`{}` matches {} notes: {}{}",
-                        link.target,
+                        link.target(note),
                         r.candidate_count,
                         paths.join(", "),
-                        match r.candidate_count.saturating_sub(paths.len()) {
+                        match (r.candidate_count as usize).saturating_sub(paths.len()) {
                             0 => String::new(),
                             more => format!(" and {more} more"),
                         }

@@ -32,11 +32,11 @@ impl Rule for BrokenBlockRef {
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
         let note = cx.note(id);
         for (link, r) in note.links.iter().zip(&cx.resolved[id]) {
-            let (Subpath::Block(block), Target::Note(t)) = (&link.subpath, &r.target) else {
+            let (Subpath::Block(block), Target::Note(t)) = (link.subpath(note), r.target()) else {
                 continue;
             };
-            let target = cx.note(*t);
-            if target.blocks.iter().any(|b| &b.id == block) {
+            let target = cx.note(t);
+            if target.blocks.iter().any(|b| b.id == block) {
                 continue;
             }
             let mut d = cx.diagnostic(

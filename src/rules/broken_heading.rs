@@ -35,20 +35,21 @@ impl Rule for BrokenHeading {
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
         let note = cx.note(id);
         for (link, r) in note.links.iter().zip(&cx.resolved[id]) {
-            let (Subpath::Heading(chain), Target::Note(t)) = (&link.subpath, &r.target) else {
+            let (Subpath::Heading(chain), Target::Note(t)) = (link.subpath(note), r.target())
+            else {
                 continue;
             };
-            let target = cx.note(*t);
-            if has_heading(target, chain) {
+            let target = cx.note(t);
+            if has_heading(target, chain.iter()) {
                 continue;
             }
-            let wanted = chain.join("#");
-            let message = if *t == id && link.target.is_empty() {
+            let wanted = chain.joined();
+            let message = if t == id && link.target(note).is_empty() {
                 format!("heading `{wanted}` not found in this note")
             } else {
                 format!("heading `{wanted}` not found in `{}`", target.name)
             };
-            let last = crate::parse::heading_key(chain.last().map_or("", String::as_str));
+            let last = crate::parse::heading_key(chain.last());
             let closest = target
                 .headings
                 .iter()

@@ -36,22 +36,17 @@ impl Rule for BrokenLink {
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
         let note = cx.note(id);
         for (link, r) in note.links.iter().zip(&cx.resolved[id]) {
-            if r.target != Target::Unresolved || cx.settings.is_planned(&link.target) {
+            let target = link.target(note);
+            if r.target() != Target::Unresolved || cx.settings.is_planned(target) {
                 continue;
             }
             let message = if link.is_embed() {
-                format!(
-                    "embedded file `{}` matches no file in the vault",
-                    link.target
-                )
+                format!("embedded file `{target}` matches no file in the vault")
             } else {
-                format!(
-                    "link target `{}` matches no note or attachment",
-                    link.target
-                )
+                format!("link target `{target}` matches no note or attachment")
             };
             let mut d = cx.diagnostic(&Self::META, id, link.span, message);
-            if let Some(s) = cx.index.suggest(cx.vault, &link.target) {
+            if let Some(s) = cx.index.suggest(cx.vault, target) {
                 d = d.with_help(format!("did you mean `{}`?", cx.note(s).name));
             }
             out.push(d);

@@ -42,12 +42,13 @@ impl Rule for CaseMismatch {
             if r.exact_case {
                 continue;
             }
-            let actual = match r.target {
+            let actual = match r.target() {
                 Target::Note(t) => cx.note(t).path.as_str(),
                 Target::Attachment(a) => cx.vault.attachments[a].as_str(),
                 _ => continue,
             };
-            let Some(exact) = exact_name(&link.target, actual) else {
+            let target = link.target(note);
+            let Some(exact) = exact_name(target, actual) else {
                 continue;
             };
             let mut d = cx
@@ -55,27 +56,23 @@ impl Rule for CaseMismatch {
                     &Self::META,
                     id,
                     link.span,
-                    format!(
-                        "`{}` matches `{actual}` only when case is ignored",
-                        link.target
-                    ),
+                    format!("`{target}` matches `{actual}` only when case is ignored"),
                 )
                 .with_help(format!("write `{exact}`"));
             // Only where the target is written verbatim: a percent-encoded or reference-style
             // Markdown image has no byte range that holds it, and rewriting the whole link
             // would lose the note's text.
-            let written = note
-                .text
-                .get(link.target_start as usize..link.target_end as usize);
+            let range = link.target_range();
+            let written = note.text.get(range.clone());
             if matches!(link.kind, LinkKind::Wiki | LinkKind::Embed)
                 && !note.lossy
-                && written == Some(link.target.as_str())
+                && written == Some(target)
             {
                 d = d.with_fix(Fix {
-                    message: format!("replace `{}` with `{exact}`", link.target),
+                    message: format!("replace `{target}` with `{exact}`"),
                     edits: vec![Edit {
-                        start: link.target_start,
-                        end: link.target_end,
+                        start: range.start as u32,
+                        end: range.end as u32,
                         content: exact,
                     }],
                 });

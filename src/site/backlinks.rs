@@ -33,11 +33,11 @@ impl Backlinks {
         let mut by_entity = vec![Vec::new(); a.graph.entity_count()];
         for (id, note) in a.vault.notes.iter().enumerate() {
             for (i, (link, r)) in note.links.iter().zip(&a.resolved[id]).enumerate() {
-                let to = match r.target {
+                let to = match r.target() {
                     Target::Note(t) | Target::Alias(t) if t != id => Some(a.graph.note_entity(t)),
                     Target::Unresolved => a
                         .graph
-                        .entity_of(&EntityRef::Unresolved(link.target.clone())),
+                        .entity_of(&EntityRef::Unresolved(link.target(note).to_owned())),
                     _ => None,
                 };
                 if let Some(to) = to {

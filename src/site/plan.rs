@@ -89,7 +89,7 @@ impl Plan {
 
         let mut used = vec![false; a.vault.attachments.len()];
         for r in a.resolved.iter().flatten() {
-            if let Target::Attachment(i) = r.target {
+            if let Target::Attachment(i) = r.target() {
                 used[i] = true;
             }
         }

@@ -461,7 +461,7 @@ fn check_fix_twice_through_the_binary() {
 /// A Markdown image whose path is not written verbatim has no range that holds its target
 /// (the parser gives the whole `![x](…)`), yet case-mismatch offers a fix there and `--fix`
 /// replaces the image syntax with the file name. Needs a guard in
-/// src/rules/case_mismatch.rs: fix only when `note.text[target_start..target_end]` is the
+/// src/rules/case_mismatch.rs: fix only when `note.text[link.target_range()]` is the
 /// link's `target`.
 #[test]
 fn fix_leaves_markdown_images_it_cannot_point_at() {

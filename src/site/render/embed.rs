@@ -89,7 +89,7 @@ impl<'a> Renderer<'a, '_> {
             self.open(Close::Html(close.into()));
             return i + 1;
         }
-        self.push_text(links::label(link).into());
+        self.push_text(links::label(self.note, link).into());
         self.push(Event::InlineHtml(close.into()));
         end + 1
     }
@@ -106,16 +106,17 @@ impl<'a> Renderer<'a, '_> {
             Dest::File { path, source } => {
                 let src = escape(&href(self.page, &path));
                 let name = source.rsplit('/').next().unwrap_or(&source);
-                let size = links::image_size(link.display.as_deref());
-                let alt = match (&link.display, size) {
+                let display = link.display(self.note);
+                let size = links::image_size(display);
+                let alt = match (display, size) {
                     // `![[chart.png|A caption]]`
-                    (Some(d), None) => d.clone(),
+                    (Some(d), None) => d.to_owned(),
                     // `![[chart.png|200]]`
                     (_, Some(_)) => name.to_owned(),
                     // `![alt](chart.png)`, or `![[chart.png]]` whose text is its target
                     (None, None) => {
                         let children = plain_text(&events[i + 1..end]);
-                        if children.trim().is_empty() || children == link.target {
+                        if children.trim().is_empty() || children == link.target(self.note) {
                             name.to_owned()
                         } else {
                             children
@@ -155,7 +156,7 @@ impl<'a> Renderer<'a, '_> {
                 let mut html = format!(
                     "<a class=\"embed-link\" href=\"{}\">{}</a>",
                     escape(&href_with_fragment(self.page, &page, fragment.as_deref())),
-                    escape(&links::label(link))
+                    escape(&links::label(self.note, link))
                 );
                 if self.embed_block.is_some() {
                     // Its paragraph was dropped for a transclusion that cannot happen here
@@ -168,14 +169,14 @@ impl<'a> Renderer<'a, '_> {
                 let html = format!(
                     "<a class=\"broken embed-link\" href=\"{}\" title=\"No note yet\">{}</a>",
                     escape(&href(self.page, &page)),
-                    escape(&links::label(link))
+                    escape(&links::label(self.note, link))
                 );
                 self.push(Event::InlineHtml(html.into()));
             }
             Dest::Nowhere => {
                 let html = format!(
                     "<span class=\"broken\">{}</span>",
-                    escape(&links::label(link))
+                    escape(&links::label(self.note, link))
                 );
                 self.push(Event::InlineHtml(html.into()));
             }
@@ -186,7 +187,7 @@ impl<'a> Renderer<'a, '_> {
     /// The embedded note (or its section or block), rendered for this page.
     fn transclude(&self, id: NoteId, page: &str, fragment: Option<&str>, link: &Link) -> String {
         let target = &self.a.vault.notes[id];
-        let select = match &link.subpath {
+        let select = match link.subpath(self.note) {
             Subpath::None => Select::All,
             Subpath::Heading(_) => {
                 match fragment.and_then(|f| target.headings.iter().position(|h| h.anchor == f)) {
@@ -216,7 +217,7 @@ impl<'a> Renderer<'a, '_> {
         format!(
             "<div class=\"embed\">\n<div class=\"embed-title\"><a href=\"{}\">{}</a></div>\n{}</div>\n",
             escape(&href_with_fragment(self.page, page, fragment)),
-            escape(&match links::label(link) {
+            escape(&match links::label(self.note, link) {
                 label if label.is_empty() => crate::site::title(target).to_owned(),
                 label => label,
             }),
@@ -235,7 +236,7 @@ impl<'a> Renderer<'a, '_> {
                     let note_embed = self.links_at.get(&events[j].1.start).is_some_and(|&l| {
                         self.note.links[l].is_embed()
                             && matches!(
-                                self.a.resolved[self.note_id][l].target,
+                                self.a.resolved[self.note_id][l].target(),
                                 Target::Note(_) | Target::Alias(_)
                             )
                     });

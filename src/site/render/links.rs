@@ -32,12 +32,13 @@ pub enum Dest {
 
 /// The destination of `note.links[link]`.
 pub fn dest(a: &Analysis, plan: &Plan, note: NoteId, link: usize) -> Dest {
-    let l = &a.vault.notes[note].links[link];
-    match a.resolved[note][link].target {
+    let from = &a.vault.notes[note];
+    let l = &from.links[link];
+    match a.resolved[note][link].target() {
         Target::Note(id) | Target::Alias(id) => Dest::Note {
             id,
             page: plan.notes[id].clone(),
-            fragment: fragment(&a.vault.notes[id], &l.subpath),
+            fragment: fragment(&a.vault.notes[id], l.subpath(from)),
         },
         Target::Attachment(i) => match &plan.files[i] {
             Some(path) => Dest::File {
@@ -48,7 +49,7 @@ pub fn dest(a: &Analysis, plan: &Plan, note: NoteId, link: usize) -> Dest {
         },
         Target::Unresolved => a
             .graph
-            .entity_of(&EntityRef::Unresolved(l.target.clone()))
+            .entity_of(&EntityRef::Unresolved(l.target(from).to_owned()))
             .and_then(|id| Some((id, plan.entities.get(&id)?)))
             .map_or(Dest::Nowhere, |(id, page)| Dest::Entity {
                 id,
@@ -58,11 +59,11 @@ pub fn dest(a: &Analysis, plan: &Plan, note: NoteId, link: usize) -> Dest {
 }
 
 /// The page fragment a subpath lands on, when the target note has that heading or block.
-pub fn fragment(target: &Note, subpath: &Subpath) -> Option<String> {
+pub fn fragment(target: &Note, subpath: Subpath<'_>) -> Option<String> {
     match subpath {
         Subpath::None => None,
         Subpath::Heading(chain) => {
-            let key = heading_key(chain.last()?);
+            let key = heading_key(chain.last());
             target
                 .headings
                 .iter()
@@ -82,14 +83,15 @@ pub fn block_anchor(id: &str) -> String {
     format!("^{}", id.to_ascii_lowercase())
 }
 
-/// What Obsidian shows for a link without `|display`: `Note`, `Note > Heading`, `Heading`.
-pub fn label(link: &Link) -> String {
-    let sub: Vec<&str> = match &link.subpath {
+/// What Obsidian shows for a link of `note` without `|display`: `Note`, `Note > Heading`,
+/// `Heading`.
+pub fn label(note: &Note, link: &Link) -> String {
+    let sub: Vec<&str> = match link.subpath(note) {
         Subpath::None => Vec::new(),
-        Subpath::Heading(chain) => chain.iter().map(String::as_str).collect(),
-        Subpath::Block(_) => link.subpath_raw.as_deref().into_iter().collect(),
+        Subpath::Heading(chain) => chain.iter().collect(),
+        Subpath::Block(_) => link.subpath_raw(note).into_iter().collect(),
     };
-    std::iter::once(link.target.as_str())
+    std::iter::once(link.target(note))
         .filter(|t| !t.is_empty())
         .chain(sub)
         .collect::<Vec<_>>()
