@@ -125,7 +125,9 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
     for v in value.values() {
         collect_strings(v, &mut strings);
     }
-    let mut from = 0;
+    // The values come in key order, not text order: each link is matched to the first place
+    // in the YAML that writes it and that no other link took, then all are kept in text order.
+    let mut found: Vec<(usize, usize)> = Vec::new();
     for s in strings.iter().filter(|s| s.contains("[[")) {
         let mut rest = s.as_str();
         while let Some(open) = rest.find("[[") {
@@ -133,17 +135,24 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
                 break;
             };
             let raw = &rest[open..open + close + 2];
-            if let Some(i) = find_from(yaml, raw, from) {
-                from = i + raw.len();
-                let start = base + i;
-                if let Some(link) =
-                    links::parse_wikilink(c.text, start, start + raw.len(), LinkKind::Frontmatter)
-                {
-                    let span = c.span(start, start + raw.len());
-                    c.push_link(link.into_link(span, false));
+            let mut from = 0;
+            while let Some(i) = find_from(yaml, raw, from) {
+                if !found.iter().any(|&(at, _)| at == i) {
+                    found.push((i, raw.len()));
+                    break;
                 }
+                from = i + raw.len();
             }
             rest = &rest[open + close + 2..];
+        }
+    }
+    found.sort_unstable();
+    for (i, len) in found {
+        let start = base + i;
+        if let Some(link) = links::parse_wikilink(c.text, start, start + len, LinkKind::Frontmatter)
+        {
+            let span = c.span(start, start + len);
+            c.push_link(link.into_link(span, false));
         }
     }
     c.frontmatter = Some(Frontmatter {

@@ -345,3 +345,19 @@ fn rules_detail_keeps_what_rules_read() {
     assert_eq!(full.tags.len(), lean.tags.len());
     assert_eq!(full.updated.len(), lean.updated.len());
 }
+
+#[test]
+fn frontmatter_links_are_all_found_whatever_the_key_order() {
+    // The YAML mapping comes back in key order (`parent` before `related`); the links are in
+    // text order, and a link written twice is two links.
+    let n = parse(
+        "---\nrelated: \"[[Zeta]]\"\nsee: [\"[[Alpha]]\", \"[[Zeta]]\"]\nparent: \"[[Alpha|A]]\"\n---\n# T\n",
+    );
+    let got: Vec<(&str, u32)> = n
+        .links
+        .iter()
+        .map(|l| (l.target(&n), l.span.line))
+        .collect();
+    assert_eq!(got, [("Zeta", 2), ("Alpha", 3), ("Zeta", 3), ("Alpha", 4)]);
+    assert!(n.links.iter().all(|l| l.kind == LinkKind::Frontmatter));
+}
