@@ -2,6 +2,7 @@
 """Benchmark `vaultc check` against a parse-only floor on generated vaults.
 
     python3 bench/run.py [--sizes 10000,100000] [--runs 5] [--keep] [--no-build]
+                         [--export] [--site]
 
 The floor (bench/floor, binary `vaultc-floor`) walks the vault and runs one pulldown-cmark pass
 over every note and nothing else, so "ratio to floor" says how much vaultc spends on top of the
@@ -9,6 +10,12 @@ work no checker can avoid. Vaults come from the shared generator (env VAULTC_GEN
 <repo>/../shared/bench/gen_vault.py), seed 7, into bench/vaults/n<SIZE>; generation is
 deterministic, so an existing vault with its ground truth is reused. Results are printed as a
 table and written to bench/results.json.
+
+Besides cold `check --no-cache`, it times `check` as a pre-commit hook meets it: with nothing
+changed (the run cache answers) and after editing one note (each run appends a line to a
+different note's copy, so the note cache serves the other notes). `--export` adds the exports;
+`--site` adds `vaultc build`: cold into a new folder, again with nothing changed after a
+`touch` of one note, and after editing one note. Edited notes are restored afterwards.
 
 Python 3.11 standard library only.
 """
@@ -48,6 +55,8 @@ def parse_args():
                     help="keep the generated vaults (default: delete the ones this run generated)")
     ap.add_argument("--export", action="store_true",
                     help="also time `vaultc export --json` and `--sqlite` (compared with check)")
+    ap.add_argument("--site", action="store_true",
+                    help="also time `vaultc build`: cold, after a touch, after an edit")
     ap.add_argument("--no-build", action="store_true",
                     help="use the existing binaries instead of running cargo build first")
     args = ap.parse_args()
@@ -141,6 +150,69 @@ def bench_command(name, cmd, cwd, ok_codes, runs, output):
             "peak_rss_mb": max(rss) / 2**20, "rss_is_upper_bound": bound}
 
 
+def bench_edits(name, cmd, cwd, ok_codes, runs, note, before=None, touch_only=False):
+    """Times `cmd` after each of `runs` changes to `note`: an appended line (a different one
+    each run), or with `touch_only` a new modification time and the same bytes. One warm-up
+    run first, so caches hold the unchanged vault; the note is restored at the end."""
+    original = note.read_bytes()
+    walls, rss, bound = [], [], False
+    try:
+        if before:
+            before()
+        _, _, code, _ = measure(cmd, cwd, subprocess.DEVNULL)
+        if code not in ok_codes:
+            sys.exit(f"{name} exited with {code}")
+        for i in range(runs):
+            if touch_only:
+                os.utime(note, ns=(time.time_ns(), time.time_ns()))
+            else:
+                note.write_bytes(original + f"\nEdited for benchmark run {i}.\n".encode())
+            wall, peak, code, is_bound = measure(cmd, cwd, subprocess.DEVNULL)
+            if code not in ok_codes:
+                sys.exit(f"{name} exited with {code}")
+            walls.append(wall)
+            rss.append(peak)
+            bound |= is_bound
+    finally:
+        note.write_bytes(original)
+    return {"command": name, "argv": [str(c) for c in cmd], "walls_s": walls,
+            "median_ms": statistics.median(walls) * 1e3, "min_ms": min(walls) * 1e3,
+            "peak_rss_mb": max(rss) / 2**20, "rss_is_upper_bound": bound}
+
+
+def bench_site(vault, today, runs, workdir):
+    """`vaultc build`: cold (a new folder each run), after a touch, after an edit."""
+    base = [VAULTC, "--config", vault / "book.toml", "build", "--today", today, "--out"]
+    walls, rss, bound = [], [], False
+    # New folders, removed only at the end: removing a 15k-file site just before the next
+    # build makes ext4's inode allocator slow (it skips recently deleted inodes), which would
+    # time the file system rather than vaultc.
+    for i in range(runs):
+        wall, peak, code, is_bound = measure(base + [workdir / f"site-{i}"], vault,
+                                             subprocess.DEVNULL)
+        if code != 0:
+            sys.exit(f"build exited with {code}")
+        walls.append(wall)
+        rss.append(peak)
+        bound |= is_bound
+    cold = {"command": "build (cold)", "argv": [str(c) for c in base], "walls_s": walls,
+            "median_ms": statistics.median(walls) * 1e3, "min_ms": min(walls) * 1e3,
+            "peak_rss_mb": max(rss) / 2**20, "rss_is_upper_bound": bound}
+    site = workdir / "site-0"
+    note = edit_target(vault)
+    touched = bench_edits("build (touch)", base + [site], vault, {0}, runs, note,
+                          touch_only=True)
+    edited = bench_edits("build (edit)", base + [site], vault, {0}, runs, note)
+    for i in range(runs):
+        shutil.rmtree(workdir / f"site-{i}", ignore_errors=True)
+    return [cold, touched, edited]
+
+
+def edit_target(vault):
+    """The note the edit benchmarks change: the first one in path order."""
+    return min(p for p in vault.rglob("*.md") if ".vaultc" not in str(p))
+
+
 def verify(report, truth):
     """Compares vaultc's JSON report with the generator's ground truth.
 
@@ -178,7 +250,7 @@ def verify(report, truth):
             "extra_targets": sorted(targets - want)[:20]}
 
 
-def time_size(size, runs, workdir, export=False):
+def time_size(size, runs, workdir, export=False, site=False):
     """Times floor and vaultc on one vault; their warm-up outputs are kept in workdir."""
     vault, generated = vault_for(size)
     truth = truth_summary(vault)
@@ -197,7 +269,11 @@ def time_size(size, runs, workdir, export=False):
     warm_cmd = [c for c in cmd if c != "--no-cache"]
     warm = bench_command("check (cached)", warm_cmd, vault, {0, 1}, runs,
                          workdir / f"warm-{size}.json")
-    results = [floor, vaultc, warm]
+    # One note edited: the run cache cannot answer, the note cache serves the other notes.
+    edited = bench_edits("check (1 edit)", warm_cmd, vault, {0, 1}, runs, edit_target(vault))
+    results = [floor, vaultc, warm, edited]
+    if site:
+        results.extend(bench_site(vault, truth["today"], runs, workdir))
     if export:
         # Both exports write a file; the warm-up's stdout (empty) goes to a scratch file.
         base = [VAULTC, "--config", vault / "book.toml", "export", "--today", truth["today"]]
@@ -262,7 +338,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="vaultc-bench-") as tmp:
         # Every timing first, while this process is small (see measure); then the checks,
         # which load reports and ground truths of up to hundreds of MB.
-        sizes = [time_size(n, args.runs, Path(tmp), args.export) for n in args.sizes]
+        sizes = [time_size(n, args.runs, Path(tmp), args.export, args.site)
+                 for n in args.sizes]
         load_after = os.getloadavg()
         for s in sizes:
             print(f"\n== {s['size']} notes: vaultc's report against the ground truth")
