@@ -127,17 +127,32 @@ pub(super) fn run(
         }
     }
     let found = analysis.check(today, only.as_deref());
+    // The report reads only the notes and the findings: what resolution built goes now, so
+    // the report's memory reuses it (on large vaults the report is where memory peaks).
+    let Analysis {
+        vault,
+        index,
+        resolved,
+        graph,
+        ..
+    } = analysis;
+    drop((index, resolved, graph));
     let io = |source| RunError::Io {
         context: "cannot write output".into(),
         source,
     };
     let mut clock = crate::pipeline::Timings::start();
+    // With the run cache the report is kept for it; without, it goes straight out.
+    let keep = cache.is_some() && fingerprint.is_some();
     let mut rendered = Vec::new();
-    report::render(args.format, &found, &analysis.vault, &opts, &mut rendered).map_err(io)?;
+    let sink: &mut dyn Write = if keep { &mut rendered } else { &mut *out };
+    report::render(args.format, &found, &vault, &opts, sink).map_err(io)?;
     if matches!(args.format, Format::Pretty | Format::Concise) {
-        writeln!(rendered, "{}", report::summary(&found)).map_err(io)?;
+        writeln!(sink, "{}", report::summary(&found)).map_err(io)?;
     }
-    out.write_all(&rendered).map_err(io)?;
+    if keep {
+        out.write_all(&rendered).map_err(io)?;
+    }
     clock.lap("report");
     let status = exit_status(&found, args.deny.contains(&Deny::Warnings));
     if let (Some((dir, key)), Some(fp)) = (&cache, &fingerprint) {
@@ -156,7 +171,7 @@ pub(super) fn run(
     }
     // The process ends next: freeing a large vault's model piece by piece costs a quarter
     // of a run, and the OS reclaims it at once.
-    std::mem::forget(analysis);
+    std::mem::forget(vault);
     std::mem::forget(found);
     Ok(status)
 }
