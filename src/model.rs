@@ -145,16 +145,43 @@ pub struct InvalidTag {
     pub span: Span,
 }
 
+/// A heading: its level, span and three forms of its text (see the methods).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Heading {
     pub level: u8,
-    /// The heading as a reader sees it (link brackets and emphasis markers removed).
-    pub text: String,
-    /// Obsidian's matching key: punctuation dropped, spaces collapsed, case folded.
-    pub key: String,
-    /// A URL fragment, unique within the note.
-    pub anchor: String,
     pub span: Span,
+    /// `text`, `key` and `anchor` end to end: one allocation per heading, not three (a
+    /// vault has about ten headings per note, all kept for the run).
+    strings: Box<str>,
+    key_at: u32,
+    anchor_at: u32,
+}
+
+impl Heading {
+    pub fn new(level: u8, text: &str, key: &str, anchor: &str, span: Span) -> Self {
+        Self {
+            level,
+            span,
+            strings: [text, key, anchor].concat().into_boxed_str(),
+            key_at: text.len() as u32,
+            anchor_at: (text.len() + key.len()) as u32,
+        }
+    }
+
+    /// The heading as a reader sees it (link brackets and emphasis markers removed).
+    pub fn text(&self) -> &str {
+        &self.strings[..self.key_at as usize]
+    }
+
+    /// Obsidian's matching key: punctuation dropped, spaces collapsed, case folded.
+    pub fn key(&self) -> &str {
+        &self.strings[self.key_at as usize..self.anchor_at as usize]
+    }
+
+    /// A URL fragment, unique within the note.
+    pub fn anchor(&self) -> &str {
+        &self.strings[self.anchor_at as usize..]
+    }
 }
 
 /// A `^block-id` at the end of a paragraph or list item.

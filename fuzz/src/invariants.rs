@@ -38,7 +38,7 @@ pub fn problems(note: &Note) -> Vec<String> {
         span(&format!("invalid tag {:?}", t.text), &t.span);
     }
     for h in &note.headings {
-        span(&format!("heading {:?}", h.text), &h.span);
+        span(&format!("heading {:?}", h.text()), &h.span);
     }
     for b in &note.blocks {
         span(&format!("block {:?}", b.id), &b.span);

@@ -256,8 +256,8 @@ fn note_out<'a>(a: &'a Analysis, id: usize, note: &'a Note) -> NoteOut<'a> {
             .iter()
             .map(|h| HeadingOut {
                 level: h.level,
-                text: &h.text,
-                anchor: &h.anchor,
+                text: h.text(),
+                anchor: h.anchor(),
                 span: h.span,
             })
             .collect(),

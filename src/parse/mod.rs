@@ -85,7 +85,7 @@ pub fn parse_note_with(path: String, bytes: Vec<u8>, detail: Detail) -> Note {
         .headings
         .iter()
         .find(|h| h.level == 1)
-        .map_or_else(|| name.clone(), |h| h.text.clone());
+        .map_or_else(|| name.clone(), |h| h.text().to_owned());
     Note {
         title,
         name,
@@ -449,13 +449,8 @@ impl<'t> Collector<'t> {
             st.heading_path.pop();
         }
         st.heading_path.push((level, text.clone()));
-        self.headings.push(Heading {
-            level,
-            text,
-            key,
-            anchor,
-            span,
-        });
+        self.headings
+            .push(Heading::new(level, &text, &key, &anchor, span));
     }
 
     fn on_link(

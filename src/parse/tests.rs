@@ -60,8 +60,8 @@ fn headings_blocks_and_subpaths() {
         "# Title\n\n## How large can it be?\n\nText ^blk-1\n\n- item ^abc\n\n[[#How large can it be|x]] [[N#^blk-1]]\n",
     );
     assert_eq!(n.title, "Title");
-    assert_eq!(n.headings[1].key, "how large can it be");
-    assert_eq!(n.headings[1].anchor, "how-large-can-it-be");
+    assert_eq!(n.headings[1].key(), "how large can it be");
+    assert_eq!(n.headings[1].anchor(), "how-large-can-it-be");
     let ids: Vec<_> = n.blocks.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(ids, ["blk-1", "abc"]);
     let Subpath::Heading(chain) = n.links[0].subpath(&n) else {

@@ -53,18 +53,18 @@ impl Rule for BrokenHeading {
             let closest = target
                 .headings
                 .iter()
-                .map(|h| (edit_distance(&last, &h.key), h))
-                .filter(|(d, h)| *d <= (h.key.chars().count() / 3).max(1))
+                .map(|h| (edit_distance(&last, h.key()), h))
+                .filter(|(d, h)| *d <= (h.key().chars().count() / 3).max(1))
                 .min_by_key(|(d, _)| *d);
             let help = match closest {
-                Some((_, h)) => format!("did you mean `{}`?", h.text),
+                Some((_, h)) => format!("did you mean `{}`?", h.text()),
                 None if target.headings.is_empty() => format!("`{}` has no headings", target.name),
                 None => {
                     let names: Vec<String> = target
                         .headings
                         .iter()
                         .take(5)
-                        .map(|h| format!("`{}`", h.text))
+                        .map(|h| format!("`{}`", h.text()))
                         .collect();
                     format!("its headings include {}", names.join(", "))
                 }

@@ -175,7 +175,7 @@ pub fn build(
             url: &plan.notes[id],
             tags: unique_tags(note),
             aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
-            headings: note.headings.iter().map(|h| h.text.as_str()).collect(),
+            headings: note.headings.iter().map(|h| h.text()).collect(),
             snippet: text::summary(note, SNIPPET_CHARS),
         })
         .collect();

@@ -77,7 +77,7 @@ pub fn render(site: &Site<'_>, id: NoteId) -> Result<String, ThemeError> {
     let toc_headings: Vec<_> = note
         .headings
         .iter()
-        .filter(|h| body.title_anchor.as_deref() != Some(h.anchor.as_str()))
+        .filter(|h| body.title_anchor.as_deref() != Some(h.anchor()))
         .collect();
     let top = toc_headings.iter().map(|h| h.level).min().unwrap_or(1);
     let entity = a.graph.note_entity(id);
@@ -97,8 +97,8 @@ pub fn render(site: &Site<'_>, id: NoteId) -> Result<String, ThemeError> {
                 .iter()
                 .map(|h| TocEntry {
                     depth: h.level - top,
-                    text: &h.text,
-                    anchor: &h.anchor,
+                    text: h.text(),
+                    anchor: h.anchor(),
                 })
                 .collect(),
             body: body.html,

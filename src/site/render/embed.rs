@@ -190,7 +190,7 @@ impl<'a> Renderer<'a, '_> {
         let select = match link.subpath(self.note) {
             Subpath::None => Select::All,
             Subpath::Heading(_) => {
-                match fragment.and_then(|f| target.headings.iter().position(|h| h.anchor == f)) {
+                match fragment.and_then(|f| target.headings.iter().position(|h| h.anchor() == f)) {
                     Some(h) => {
                         let heading = &target.headings[h];
                         let end = target.headings[h + 1..]

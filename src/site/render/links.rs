@@ -67,8 +67,8 @@ pub fn fragment(target: &Note, subpath: Subpath<'_>) -> Option<String> {
             target
                 .headings
                 .iter()
-                .find(|h| h.key == key)
-                .map(|h| h.anchor.clone())
+                .find(|h| h.key() == key)
+                .map(|h| h.anchor().to_owned())
         }
         Subpath::Block(id) => target
             .blocks

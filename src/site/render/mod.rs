@@ -309,12 +309,12 @@ impl<'a, 'c> Renderer<'a, 'c> {
                 let title = self.note.headings.iter().find(|h| h.level == 1);
                 let is_title = matches!((heading, title), (Some(h), Some(t)) if std::ptr::eq(h, t));
                 if self.top && is_title && self.closes.is_empty() {
-                    self.title_anchor = heading.map(|h| h.anchor.clone());
+                    self.title_anchor = heading.map(|h| h.anchor().to_owned());
                     return end_of(events, i) + 1;
                 }
                 let id = heading
                     .filter(|_| self.top)
-                    .map(|h| CowStr::from(h.anchor.clone()));
+                    .map(|h| CowStr::from(h.anchor().to_owned()));
                 self.push(Event::Start(Tag::Heading {
                     level,
                     id,
