@@ -51,7 +51,8 @@ pub struct Diagnostic {
     pub span: Option<Span>,
     pub message: String,
     pub help: Option<String>,
-    pub fix: Option<Fix>,
+    /// Boxed: few findings have one, and a large vault has hundreds of thousands of findings.
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -61,7 +62,7 @@ impl Diagnostic {
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
 

@@ -59,7 +59,7 @@ pub(super) fn render(
                     end: s.end,
                 }
             }),
-            fix: d.fix.as_ref(),
+            fix: d.fix.as_deref(),
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;
