@@ -54,10 +54,14 @@ impl LinkGraph {
     /// Builds the graph from each note's resolved links (`resolved[note][link]`).
     pub fn build(vault: &Vault, resolved: &[Vec<Resolved>]) -> Self {
         let mut g = LinkGraph::default();
+        g.graph.reserve_nodes(vault.notes.len());
         for id in 0..vault.notes.len() {
             g.notes.push(g.graph.add_node(Entity::Note(id)));
         }
-        let mut edges: HashMap<(NodeIndex, NodeIndex), u32> = HashMap::default();
+        // Every link as a (from, to) pair, then sorted and counted: no map, and the graph's
+        // edge list is allocated once at its final size (a large vault has millions).
+        let mut pairs: Vec<(NodeIndex, NodeIndex)> =
+            Vec::with_capacity(resolved.iter().map(Vec::len).sum());
         for (id, links) in resolved.iter().enumerate() {
             let from = g.notes[id];
             let note = &vault.notes[id];
@@ -73,13 +77,17 @@ impl LinkGraph {
                         })
                     }
                 };
-                *edges.entry((from, to)).or_default() += 1;
+                pairs.push((from, to));
             }
         }
-        let mut edges: Vec<_> = edges.into_iter().collect();
-        edges.sort_unstable();
-        for ((a, b), count) in edges {
-            g.graph.add_edge(a, b, Edge { count });
+        pairs.sort_unstable();
+        let distinct = pairs.windows(2).filter(|w| w[0] != w[1]).count() + 1;
+        g.graph.reserve_exact_edges(distinct.min(pairs.len()));
+        for run in pairs.chunk_by(|a, b| a == b) {
+            let (a, b) = run[0];
+            g.graph.add_edge(a, b, Edge {
+                count: run.len() as u32,
+            });
         }
         g
     }
