@@ -85,9 +85,13 @@ impl LinkGraph {
         g.graph.reserve_exact_edges(distinct.min(pairs.len()));
         for run in pairs.chunk_by(|a, b| a == b) {
             let (a, b) = run[0];
-            g.graph.add_edge(a, b, Edge {
-                count: run.len() as u32,
-            });
+            g.graph.add_edge(
+                a,
+                b,
+                Edge {
+                    count: run.len() as u32,
+                },
+            );
         }
         g
     }

@@ -26,50 +26,33 @@ pub enum Target {
     Unresolved,
 }
 
-/// [`Target`] with 32-bit indexes: one per link is kept for the whole run.
+/// The resolution of one link (16 bytes: one is kept per link for the whole run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// [`Target`]'s variant (see [`Resolved::target`]) and its index, in 32 bits.
+    kind: TargetKind,
+    id: u32,
+    /// The name as written matches the file's name exactly, case included.
+    pub exact_case: bool,
+    /// The name matched exactly one note by name (`candidate_count` 1).
+    one_match: bool,
+    /// The notes the name matched, when it matched more than one.
+    ambiguous: Option<Box<Candidates>>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PackedTarget {
-    Note(u32),
-    Attachment(u32),
-    Alias(u32),
+enum TargetKind {
+    Note,
+    Attachment,
+    Alias,
     Unresolved,
 }
 
-impl From<Target> for PackedTarget {
-    fn from(t: Target) -> Self {
-        let small = |i: usize| u32::try_from(i).expect("fewer than 2^32 files");
-        match t {
-            Target::Note(id) => Self::Note(small(id)),
-            Target::Attachment(i) => Self::Attachment(small(i)),
-            Target::Alias(id) => Self::Alias(small(id)),
-            Target::Unresolved => Self::Unresolved,
-        }
-    }
-}
-
-impl From<PackedTarget> for Target {
-    fn from(t: PackedTarget) -> Self {
-        match t {
-            PackedTarget::Note(id) => Self::Note(id as usize),
-            PackedTarget::Attachment(i) => Self::Attachment(i as usize),
-            PackedTarget::Alias(id) => Self::Alias(id as usize),
-            PackedTarget::Unresolved => Self::Unresolved,
-        }
-    }
-}
-
-/// The resolution of one link (32 bytes: one is kept per link for the whole run).
+/// An ambiguous link's matches: how many, and the first few, best first.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolved {
-    /// See [`Resolved::target`].
-    target: PackedTarget,
-    /// The name as written matches the file's name exactly, case included.
-    pub exact_case: bool,
-    /// How many notes the name matched, when it matched more than one.
-    pub candidate_count: u32,
-    /// The notes the name matched, best first, when it matched more than one (at most
-    /// [`MAX_CANDIDATES`]; `candidate_count` says how many there were).
-    pub candidates: Box<[NoteId]>,
+struct Candidates {
+    count: u32,
+    ids: Box<[NoteId]>,
 }
 
 /// How many of an ambiguous link's matches a [`Resolved`] keeps: enough to show, and a vault
@@ -82,17 +65,31 @@ impl Resolved {
     }
 
     fn single(target: Target, exact_case: bool) -> Self {
+        let small = |i: usize| u32::try_from(i).expect("fewer than 2^32 files");
+        let (kind, id) = match target {
+            Target::Note(id) => (TargetKind::Note, small(id)),
+            Target::Attachment(i) => (TargetKind::Attachment, small(i)),
+            Target::Alias(id) => (TargetKind::Alias, small(id)),
+            Target::Unresolved => (TargetKind::Unresolved, 0),
+        };
         Self {
-            target: target.into(),
+            kind,
+            id,
             exact_case,
-            candidates: Box::default(),
-            candidate_count: 0,
+            one_match: false,
+            ambiguous: None,
         }
     }
 
     /// What the link points at.
     pub fn target(&self) -> Target {
-        self.target.into()
+        let id = self.id as usize;
+        match self.kind {
+            TargetKind::Note => Target::Note(id),
+            TargetKind::Attachment => Target::Attachment(id),
+            TargetKind::Alias => Target::Alias(id),
+            TargetKind::Unresolved => Target::Unresolved,
+        }
     }
 
     /// The note this link reaches (as a link or as an alias reference).
@@ -101,6 +98,19 @@ impl Resolved {
             Target::Note(id) | Target::Alias(id) => Some(id),
             _ => None,
         }
+    }
+
+    /// The notes the name matched, best first, when it matched more than one (at most
+    /// [`MAX_CANDIDATES`]; [`Resolved::candidate_count`] says how many there were).
+    pub fn candidates(&self) -> &[NoteId] {
+        self.ambiguous.as_ref().map_or(&[], |c| &c.ids)
+    }
+
+    /// How many notes the name matched by name (0 when it was found another way).
+    pub fn candidate_count(&self) -> u32 {
+        self.ambiguous
+            .as_ref()
+            .map_or(u32::from(self.one_match), |c| c.count)
     }
 }
 
@@ -402,20 +412,19 @@ fn ends_with_segments(path: &str, tail: &str) -> bool {
 
 /// A note reached among `pool` (in pick order), keeping a few of the others as candidates.
 fn resolved_among(best: NoteId, exact_case: bool, pool: &[NoteId]) -> Resolved {
-    let candidates = if pool.len() > 1 {
-        std::iter::once(best)
-            .chain(pool.iter().copied().filter(|&id| id != best))
-            .take(MAX_CANDIDATES)
-            .collect()
+    let mut r = Resolved::single(Target::Note(best), exact_case);
+    if pool.len() > 1 {
+        r.ambiguous = Some(Box::new(Candidates {
+            count: u32::try_from(pool.len()).unwrap_or(u32::MAX),
+            ids: std::iter::once(best)
+                .chain(pool.iter().copied().filter(|&id| id != best))
+                .take(MAX_CANDIDATES)
+                .collect(),
+        }));
     } else {
-        Box::default()
-    };
-    Resolved {
-        target: Target::Note(best).into(),
-        exact_case,
-        candidates,
-        candidate_count: u32::try_from(pool.len()).unwrap_or(u32::MAX),
+        r.one_match = pool.len() == 1;
     }
+    r
 }
 
 /// Among notes of one name, which wins when the link's folder has none: the shallowest,

@@ -340,7 +340,7 @@ fn resolution<'a>(a: &'a Analysis, target: &str, r: &'a Resolved) -> ResolutionO
         entity,
         exact_case: r.exact_case,
         candidates: r
-            .candidates
+            .candidates()
             .iter()
             .map(|&id| a.vault.notes[id].path.as_str())
             .collect(),

@@ -81,7 +81,7 @@ fn relative_links_and_ties() {
     );
     let r = resolve(&v, 2, "[[Energy]]");
     assert_eq!(path_of(&v, &r), "Concepts/Energy.md");
-    assert_eq!(r.candidates.len(), 2);
+    assert_eq!(r.candidates().len(), 2);
     assert_eq!(
         path_of(&v, &resolve(&v, 3, "[[../Sectors/Energy]]")),
         "Sectors/Energy.md"
@@ -90,7 +90,7 @@ fn relative_links_and_ties() {
         path_of(&v, &resolve(&v, 3, "[[Sectors/Energy]]")),
         "Sectors/Energy.md"
     );
-    assert!(resolve(&v, 3, "[[Sectors/Energy]]").candidates.is_empty());
+    assert!(resolve(&v, 3, "[[Sectors/Energy]]").candidates().is_empty());
 }
 
 #[test]
@@ -132,10 +132,10 @@ fn many_notes_of_one_name_pick_like_one_and_keep_few_candidates() {
         "f003/deep/Note.md",
         "the linking note's folder first"
     );
-    assert_eq!(r.candidate_count, 201, "exact-case matches only");
-    assert_eq!(r.candidates.len(), MAX_CANDIDATES);
+    assert_eq!(r.candidate_count(), 201, "exact-case matches only");
+    assert_eq!(r.candidates().len(), MAX_CANDIDATES);
     assert_eq!(
-        r.candidates[0],
+        r.candidates()[0],
         id_of("f003/deep/Note.md"),
         "the pick comes first"
     );
@@ -144,6 +144,6 @@ fn many_notes_of_one_name_pick_like_one_and_keep_few_candidates() {
     assert_eq!(path_of(&v, &r), "z/Note.md", "exact case beats the folder");
     let r = resolve(&v, id_of("solo/note.md"), "[[note]]");
     assert_eq!(path_of(&v, &r), "solo/note.md");
-    assert_eq!(r.candidate_count, 1);
-    assert!(r.candidates.is_empty());
+    assert_eq!(r.candidate_count(), 1);
+    assert!(r.candidates().is_empty());
 }

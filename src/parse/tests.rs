@@ -272,7 +272,7 @@ fn a_link_is_small_and_owns_no_heap_memory() {
     let link = std::mem::size_of::<Link>();
     assert!(link <= 64, "{link}");
     let resolved = std::mem::size_of::<crate::index::Resolved>();
-    assert!(resolved <= 32, "{resolved}");
+    assert!(resolved <= 16, "{resolved}");
     let n = parse("[[A#B|c]] ![[d.png|200]] [e](E.md#F) [[G#^h]]\n");
     assert_eq!(n.links.len(), 4);
     assert_eq!(n.link_text.capacity(), 0);

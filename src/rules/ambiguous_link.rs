@@ -32,11 +32,11 @@ impl Rule for AmbiguousLink {
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
         let note = cx.note(id);
         for (link, r) in note.links.iter().zip(&cx.resolved[id]) {
-            if r.candidates.len() < 2 {
+            if r.candidates().len() < 2 {
                 continue;
             }
             let paths: Vec<String> = r
-                .candidates
+                .candidates()
                 .iter()
                 .map(|&c| format!("`{}`", cx.note(c).path))
                 .collect();
@@ -50,9 +50,9 @@ impl Rule for AmbiguousLink {
                     format!(
                         "`{}` matches {} notes: {}{}",
                         link.target(note),
-                        r.candidate_count,
+                        r.candidate_count(),
                         paths.join(", "),
-                        match (r.candidate_count as usize).saturating_sub(paths.len()) {
+                        match (r.candidate_count() as usize).saturating_sub(paths.len()) {
                             0 => String::new(),
                             more => format!(" and {more} more"),
                         }
