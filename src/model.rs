@@ -402,7 +402,7 @@ pub struct Table {
 pub struct Row {
     pub span: Span,
     /// Cells as GFM reads them: padded or cut to the header's count.
-    pub cells: Vec<Cell>,
+    pub cells: Box<[Cell]>,
     /// How many cells the raw row text holds (escaped pipes and pipes of split wikilinks
     /// do not separate cells).
     pub raw_cell_count: u32,

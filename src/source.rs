@@ -33,6 +33,8 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        // Kept for the whole run: no room to spare.
+        starts.shrink_to_fit();
         Self { starts }
     }
 

@@ -548,7 +548,7 @@ impl<'t> Collector<'t> {
             let span = self.lines.span(self.text, s, e);
             table.rows.push(crate::model::Row {
                 span,
-                cells,
+                cells: cells.into_boxed_slice(),
                 raw_cell_count: scan.cell_count,
             });
         }
