@@ -390,12 +390,12 @@ pub struct Table {
     /// The header's cell count.
     pub column_count: u32,
     /// The headings above the table, outermost first.
-    pub heading_path: Vec<String>,
+    pub heading_path: Box<[String]>,
     /// A bold line or short paragraph directly above the table.
-    pub caption: Option<String>,
-    pub columns: Vec<Cell>,
-    pub alignments: Vec<Align>,
-    pub rows: Vec<Row>,
+    pub caption: Option<Box<str>>,
+    pub columns: Box<[Cell]>,
+    pub alignments: Box<[Align]>,
+    pub rows: Box<[Row]>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

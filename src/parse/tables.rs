@@ -32,16 +32,16 @@ pub(super) struct TableBuilder {
 }
 
 impl TableBuilder {
-    pub fn finish(mut self, span: Span) -> Table {
-        self.rows.shrink_to_fit();
+    /// The table, in boxed slices: kept for the whole run, it has no room to spare.
+    pub fn finish(self, span: Span) -> Table {
         Table {
             span,
-            heading_path: self.heading_path,
-            caption: self.caption,
+            heading_path: self.heading_path.into_boxed_slice(),
+            caption: self.caption.map(String::into_boxed_str),
             column_count: self.column_count,
-            columns: self.columns,
-            alignments: self.alignments,
-            rows: self.rows,
+            columns: self.columns.into_boxed_slice(),
+            alignments: self.alignments.into_boxed_slice(),
+            rows: self.rows.into_boxed_slice(),
         }
     }
 }
