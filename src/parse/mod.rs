@@ -49,7 +49,8 @@ pub enum Detail {
     /// What resolution, the lint rules, the site and the link queries read: tables keep their
     /// shape (spans, column and raw cell counts) but not their cells, caption or heading path,
     /// which are most of a table-heavy note's model and which only the exports and `vaultc
-    /// tables` read (the site renders tables from the note's text).
+    /// tables` read (the site renders tables from the note's text); the frontmatter keeps
+    /// what was read out of it (aliases, tags, dates, links) but not its parsed mapping.
     Lean,
 }
 
@@ -80,7 +81,12 @@ pub fn parse_note_with(path: String, bytes: Vec<u8>, detail: Detail) -> Note {
         None => 0,
     };
     c.body(body_start);
-    let parts = c.finish();
+    let mut parts = c.finish();
+    if detail == Detail::Lean
+        && let Some(fm) = parts.frontmatter.as_mut()
+    {
+        fm.value = None;
+    }
     let title = parts
         .headings
         .iter()

@@ -316,6 +316,13 @@ fn rules_detail_keeps_what_rules_read() {
         b"# T\n\n**Caption:**\n\n| a | b |\n|---|---|\n| [[X\\|y]] | 2 | 3 |\n| [[G|H]] | x |\n"
             .to_vec()
     });
+    // With properties in front, as most vault notes have them.
+    let text = [
+        b"---\naliases: [Rotation]\ntags: [macro/rates]\nupdated: 2026-01-14\nsee: \"[[Breadth]]\"\n---\n"
+            .as_slice(),
+        &text,
+    ]
+    .concat();
     let full = parse_note_with("n.md".into(), text.clone(), Detail::Full);
     let lean = parse_note_with("n.md".into(), text, Detail::Lean);
     assert!(!full.tables.is_empty());
@@ -344,6 +351,14 @@ fn rules_detail_keeps_what_rules_read() {
     assert_eq!(full.headings.len(), lean.headings.len());
     assert_eq!(full.tags.len(), lean.tags.len());
     assert_eq!(full.updated.len(), lean.updated.len());
+    assert_eq!(full.aliases.len(), lean.aliases.len());
+    let (f, l) = (full.frontmatter.unwrap(), lean.frontmatter.unwrap());
+    assert!(
+        f.value.is_some() && l.value.is_none(),
+        "the mapping only at Full"
+    );
+    assert_eq!(f.span, l.span);
+    assert_eq!(f.error.is_some(), l.error.is_some());
 }
 
 #[test]
