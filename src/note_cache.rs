@@ -2,14 +2,17 @@
 //!
 //! Parsing is most of a run's work, and between two runs (a rebuild of the site after one
 //! edit, a pre-commit `check`) nearly every note is the same file as before. The cache keeps
-//! each parsed [`Note`] in a compact binary form (postcard), with the size and modification
-//! time its file had when it was read; a note whose file still has that size and time is
-//! decoded instead of parsed, which is several times cheaper. Like git, make and the run
-//! cache, it trusts size and time: a file changed within [`RACY_WINDOW_NS`] of being read is
-//! never stored, so a second edit in the same clock tick cannot hide.
+//! each parsed [`Note`] in a compact binary form (postcard), keyed by its path and the BLAKE3
+//! hash of its file's bytes; a note whose file hashes the same is decoded instead of parsed,
+//! which is several times cheaper. The size and modification time the file had are kept too,
+//! as a shortcut: when both still match, the file is not even read (git and make trust the
+//! same), except for a file changed within [`RACY_WINDOW_NS`] of being stored, whose time is
+//! recorded as unknown so that a second edit in the same clock tick cannot hide. A touched
+//! note (new time, same bytes) is read and hashed, and still comes from the cache.
 //!
-//! One file per level of [`Detail`] in the cache folder (see [`crate::cache::dir_for`]),
-//! keyed by vaultc's version and binary. Each entry carries the BLAKE3 of its bytes and is
+//! One file per vault and level of [`Detail`] in the cache folder (see
+//! [`crate::cache::dir_for`]), keyed by vaultc's version and binary (parsing reads no
+//! configuration). Each entry carries the BLAKE3 of its bytes and is
 //! checked before use; a foreign, truncated or corrupt entry (or file) is parsed afresh, never
 //! trusted. The file is rewritten when more than a twentieth of the notes had to be parsed or
 //! it holds that many stale entries, so a single edit does not rewrite it every run.
@@ -26,10 +29,18 @@ use crate::parse::Detail;
 use crate::source::LineIndex;
 use crate::vault::Found;
 
-const MAGIC: &[u8; 8] = b"VLTCNTS1";
+const MAGIC: &[u8; 8] = b"VLTCNTS2";
 
-/// Note path → (size, modification time, range of its entry in the file's bytes).
-type Entries = FxHashMap<String, (u64, u128, std::ops::Range<usize>)>;
+/// Note path → what its file was when stored, and where its entry is in the cache's bytes.
+type Entries = FxHashMap<String, Stored>;
+
+struct Stored {
+    len: u64,
+    /// 0: not to be trusted (changed just before it was stored).
+    mtime_ns: u128,
+    digest: [u8; 32],
+    range: std::ops::Range<usize>,
+}
 
 /// The loaded cache of one detail level.
 pub struct NoteCache {
@@ -87,20 +98,33 @@ impl NoteCache {
         cache
     }
 
-    /// The cached note for `file`, if its size and time are the ones it was stored with
-    /// and its entry is intact.
+    /// The cached note for `file` when its size and time are the ones it was stored with
+    /// (no read needed), and its entry is intact.
     pub fn get(&self, file: &Found) -> Option<Note> {
-        let (len, mtime, range) = self.entries.get(&file.rel)?;
-        if *len != file.len || *mtime != file.mtime_ns || file.mtime_ns == 0 {
+        let stored = self.entries.get(&file.rel)?;
+        if stored.len != file.len || stored.mtime_ns != file.mtime_ns || file.mtime_ns == 0 {
             return None;
         }
-        let entry = self.bytes.get(range.clone())?;
+        self.decode(file, stored)
+    }
+
+    /// The cached note for `file` when its bytes (read now) hash as the stored ones did.
+    pub fn get_by_content(&self, file: &Found, bytes: &[u8]) -> Option<Note> {
+        let stored = self.entries.get(&file.rel)?;
+        if stored.len != bytes.len() as u64 || *blake3::hash(bytes).as_bytes() != stored.digest {
+            return None;
+        }
+        self.decode(file, stored)
+    }
+
+    fn decode(&self, file: &Found, stored: &Stored) -> Option<Note> {
+        let entry = self.bytes.get(stored.range.clone())?;
         let (payload, sum) = entry.split_at_checked(entry.len().checked_sub(32)?)?;
         if blake3::hash(payload).as_bytes() != sum {
             return None;
         }
         let mut note: Note = postcard::from_bytes(payload).ok()?;
-        if note.path != file.rel {
+        if note.path != file.rel || note.digest != stored.digest {
             return None;
         }
         note.lines = LineIndex::new(&note.text);
@@ -114,23 +138,29 @@ impl NoteCache {
         total > 0 && (used.parsed * 20 > total || stale * 20 > total || self.entries.is_empty())
     }
 
-    /// Rewrites the cache with `notes`, each with the file it was read from; notes changed
-    /// too recently to trust their time are left out. Failing to write never fails a run:
-    /// the error is for the caller to ignore.
+    /// Rewrites the cache with `notes`, each with the file it was read from (a note changed
+    /// too recently to trust its time is stored with the time unknown). Failing to write never
+    /// fails a run: the error is for the caller to ignore.
     pub fn store(&self, notes: &[(&Found, &Note)]) -> std::io::Result<()> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         let entries: Vec<Vec<u8>> = notes
             .par_iter()
-            .filter(|(f, _)| f.mtime_ns != 0 && f.mtime_ns + RACY_WINDOW_NS <= now)
+            // The walk's size must be the size of the bytes parsed (else the file changed
+            // between the two, and the time says nothing about them).
+            .filter(|(f, note)| {
+                f.len == note.text.len() as u64 + if note.bom { 3 } else { 0 } || note.lossy
+            })
             .filter_map(|(f, note)| {
                 let payload = postcard::to_stdvec(note).ok()?;
-                let mut e = Vec::with_capacity(payload.len() + f.rel.len() + 80);
+                let racy = f.mtime_ns == 0 || f.mtime_ns + RACY_WINDOW_NS > now;
+                let mut e = Vec::with_capacity(payload.len() + f.rel.len() + 112);
                 e.extend_from_slice(&(f.rel.len() as u64).to_le_bytes());
                 e.extend_from_slice(f.rel.as_bytes());
                 e.extend_from_slice(&f.len.to_le_bytes());
-                e.extend_from_slice(&f.mtime_ns.to_le_bytes());
+                e.extend_from_slice(&(if racy { 0 } else { f.mtime_ns }).to_le_bytes());
+                e.extend_from_slice(&note.digest);
                 e.extend_from_slice(&(payload.len() as u64 + 32).to_le_bytes());
                 e.extend_from_slice(&payload);
                 e.extend_from_slice(blake3::hash(&payload).as_bytes());
@@ -175,11 +205,20 @@ fn index(bytes: &[u8], key: &[u8; 32]) -> Option<Entries> {
             .ok()?
             .to_owned();
         let len = int(take(&mut pos, 8)?)?;
-        let mtime = u128::from_le_bytes(take(&mut pos, 16)?.try_into().ok()?);
+        let mtime_ns = u128::from_le_bytes(take(&mut pos, 16)?.try_into().ok()?);
+        let digest: [u8; 32] = take(&mut pos, 32)?.try_into().ok()?;
         let size = usize::try_from(int(take(&mut pos, 8)?)?).ok()?;
         let start = pos;
         take(&mut pos, size)?;
-        entries.insert(name, (len, mtime, start..pos));
+        entries.insert(
+            name,
+            Stored {
+                len,
+                mtime_ns,
+                digest,
+                range: start..pos,
+            },
+        );
     }
     (pos == bytes.len()).then_some(entries)
 }
@@ -258,7 +297,8 @@ mod tests {
                 .get(&f)
                 .is_none()
         );
-        // A file changed a moment ago is not stored: its time cannot be trusted yet.
+        // A file changed a moment ago is stored with its time unknown: not served on size and
+        // time, only to a reader who hashes the bytes.
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -267,10 +307,15 @@ mod tests {
         NoteCache::open(tmp.path(), tmp.path(), Detail::Lean)
             .store(&[(&fresh, &note)])
             .unwrap();
+        let cache = NoteCache::open(tmp.path(), tmp.path(), Detail::Lean);
+        assert!(cache.get(&fresh).is_none());
+        let back = cache.get_by_content(&fresh, &text).expect("same bytes");
+        assert_eq!(format!("{back:?}"), format!("{note:?}"));
+        let mut other = text.clone();
+        other[2] = b'B';
         assert!(
-            NoteCache::open(tmp.path(), tmp.path(), Detail::Lean)
-                .get(&fresh)
-                .is_none()
+            cache.get_by_content(&fresh, &other).is_none(),
+            "other bytes"
         );
     }
 }

@@ -210,7 +210,11 @@ pub fn parse_walked_cached(
                 return Ok((note, true));
             }
             match std::fs::read(&f.path) {
-                Ok(bytes) => Ok((parse_note_with(f.rel.clone(), bytes, detail), false)),
+                Ok(bytes) => match cache.as_ref().and_then(|c| c.get_by_content(f, &bytes)) {
+                    // Touched, or changed and changed back: the same bytes as stored.
+                    Some(note) => Ok((note, true)),
+                    None => Ok((parse_note_with(f.rel.clone(), bytes, detail), false)),
+                },
                 Err(e) => Err(LoadError {
                     path: f.rel.clone(),
                     message: format!("cannot read file: {}", io_message(&e)),

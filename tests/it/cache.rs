@@ -187,3 +187,65 @@ fn cache_clean_removes_only_a_vaultc_cache() {
     );
     assert!(dir.join("precious.md").exists());
 }
+
+#[test]
+fn the_note_cache_serves_unchanged_and_touched_notes_and_parses_edited_ones() {
+    let vault = copy_fixture("formats");
+    age(vault.path(), 3600);
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        let o = assert_cmd::Command::cargo_bin("vaultc")
+            .unwrap()
+            .current_dir(vault.path())
+            .env("NO_COLOR", "1")
+            .env("VAULTC_CACHE_DIR", cache.path())
+            .env("VAULTC_TIMINGS", "1")
+            .args(["check", "--today", TODAY, "--format", "json"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        let line = stderr
+            .lines()
+            .find(|l| l.contains("note cache"))
+            .map(str::to_owned);
+        (stdout(&o), line)
+    };
+    let (first, _) = run();
+    let notes = walk(vault.path())
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .count();
+    // Touched: another time, the same bytes. The run cache cannot answer; the note cache can.
+    let note = vault.path().join("Rotation.md");
+    let when = SystemTime::now() - Duration::from_secs(1800);
+    let f = std::fs::File::options().write(true).open(&note).unwrap();
+    f.set_modified(when).unwrap();
+    drop(f);
+    let (touched, line) = run();
+    assert_eq!(touched, first);
+    assert_eq!(
+        line.as_deref()
+            .map(str::split_whitespace)
+            .map(|w| w.collect::<Vec<_>>()),
+        Some(vec![
+            "vaultc:",
+            "note",
+            "cache",
+            &notes.to_string(),
+            "decoded,",
+            "0",
+            "parsed"
+        ]),
+    );
+    // Edited: that note is parsed, the others decoded, and the report is a fresh run's.
+    let text = std::fs::read_to_string(&note).unwrap();
+    std::fs::write(&note, text.replacen("Palantir", "Palantyr", 1)).unwrap();
+    let (edited, line) = run();
+    let line = line.unwrap();
+    assert!(
+        line.ends_with(&format!("{} decoded, 1 parsed", notes - 1)),
+        "{line}"
+    );
+    assert_eq!(edited, check(vault.path(), cache.path(), &["--no-cache"]).0);
+    assert!(edited.contains("Palantyr"));
+}
