@@ -170,9 +170,9 @@ fn fill(conn: &mut Connection, a: &Analysis, m: &Model<'_>) -> rusqlite::Result<
         meta.execute(params!["title", m.title])?;
 
         let mut note_of_entity = vec![None; m.entities.len()];
-        for n in &m.notes {
-            if let Some(slot) = note_of_entity.get_mut(n.entity) {
-                *slot = Some(n.id);
+        for id in 0..m.notes.len() {
+            if let Some(slot) = note_of_entity.get_mut(a.graph.note_entity(id)) {
+                *slot = Some(id);
             }
         }
         let mut entity = tx.prepare("INSERT INTO entities VALUES (?1, ?2, ?3, ?4, ?5)")?;
@@ -197,7 +197,7 @@ fn fill(conn: &mut Connection, a: &Analysis, m: &Model<'_>) -> rusqlite::Result<
             tx.prepare("INSERT INTO cells VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?;
         let mut text = tx.prepare("INSERT INTO note_text VALUES (?1, ?2, ?3)")?;
         let mut table_id = 0_i64;
-        for n in &m.notes {
+        for n in m.notes.batches().flatten() {
             let frontmatter = n
                 .frontmatter
                 .map(|f| serde_json::to_string(f).unwrap_or_default());
