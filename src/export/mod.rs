@@ -193,14 +193,12 @@ impl<'a> Notes<'a> {
 
     /// The notes in order, [`NOTES_AT_ONCE`] at a time, each batch made on every core.
     pub fn batches(&self) -> impl Iterator<Item = Vec<NoteOut<'a>>> + '_ {
-        (0..self.len())
-            .step_by(NOTES_AT_ONCE)
-            .map(|start| {
-                (start..(start + NOTES_AT_ONCE).min(self.len()))
-                    .into_par_iter()
-                    .map(|id| self.get(id))
-                    .collect()
-            })
+        (0..self.len()).step_by(NOTES_AT_ONCE).map(|start| {
+            (start..(start + NOTES_AT_ONCE).min(self.len()))
+                .into_par_iter()
+                .map(|id| self.get(id))
+                .collect()
+        })
     }
 }
 

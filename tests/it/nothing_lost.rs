@@ -430,8 +430,8 @@ fn serve(r: &Root) {
     remove(r, "served");
 }
 
-/// Without `VAULTC_CACHE_DIR`, `check` keeps its cache in `.vaultc-cache/` in the vault
-/// (hidden from the walk); `cache clean` removes it. Nothing else changes.
+/// Without `VAULTC_CACHE_DIR`, `check` and `build` keep their cache in `.vaultc-cache/` in
+/// the vault (hidden from the walk); `cache clean` removes it. Nothing else changes.
 fn cache_in_the_vault(r: &Root) {
     let run_plain = |args: &[&str], outputs: &[&str]| {
         let before = snapshot(&r.root);
@@ -447,6 +447,10 @@ fn cache_in_the_vault(r: &Root) {
     };
     run_plain(&["check", "--today", TODAY], &["vault/.vaultc-cache"]);
     run_plain(&["check", "--today", TODAY], &["vault/.vaultc-cache"]);
+    let build = ["build", "--out", "../built", "--today", TODAY];
+    run_plain(&build, &["built", "vault/.vaultc-cache"]);
+    run_plain(&build, &["built", "vault/.vaultc-cache"]);
+    remove(r, "built");
     run_plain(&["cache", "clean"], &["vault/.vaultc-cache"]);
     assert!(!r.vault.join(".vaultc-cache").exists());
 }
