@@ -24,6 +24,27 @@ const MAGIC: &[u8; 8] = b"VLTCRUN1";
 /// Files changed this recently are not trusted to show a later change in their mtime.
 pub(crate) const RACY_WINDOW_NS: u128 = 2_000_000_000;
 
+/// Now, in nanoseconds since the epoch.
+pub(crate) fn now_ns() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// A file's modification time in nanoseconds since the epoch (0 when unknown).
+pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Is a file time unknown, or so recent (see [`RACY_WINDOW_NS`]) that it cannot be trusted
+/// to change with the file's next edit?
+pub(crate) fn is_racy(mtime_ns: u128, now: u128) -> bool {
+    mtime_ns == 0 || mtime_ns + RACY_WINDOW_NS > now
+}
+
 /// Where the cache lives for a vault: `VAULTC_CACHE_DIR` if set, else beside its book.toml,
 /// else inside the vault folder.
 pub fn dir_for(config_path: Option<&Path>, vault: &Path) -> PathBuf {
@@ -64,23 +85,16 @@ pub fn binary_identity(h: &mut blake3::Hasher) {
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     if let Some(meta) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
         h.update(&meta.len().to_le_bytes());
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        h.update(&mtime.to_le_bytes());
+        h.update(&mtime_ns(&meta).to_le_bytes());
     }
 }
 
 /// The walked files' fingerprint, or `None` when one of them is too fresh to trust.
 pub fn fingerprint(walk: &Walk) -> Option<blake3::Hash> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
+    let now = now_ns();
     let mut h = blake3::Hasher::new();
     for f in &walk.files {
-        if f.mtime_ns == 0 || f.mtime_ns + RACY_WINDOW_NS > now {
+        if is_racy(f.mtime_ns, now) {
             return None;
         }
         h.update(&(f.rel.len() as u64).to_le_bytes());

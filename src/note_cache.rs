@@ -6,7 +6,7 @@
 //! hash of its file's bytes; a note whose file hashes the same is decoded instead of parsed,
 //! which is several times cheaper. The size and modification time the file had are kept too,
 //! as a shortcut: when both still match, the file is not even read (git and make trust the
-//! same), except for a file changed within [`RACY_WINDOW_NS`] of being stored, whose time is
+//! same), except for a file changed within [`RACY_WINDOW_NS`](crate::cache::RACY_WINDOW_NS) of being stored, whose time is
 //! recorded as unknown so that a second edit in the same clock tick cannot hide. A touched
 //! note (new time, same bytes) is read and hashed, and still comes from the cache.
 //!
@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::cache::RACY_WINDOW_NS;
+use crate::cache::{is_racy, now_ns};
 use crate::model::Note;
 use crate::parse::Detail;
 use crate::source::LineIndex;
@@ -142,9 +142,7 @@ impl NoteCache {
     /// too recently to trust its time is stored with the time unknown). Failing to write never
     /// fails a run: the error is for the caller to ignore.
     pub fn store(&self, notes: &[(&Found, &Note)]) -> std::io::Result<()> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
+        let now = now_ns();
         let entries: Vec<Vec<u8>> = notes
             .par_iter()
             // The walk's size must be the size of the bytes parsed (else the file changed
@@ -154,7 +152,7 @@ impl NoteCache {
             })
             .filter_map(|(f, note)| {
                 let payload = postcard::to_stdvec(note).ok()?;
-                let racy = f.mtime_ns == 0 || f.mtime_ns + RACY_WINDOW_NS > now;
+                let racy = is_racy(f.mtime_ns, now);
                 let mut e = Vec::with_capacity(payload.len() + f.rel.len() + 112);
                 e.extend_from_slice(&(f.rel.len() as u64).to_le_bytes());
                 e.extend_from_slice(f.rel.as_bytes());
@@ -299,10 +297,7 @@ mod tests {
         );
         // A file changed a moment ago is stored with its time unknown: not served on size and
         // time, only to a reader who hashes the bytes.
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
+        let now = now_ns();
         let fresh = found("a.md", f.len, now);
         NoteCache::open(tmp.path(), tmp.path(), Detail::Lean)
             .store(&[(&fresh, &note)])

@@ -118,11 +118,7 @@ pub fn walk(settings: &Settings) -> Result<Walk, VaultError> {
     out.files.par_iter_mut().for_each(|f| {
         if let Ok(m) = std::fs::metadata(&f.path) {
             f.len = m.len();
-            f.mtime_ns = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
+            f.mtime_ns = crate::cache::mtime_ns(&m);
         }
     });
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));

@@ -11,7 +11,7 @@
 //!
 //! The record is removed before a full build starts writing and rewritten only after it
 //! succeeded, so it never describes a site half made from other inputs. A time within
-//! [`RACY_WINDOW_NS`] of the build is recorded as unknown, because a second edit in the same
+//! [`RACY_WINDOW_NS`](crate::cache::RACY_WINDOW_NS) of the build is recorded as unknown, because a second edit in the same
 //! clock tick could keep the size and time (git's "racy clean" problem); such a note is
 //! hashed next time.
 
@@ -20,13 +20,13 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::cache::{binary_identity, is_racy, now_ns};
 use crate::model::Vault;
 use crate::vault::Walk;
 
 /// The record's file name in the site folder.
 pub const FILE: &str = ".vaultc-site-inputs";
 const HEADER: &str = "vaultc site inputs 1";
-const RACY_WINDOW_NS: u128 = 2_000_000_000;
 
 /// What decides the site besides the vault's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,12 +36,7 @@ impl Key {
     /// `config`: the config file's bytes; `theme`: the theme folder, if any; `today`.
     pub fn new(config: &[u8], theme: Option<&Path>, today: &str) -> Self {
         let mut h = blake3::Hasher::new();
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        // The binary itself: a rebuild of vaultc at the same version may render differently.
-        if let Some(meta) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
-            h.update(&meta.len().to_le_bytes());
-            h.update(&mtime_ns(&meta).to_le_bytes());
-        }
+        binary_identity(&mut h);
         for part in [config, today.as_bytes()] {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part);
@@ -80,13 +75,6 @@ fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
-}
-
-fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
 }
 
 /// One vault file as the last build saw it.
@@ -133,7 +121,7 @@ impl Record {
             } else {
                 attachments.get(&f.rel).copied()
             };
-            let racy = f.mtime_ns == 0 || f.mtime_ns + RACY_WINDOW_NS > now;
+            let racy = is_racy(f.mtime_ns, now);
             files.insert(
                 f.rel.clone(),
                 Stamp {
@@ -226,7 +214,7 @@ impl Record {
                         return None;
                     }
                 }
-                let racy = f.mtime_ns + RACY_WINDOW_NS > now;
+                let racy = is_racy(f.mtime_ns, now);
                 Some((
                     f.rel.clone(),
                     Stamp {
@@ -252,18 +240,12 @@ pub fn recent_attachments(walk: &Walk) -> BTreeMap<String, [u8; 32]> {
     let now = now_ns();
     walk.files
         .par_iter()
-        .filter(|f| !f.is_note && (f.mtime_ns == 0 || f.mtime_ns + RACY_WINDOW_NS > now))
+        .filter(|f| !f.is_note && is_racy(f.mtime_ns, now))
         .filter_map(|f| {
             let bytes = std::fs::read(&f.path).ok()?;
             Some((f.rel.clone(), *blake3::hash(&bytes).as_bytes()))
         })
         .collect()
-}
-
-fn now_ns() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos())
 }
 
 fn hex(bytes: &[u8; 32]) -> String {
