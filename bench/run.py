@@ -130,6 +130,24 @@ def measure(cmd, cwd, stdout):
     return wall, usage.ru_maxrss * 1024, proc.returncode, usage.ru_maxrss <= own_kib
 
 
+def timed_runs(name, runs, ok_codes, cwd, cmd_for, prepare=None):
+    """Runs `cmd_for(i)` for i in 0..runs (after `prepare(i)`, if given) and summarises the
+    wall times and peak RSS."""
+    walls, rss, bound = [], [], False
+    for i in range(runs):
+        if prepare:
+            prepare(i)
+        wall, peak, code, is_bound = measure(cmd_for(i), cwd, subprocess.DEVNULL)
+        if code not in ok_codes:
+            sys.exit(f"{name} exited with {code}")
+        walls.append(wall)
+        rss.append(peak)
+        bound |= is_bound
+    return {"command": name, "argv": [str(c) for c in cmd_for(0)], "walls_s": walls,
+            "median_ms": statistics.median(walls) * 1e3, "min_ms": min(walls) * 1e3,
+            "peak_rss_mb": max(rss) / 2**20, "rss_is_upper_bound": bound}
+
+
 def bench_command(name, cmd, cwd, ok_codes, runs, output):
     """One warm-up run, its stdout saved to `output` for later checks, then `runs` timed runs."""
     # The warm-up also fills the page cache, so every timed run reads the vault from memory.
@@ -137,67 +155,38 @@ def bench_command(name, cmd, cwd, ok_codes, runs, output):
         _, _, code, _ = measure(cmd, cwd, out)
     if code not in ok_codes:
         sys.exit(f"{name} exited with {code}")
-    walls, rss, bound = [], [], False
-    for _ in range(runs):
-        wall, peak, code, is_bound = measure(cmd, cwd, subprocess.DEVNULL)
-        if code not in ok_codes:
-            sys.exit(f"{name} exited with {code}")
-        walls.append(wall)
-        rss.append(peak)
-        bound |= is_bound
-    return {"command": name, "argv": [str(c) for c in cmd], "walls_s": walls,
-            "median_ms": statistics.median(walls) * 1e3, "min_ms": min(walls) * 1e3,
-            "peak_rss_mb": max(rss) / 2**20, "rss_is_upper_bound": bound}
+    return timed_runs(name, runs, ok_codes, cwd, lambda _: cmd)
 
 
-def bench_edits(name, cmd, cwd, ok_codes, runs, note, before=None, touch_only=False):
+def bench_edits(name, cmd, cwd, ok_codes, runs, note, touch_only=False):
     """Times `cmd` after each of `runs` changes to `note`: an appended line (a different one
     each run), or with `touch_only` a new modification time and the same bytes. One warm-up
     run first, so caches hold the unchanged vault; the note is restored at the end."""
     original = note.read_bytes()
-    walls, rss, bound = [], [], False
+
+    def change(i):
+        if touch_only:
+            os.utime(note, ns=(time.time_ns(), time.time_ns()))
+        else:
+            note.write_bytes(original + f"\nEdited for benchmark run {i}.\n".encode())
+
     try:
-        if before:
-            before()
         _, _, code, _ = measure(cmd, cwd, subprocess.DEVNULL)
         if code not in ok_codes:
             sys.exit(f"{name} exited with {code}")
-        for i in range(runs):
-            if touch_only:
-                os.utime(note, ns=(time.time_ns(), time.time_ns()))
-            else:
-                note.write_bytes(original + f"\nEdited for benchmark run {i}.\n".encode())
-            wall, peak, code, is_bound = measure(cmd, cwd, subprocess.DEVNULL)
-            if code not in ok_codes:
-                sys.exit(f"{name} exited with {code}")
-            walls.append(wall)
-            rss.append(peak)
-            bound |= is_bound
+        return timed_runs(name, runs, ok_codes, cwd, lambda _: cmd, change)
     finally:
         note.write_bytes(original)
-    return {"command": name, "argv": [str(c) for c in cmd], "walls_s": walls,
-            "median_ms": statistics.median(walls) * 1e3, "min_ms": min(walls) * 1e3,
-            "peak_rss_mb": max(rss) / 2**20, "rss_is_upper_bound": bound}
 
 
 def bench_site(vault, today, runs, workdir):
     """`vaultc build`: cold (a new folder each run), after a touch, after an edit."""
     base = [VAULTC, "--config", vault / "book.toml", "build", "--today", today, "--out"]
-    walls, rss, bound = [], [], False
     # New folders, removed only at the end: removing a 15k-file site just before the next
     # build makes ext4's inode allocator slow (it skips recently deleted inodes), which would
     # time the file system rather than vaultc.
-    for i in range(runs):
-        wall, peak, code, is_bound = measure(base + [workdir / f"site-{i}"], vault,
-                                             subprocess.DEVNULL)
-        if code != 0:
-            sys.exit(f"build exited with {code}")
-        walls.append(wall)
-        rss.append(peak)
-        bound |= is_bound
-    cold = {"command": "build (cold)", "argv": [str(c) for c in base], "walls_s": walls,
-            "median_ms": statistics.median(walls) * 1e3, "min_ms": min(walls) * 1e3,
-            "peak_rss_mb": max(rss) / 2**20, "rss_is_upper_bound": bound}
+    cold = timed_runs("build (cold)", runs, {0}, vault,
+                      lambda i: base + [workdir / f"site-{i}"])
     site = workdir / "site-0"
     note = edit_target(vault)
     touched = bench_edits("build (touch)", base + [site], vault, {0}, runs, note,
