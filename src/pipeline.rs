@@ -98,6 +98,13 @@ impl Timings {
         }
     }
 
+    /// A line of its own among the timings (a count, say), when timings are on.
+    pub fn note(&self, line: &str) {
+        if self.last.is_some() {
+            eprintln!("vaultc: {line}");
+        }
+    }
+
     pub fn lap(&mut self, phase: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();

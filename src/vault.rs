@@ -226,12 +226,10 @@ pub fn parse_walked_cached(
                 .filter(|p| matches!(p, Ok((_, false))))
                 .count(),
         };
-        if std::env::var_os("VAULTC_TIMINGS").is_some() {
-            eprintln!(
-                "vaultc: note cache     {} decoded, {} parsed",
-                used.decoded, used.parsed
-            );
-        }
+        crate::pipeline::Timings::start().note(&format!(
+            "note cache     {} decoded, {} parsed",
+            used.decoded, used.parsed
+        ));
         if cache.worth_storing(used) {
             let pairs: Vec<(&Found, &Note)> = notes
                 .iter()
