@@ -73,7 +73,7 @@ impl Analysis {
             vault: &self.vault,
             index: &self.index,
             resolved: &self.resolved,
-            graph: &self.graph,
+            inbound: rules::Inbound::Graph(&self.graph),
             settings: &self.settings,
             today,
         };

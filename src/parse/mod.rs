@@ -60,18 +60,24 @@ pub fn parse_note(path: String, bytes: Vec<u8>) -> Note {
     parse_note_with(path, bytes, Detail::Full)
 }
 
+/// A note's name: its file name without the `.md` extension (in any case, as the walk
+/// takes `.MD` files for notes too).
+pub fn note_name(path: &str) -> &str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let n = file.len();
+    if n >= 3 && file.is_char_boundary(n - 3) && file[n - 3..].eq_ignore_ascii_case(".md") {
+        &file[..n - 3]
+    } else {
+        file
+    }
+}
+
 /// Parses one note, keeping what `detail` asks for.
 pub fn parse_note_with(path: String, bytes: Vec<u8>, detail: Detail) -> Note {
     let digest = *blake3::hash(&bytes).as_bytes();
     let (text, bom, lossy) = decode(bytes);
     let lines = LineIndex::new(&text);
-    let name = path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&path)
-        .strip_suffix(".md")
-        .unwrap_or(&path)
-        .to_owned();
+    let name = note_name(&path).to_owned();
     let mut c = Collector::new(&text, &lines, detail);
     let body_start = match frontmatter::split(&text) {
         Some(split) => {

@@ -34,15 +34,17 @@ struct Location {
     end: u32,
 }
 
-pub(super) fn render(
+/// The findings as items of the report's array, joined by `,` + newline, without the
+/// brackets (see `super::Parts`): each is serde_json's pretty form, indented one level, so
+/// the whole array reads exactly as if serde_json had written it at once.
+pub(super) fn render_items(
     diagnostics: &[Diagnostic],
     vault: &Vault,
     opts: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let items: Vec<JsonDiagnostic<'_>> = diagnostics
-        .iter()
-        .map(|d| JsonDiagnostic {
+    for (i, d) in diagnostics.iter().enumerate() {
+        let item = JsonDiagnostic {
             rule: d.rule,
             level: d.level.as_str(),
             path: opts.display_path(&d.path),
@@ -60,8 +62,19 @@ pub(super) fn render(
                 }
             }),
             fix: d.fix.as_deref(),
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &items)?;
-    writeln!(out)
+        };
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        // JSON strings never hold a raw newline, so every line break is structure.
+        let text = serde_json::to_string_pretty(&item)?;
+        for (n, line) in text.split('\n').enumerate() {
+            if n > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"  ")?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    Ok(())
 }

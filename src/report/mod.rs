@@ -49,30 +49,151 @@ pub fn render(
     opts: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    if format == Format::Sarif {
+        return sarif::render(diagnostics, vault, opts, out);
+    }
+    // One part per note, written as it is made: the same bytes an incremental run assembles
+    // from parts it kept (see `assemble`).
+    let mut parts = Parts::new(format);
+    for group in diagnostics.chunk_by(|a, b| a.note.is_some() && a.note == b.note) {
+        parts.write(&render_part(format, group, vault, opts)?, out)?;
+    }
+    parts.finish(out)
+}
+
+/// Does a report in `format` consist of one part per note, one after the other, so that a
+/// note's part can be kept and reused when other notes change (see crate::incremental)?
+/// SARIF does not: its findings sit inside one document with the rules' metadata.
+pub fn renders_in_parts(format: Format) -> bool {
+    format != Format::Sarif
+}
+
+/// One note's findings (or any run of findings) in `format`: a part of a report that
+/// [`assemble`] joins. Only for formats that [`renders_in_parts`].
+pub fn render_part(
+    format: Format,
+    diagnostics: &[Diagnostic],
+    vault: &Vault,
+    opts: &Options,
+) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
     match format {
-        Format::Pretty => pretty::render(diagnostics, vault, opts, out),
-        Format::Concise => concise::render(diagnostics, opts, out),
-        Format::Json => json::render(diagnostics, vault, opts, out),
-        Format::Github => github::render(diagnostics, vault, opts, out),
-        Format::Sarif => sarif::render(diagnostics, vault, opts, out),
+        Format::Pretty => pretty::render(diagnostics, vault, opts, &mut out)?,
+        Format::Concise => concise::render(diagnostics, opts, &mut out)?,
+        Format::Json => json::render_items(diagnostics, vault, opts, &mut out)?,
+        Format::Github => github::render(diagnostics, vault, opts, &mut out)?,
+        Format::Sarif => unreachable!("SARIF is one document, not parts"),
+    }
+    Ok(out)
+}
+
+/// Writes the report made of `parts` (from [`render_part`], in report order).
+pub fn assemble<'p>(
+    format: Format,
+    parts: impl IntoIterator<Item = &'p [u8]>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut joined = Parts::new(format);
+    for part in parts {
+        joined.write(part, out)?;
+    }
+    joined.finish(out)
+}
+
+/// Joins parts: one after the other, or, for JSON, as the items of one array.
+struct Parts {
+    format: Format,
+    empty: bool,
+}
+
+impl Parts {
+    fn new(format: Format) -> Self {
+        Self {
+            format,
+            empty: true,
+        }
+    }
+
+    fn write(&mut self, part: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        if part.is_empty() {
+            return Ok(());
+        }
+        if self.format == Format::Json {
+            out.write_all(if self.empty { b"[\n" } else { b",\n" })?;
+        }
+        self.empty = false;
+        out.write_all(part)
+    }
+
+    fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+        match (self.format, self.empty) {
+            (Format::Json, true) => out.write_all(b"[]\n"),
+            (Format::Json, false) => out.write_all(b"\n]\n"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// How many findings of each level a report holds, and how many `--fix` can fix: what the
+/// summary line and the exit status read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Tally {
+    pub errors: u32,
+    pub warnings: u32,
+    pub infos: u32,
+    pub fixable: u32,
+}
+
+impl Tally {
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut t = Tally::default();
+        for d in diagnostics {
+            t.add(d);
+        }
+        t
+    }
+
+    fn add(&mut self, d: &Diagnostic) {
+        match d.level {
+            Level::Error => self.errors += 1,
+            Level::Warning => self.warnings += 1,
+            Level::Info => self.infos += 1,
+        }
+        self.fixable += u32::from(d.fix.is_some());
+    }
+
+    pub fn plus(self, o: Tally) -> Tally {
+        Tally {
+            errors: self.errors + o.errors,
+            warnings: self.warnings + o.warnings,
+            infos: self.infos + o.infos,
+            fixable: self.fixable + o.fixable,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors + self.warnings + self.infos == 0
     }
 }
 
 /// `Found 3 errors, 1 warning and 2 infos (2 fixable with --fix).`
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
-    let count = |l: Level| diagnostics.iter().filter(|d| d.level == l).count();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    if diagnostics.is_empty() {
+    summary_of(Tally::of(diagnostics))
+}
+
+/// [`summary`] from counts alone.
+pub fn summary_of(t: Tally) -> String {
+    let plural = |n: u32, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if t.is_empty() {
         return "All checks passed.".to_owned();
     }
     let parts = [
-        plural(count(Level::Error), "error"),
-        plural(count(Level::Warning), "warning"),
-        plural(count(Level::Info), "info"),
+        plural(t.errors, "error"),
+        plural(t.warnings, "warning"),
+        plural(t.infos, "info"),
     ];
-    let fixable = diagnostics.iter().filter(|d| d.fix.is_some()).count();
-    let fix = if fixable > 0 {
-        format!(" ({fixable} fixable with `--fix`)")
+    let fix = if t.fixable > 0 {
+        format!(" ({} fixable with `--fix`)", t.fixable)
     } else {
         String::new()
     };

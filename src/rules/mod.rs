@@ -113,9 +113,29 @@ pub struct Context<'a> {
     pub index: &'a Index,
     /// `resolved[note][link]`, parallel to each note's `links`.
     pub resolved: &'a [Vec<Resolved>],
-    pub graph: &'a LinkGraph,
+    /// Who links to whom, as far as the rules need it.
+    pub inbound: Inbound<'a>,
     pub settings: &'a Settings,
     pub today: Date,
+}
+
+/// How many other notes link to a note: from the link graph in a full run, or from counts an
+/// incremental run keeps (see [`crate::incremental`]), which has no graph of the whole vault.
+#[derive(Clone, Copy)]
+pub enum Inbound<'a> {
+    Graph(&'a LinkGraph),
+    /// `counts[note]`: the number of other notes that link to it.
+    Counts(&'a [u32]),
+}
+
+impl Inbound<'_> {
+    /// The number of notes other than `id` that link to `id` (or embed it).
+    pub fn linking_notes(&self, id: NoteId) -> usize {
+        match self {
+            Inbound::Graph(g) => g.linking_notes(id),
+            Inbound::Counts(c) => c[id] as usize,
+        }
+    }
 }
 
 impl Context<'_> {

@@ -27,7 +27,7 @@ impl Rule for OrphanNote {
     }
 
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
-        if cx.graph.linking_notes(id) > 0 {
+        if cx.inbound.linking_notes(id) > 0 {
             return;
         }
         let note = cx.note(id);
