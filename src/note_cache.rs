@@ -12,8 +12,9 @@
 //!
 //! One file per vault and level of [`Detail`] in the cache folder (see
 //! [`crate::cache::dir_for`]), keyed by vaultc's version and binary (parsing reads no
-//! configuration). Each entry carries the BLAKE3 of its bytes and is
-//! checked before use; a foreign, truncated or corrupt entry (or file) is parsed afresh, never
+//! configuration). The file starts with a table of its entries (itself checksummed), so a run
+//! that needs a few notes (an incremental check) reads the table and those entries only.
+//! Each entry carries the BLAKE3 of its bytes and is checked before use; a foreign, truncated or corrupt entry (or file) is parsed afresh, never
 //! trusted. The file is rewritten when more than a twentieth of the notes had to be parsed or
 //! it holds that many stale entries, so a single edit does not rewrite it every run.
 
@@ -29,7 +30,7 @@ use crate::parse::Detail;
 use crate::source::LineIndex;
 use crate::vault::Found;
 
-const MAGIC: &[u8; 8] = b"VLTCNTS2";
+const MAGIC: &[u8; 8] = b"VLTCNTS3";
 
 /// Note path → what its file was when stored, and where its entry is in the cache's bytes.
 type Entries = FxHashMap<String, Stored>;
@@ -39,15 +40,23 @@ struct Stored {
     /// 0: not to be trusted (changed just before it was stored).
     mtime_ns: u128,
     digest: [u8; 32],
-    range: std::ops::Range<usize>,
+    /// Where the entry is, from the start of the entries (after the table).
+    range: std::ops::Range<u64>,
 }
 
 /// The loaded cache of one detail level.
 pub struct NoteCache {
     path: PathBuf,
     key: [u8; 32],
-    bytes: Vec<u8>,
     entries: Entries,
+    body: Body,
+}
+
+/// The entries' bytes: all in memory, or read one by one from the file when needed.
+enum Body {
+    None,
+    Loaded(Vec<u8>),
+    OnDemand { file: std::fs::File, start: u64 },
 }
 
 /// How a load went: notes decoded and notes parsed.
@@ -77,23 +86,30 @@ fn key(name: &str) -> [u8; 32] {
 }
 
 impl NoteCache {
-    /// Opens the cache in `dir` for the notes of `vault` parsed at `detail`: empty when there
-    /// is none or it is not this binary's.
+    /// Opens the cache in `dir` for the notes of `vault` parsed at `detail`, to decode most of
+    /// them: empty when there is none or it is not this binary's.
     pub fn open(dir: &Path, vault: &Path, detail: Detail) -> Self {
+        Self::open_with(dir, vault, detail, true)
+    }
+
+    /// Opens the cache to decode a few notes: only its table is read now.
+    pub fn open_for_few(dir: &Path, vault: &Path, detail: Detail) -> Self {
+        Self::open_with(dir, vault, detail, false)
+    }
+
+    fn open_with(dir: &Path, vault: &Path, detail: Detail, load: bool) -> Self {
         let name = file_name(vault, detail);
         let key = key(&name);
         let path = dir.join(name);
         let mut cache = Self {
             path,
             key,
-            bytes: Vec::new(),
             entries: FxHashMap::default(),
+            body: Body::None,
         };
-        if let Ok(bytes) = std::fs::read(&cache.path)
-            && let Some(entries) = index(&bytes, &key)
-        {
+        if let Some((entries, body)) = read(&cache.path, &key, load) {
             cache.entries = entries;
-            cache.bytes = bytes;
+            cache.body = body;
         }
         cache
     }
@@ -118,7 +134,22 @@ impl NoteCache {
     }
 
     fn decode(&self, file: &Found, stored: &Stored) -> Option<Note> {
-        let entry = self.bytes.get(stored.range.clone())?;
+        let read;
+        let entry = match &self.body {
+            Body::None => return None,
+            Body::Loaded(bytes) => bytes.get(
+                usize::try_from(stored.range.start).ok()?
+                    ..usize::try_from(stored.range.end).ok()?,
+            )?,
+            Body::OnDemand { file, start } => {
+                use std::os::unix::fs::FileExt;
+                let mut buf = vec![0; usize::try_from(stored.range.end - stored.range.start).ok()?];
+                file.read_exact_at(&mut buf, start.checked_add(stored.range.start)?)
+                    .ok()?;
+                read = buf;
+                &read[..]
+            }
+        };
         let (payload, sum) = entry.split_at_checked(entry.len().checked_sub(32)?)?;
         if blake3::hash(payload).as_bytes() != sum {
             return None;
@@ -143,7 +174,9 @@ impl NoteCache {
     /// fails a run: the error is for the caller to ignore.
     pub fn store(&self, notes: &[(&Found, &Note)]) -> std::io::Result<()> {
         let now = now_ns();
-        let entries: Vec<Vec<u8>> = notes
+        // Each entry as its table row (path, size, time, digest) and its body (the note and
+        // the BLAKE3 of it).
+        let entries: Vec<(Vec<u8>, Vec<u8>)> = notes
             .par_iter()
             // The walk's size must be the size of the bytes parsed (else the file changed
             // between the two, and the time says nothing about them).
@@ -153,26 +186,37 @@ impl NoteCache {
             .filter_map(|(f, note)| {
                 let payload = postcard::to_stdvec(note).ok()?;
                 let racy = is_racy(f.mtime_ns, now);
-                let mut e = Vec::with_capacity(payload.len() + f.rel.len() + 112);
-                e.extend_from_slice(&(f.rel.len() as u64).to_le_bytes());
-                e.extend_from_slice(f.rel.as_bytes());
-                e.extend_from_slice(&f.len.to_le_bytes());
-                e.extend_from_slice(&(if racy { 0 } else { f.mtime_ns }).to_le_bytes());
-                e.extend_from_slice(&note.digest);
-                e.extend_from_slice(&(payload.len() as u64 + 32).to_le_bytes());
-                e.extend_from_slice(&payload);
-                e.extend_from_slice(blake3::hash(&payload).as_bytes());
-                Some(e)
+                let mut head = Vec::with_capacity(f.rel.len() + 64);
+                head.extend_from_slice(&(f.rel.len() as u64).to_le_bytes());
+                head.extend_from_slice(f.rel.as_bytes());
+                head.extend_from_slice(&f.len.to_le_bytes());
+                head.extend_from_slice(&(if racy { 0 } else { f.mtime_ns }).to_le_bytes());
+                head.extend_from_slice(&note.digest);
+                let mut body = payload;
+                let sum = blake3::hash(&body);
+                body.extend_from_slice(sum.as_bytes());
+                Some((head, body))
             })
             .collect();
         let dir = self.path.parent().unwrap_or(Path::new("."));
         crate::cache::prepare_dir(dir)?;
+        let mut table = Vec::with_capacity(entries.len() * 128);
+        let mut offset = 0u64;
+        for (head, body) in &entries {
+            table.extend_from_slice(head);
+            table.extend_from_slice(&offset.to_le_bytes());
+            table.extend_from_slice(&(body.len() as u64).to_le_bytes());
+            offset += body.len() as u64;
+        }
         let mut out = std::io::BufWriter::new(tempfile::NamedTempFile::new_in(dir)?);
         out.write_all(MAGIC)?;
         out.write_all(&self.key)?;
         out.write_all(&(entries.len() as u64).to_le_bytes())?;
-        for e in &entries {
-            out.write_all(e)?;
+        out.write_all(&(table.len() as u64).to_le_bytes())?;
+        out.write_all(&table)?;
+        out.write_all(blake3::hash(&table).as_bytes())?;
+        for (_, body) in &entries {
+            out.write_all(body)?;
         }
         let tmp = out.into_inner().map_err(|e| e.into_error())?;
         tmp.persist(&self.path).map_err(|e| e.error)?;
@@ -180,19 +224,54 @@ impl NoteCache {
     }
 }
 
-/// The entries of a cache file, or `None` when it is not one of `key`'s.
-fn index(bytes: &[u8], key: &[u8; 32]) -> Option<Entries> {
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let (stored, rest) = rest.split_at_checked(32)?;
+/// The entries of the cache file at `path`, with their bytes read now (`load`) or left to
+/// read on demand; `None` when it is missing, not one of `key`'s, or damaged.
+fn read(path: &Path, key: &[u8; 32], load: bool) -> Option<(Entries, Body)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let file_len = file.metadata().ok()?.len();
+    let mut head = [0u8; 8 + 32 + 8 + 8];
+    file.read_exact(&mut head).ok()?;
+    let rest = head.strip_prefix(MAGIC)?;
+    let (stored, rest) = rest.split_at(32);
     if stored != key {
         return None;
     }
-    let (count, _) = rest.split_at_checked(8)?;
-    let count = u64::from_le_bytes(count.try_into().ok()?);
-    let mut pos = MAGIC.len() + 32 + 8;
+    let int = |s: &[u8]| -> Option<u64> { Some(u64::from_le_bytes(s.try_into().ok()?)) };
+    let count = int(&rest[..8])?;
+    let table_len = int(&rest[8..])?;
+    if table_len.checked_add(head.len() as u64 + 32)? > file_len {
+        return None;
+    }
+    let mut table = vec![0u8; usize::try_from(table_len).ok()?];
+    let mut sum = [0u8; 32];
+    file.read_exact(&mut table).ok()?;
+    file.read_exact(&mut sum).ok()?;
+    if blake3::hash(&table).as_bytes() != &sum {
+        return None;
+    }
+    let start = head.len() as u64 + table_len + 32;
+    let body_len = file_len - start;
+    let entries = index(&table, count, body_len)?;
+    let body = if load {
+        let mut bytes = Vec::with_capacity(usize::try_from(body_len).ok()?);
+        file.read_to_end(&mut bytes).ok()?;
+        if bytes.len() as u64 != body_len {
+            return None;
+        }
+        Body::Loaded(bytes)
+    } else {
+        Body::OnDemand { file, start }
+    };
+    Some((entries, body))
+}
+
+/// The table's `count` rows, each entry within the `body_len` bytes after the table.
+fn index(table: &[u8], count: u64, body_len: u64) -> Option<Entries> {
+    let mut pos = 0;
     let mut entries = FxHashMap::default();
     let take = |pos: &mut usize, n: usize| -> Option<&[u8]> {
-        let s = bytes.get(*pos..pos.checked_add(n)?)?;
+        let s = table.get(*pos..pos.checked_add(n)?)?;
         *pos += n;
         Some(s)
     };
@@ -205,20 +284,23 @@ fn index(bytes: &[u8], key: &[u8; 32]) -> Option<Entries> {
         let len = int(take(&mut pos, 8)?)?;
         let mtime_ns = u128::from_le_bytes(take(&mut pos, 16)?.try_into().ok()?);
         let digest: [u8; 32] = take(&mut pos, 32)?.try_into().ok()?;
-        let size = usize::try_from(int(take(&mut pos, 8)?)?).ok()?;
-        let start = pos;
-        take(&mut pos, size)?;
+        let offset = int(take(&mut pos, 8)?)?;
+        let size = int(take(&mut pos, 8)?)?;
+        let end = offset.checked_add(size)?;
+        if end > body_len || size < 32 {
+            return None;
+        }
         entries.insert(
             name,
             Stored {
                 len,
                 mtime_ns,
                 digest,
-                range: start..pos,
+                range: offset..end,
             },
         );
     }
-    (pos == bytes.len()).then_some(entries)
+    (pos == table.len()).then_some(entries)
 }
 
 #[cfg(test)]
