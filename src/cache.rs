@@ -74,6 +74,10 @@ impl Key {
         Key(h.finalize())
     }
 
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        self.0.as_bytes()
+    }
+
     fn file_name(&self) -> String {
         format!("check-{}.bin", &self.0.to_hex()[..32])
     }

@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod fix;
 pub mod graph;
+pub mod incremental;
 pub mod index;
 pub mod model;
 pub mod note_cache;

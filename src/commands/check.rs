@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use super::{ExitStatus, RunError, relative_to};
 use crate::cache;
 use crate::cli::{CheckArgs, Deny};
-use crate::diagnostic::{Diagnostic, Level};
+use crate::diagnostic::Diagnostic;
+use crate::incremental::State;
 use crate::parse::Detail;
 use crate::pipeline::Analysis;
-use crate::report::{self, Format, Options};
+use crate::report::{self, Format, Options, Tally};
 use crate::vault::{VaultError, relative};
 
 /// Enough rounds for fixes that uncover other fixes; each round re-reads the vault.
@@ -38,7 +39,7 @@ pub(super) fn run(
     let root = std::fs::canonicalize(&settings.src)
         .map_err(|_| VaultError::Missing(settings.src.clone()))?;
     // Without a book.toml, a lone folder argument is the vault itself, not a filter.
-    let filters = if settings.config_path.is_none() && single_folder {
+    let mut filters = if settings.config_path.is_none() && single_folder {
         Vec::new()
     } else {
         args.paths
@@ -46,6 +47,10 @@ pub(super) fn run(
             .map(|p| selection(&root, p))
             .collect::<Result<Vec<_>, _>>()?
     };
+    // A path that selects the whole vault (`vaultc check vault/`) is no filter at all.
+    if filters.iter().any(|s| s.folder && s.rel.is_empty()) {
+        filters.clear();
+    }
     let opts = Options {
         path_prefix: path_prefix(&cwd, &root),
         color,
@@ -74,6 +79,10 @@ pub(super) fn run(
         ]);
         (dir, key)
     });
+    // A small edit is checked incrementally (see crate::incremental): the report is made of
+    // one part per note, and the notes an edit cannot affect keep theirs.
+    let incremental =
+        cache.is_some() && filters.is_empty() && !args.fix && report::renders_in_parts(args.format);
     let mut clock = crate::pipeline::Timings::start();
     let walk = crate::vault::walk(&settings)?;
     clock.lap("walk");
@@ -88,6 +97,40 @@ pub(super) fn run(
             ExitStatus::Success
         });
     }
+    if incremental
+        && let Some((dir, key)) = &cache
+        && let Some(state) = State::load(dir, &settings.src, key.as_bytes())
+        && let Some(done) =
+            crate::incremental::run(&settings, &walk, state, dir, today, args.format, &opts)
+    {
+        clock.lap("incremental");
+        clock.note(&format!(
+            "incremental    {} rechecked, {} loaded",
+            done.rechecked, done.loaded
+        ));
+        let state = done.state();
+        return finish(
+            args,
+            Finished {
+                tally: state.tally(),
+                state: Some(state),
+                found: None,
+                vault: None,
+            },
+            &opts,
+            cache.as_ref(),
+            fingerprint.as_ref(),
+            &settings.src,
+            out,
+            err,
+        );
+    }
+    let note_files: Vec<(u64, u128)> = walk
+        .files
+        .iter()
+        .filter(|f| f.is_note)
+        .map(|f| (f.len, f.mtime_ns))
+        .collect();
     // Unchanged notes come from the note cache (see crate::note_cache) unless --no-cache.
     let note_cache =
         (!args.no_cache).then(|| cache::dir_for(settings.config_path.as_deref(), &settings.src));
@@ -127,6 +170,18 @@ pub(super) fn run(
         }
     }
     let found = analysis.check(today, only.as_deref());
+    let state = if incremental {
+        State::of_run(
+            &analysis.vault,
+            &note_files,
+            &analysis.resolved,
+            &found,
+            args.format,
+            &opts,
+        )
+    } else {
+        None
+    };
     // The report reads only the notes and the findings: what resolution built goes now, so
     // the report's memory reuses it (on large vaults the report is where memory peaks).
     let Analysis {
@@ -134,9 +189,55 @@ pub(super) fn run(
         index,
         resolved,
         graph,
+        settings,
         ..
     } = analysis;
     drop((index, resolved, graph));
+    let status = finish(
+        args,
+        Finished {
+            tally: Tally::of(&found),
+            state: state.as_ref(),
+            found: Some(&found),
+            vault: Some(&vault),
+        },
+        &opts,
+        cache.as_ref(),
+        fingerprint.as_ref(),
+        &settings.src,
+        out,
+        err,
+    );
+    // The process ends next: freeing a large vault's model piece by piece costs a quarter
+    // of a run, and the OS reclaims it at once.
+    std::mem::forget(vault);
+    std::mem::forget(found);
+    std::mem::forget(state);
+    status
+}
+
+/// What a run found, ready to report: the findings with their vault (a full run), or the
+/// parts kept in an incremental state, or both.
+struct Finished<'a> {
+    tally: Tally,
+    state: Option<&'a State>,
+    found: Option<&'a [Diagnostic]>,
+    vault: Option<&'a crate::model::Vault>,
+}
+
+/// Writes the report and its summary, keeps it in the run cache and the incremental state,
+/// and says how the run ends.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    args: &CheckArgs,
+    run: Finished<'_>,
+    opts: &Options,
+    cache: Option<&(PathBuf, cache::Key)>,
+    fingerprint: Option<&blake3::Hash>,
+    root: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, RunError> {
     let io = |source| RunError::Io {
         context: "cannot write output".into(),
         source,
@@ -146,22 +247,40 @@ pub(super) fn run(
     let keep = cache.is_some() && fingerprint.is_some();
     let mut rendered = Vec::new();
     let sink: &mut dyn Write = if keep { &mut rendered } else { &mut *out };
-    report::render(args.format, &found, &vault, &opts, sink).map_err(io)?;
+    match (run.state, run.found, run.vault) {
+        (Some(state), _, _) => state.write(args.format, sink).map_err(io)?,
+        (None, Some(found), Some(vault)) => {
+            report::render(args.format, found, vault, opts, sink).map_err(io)?;
+        }
+        _ => unreachable!("a run has findings or a state"),
+    }
     if matches!(args.format, Format::Pretty | Format::Concise) {
-        writeln!(sink, "{}", report::summary(&found)).map_err(io)?;
+        writeln!(sink, "{}", report::summary_of(run.tally)).map_err(io)?;
     }
     if keep {
         out.write_all(&rendered).map_err(io)?;
     }
     clock.lap("report");
-    let status = exit_status(&found, args.deny.contains(&Deny::Warnings));
-    if let (Some((dir, key)), Some(fp)) = (&cache, &fingerprint) {
-        let entry = cache::Entry {
-            failed: status == ExitStatus::Failure,
-            output: rendered,
-        };
+    let deny_warnings = args.deny.contains(&Deny::Warnings);
+    let status = if run.tally.errors > 0 || (deny_warnings && run.tally.warnings > 0) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    };
+    if let Some((dir, key)) = cache {
         // A cache that cannot be written costs the next run its speed, nothing else.
-        if let Err(e) = cache::store(dir, key, fp, &entry) {
+        let mut stored = Ok(());
+        if let Some(fp) = fingerprint {
+            let entry = cache::Entry {
+                failed: status == ExitStatus::Failure,
+                output: rendered,
+            };
+            stored = cache::store(dir, key, fp, &entry);
+        }
+        if let Some(state) = run.state {
+            stored = stored.and(state.store(dir, root, key.as_bytes()));
+        }
+        if let Err(e) = stored {
             let _ = writeln!(
                 err,
                 "vaultc: cannot write the cache in {}: {e}",
@@ -169,10 +288,6 @@ pub(super) fn run(
             );
         }
     }
-    // The process ends next: freeing a large vault's model piece by piece costs a quarter
-    // of a run, and the OS reclaims it at once.
-    std::mem::forget(vault);
-    std::mem::forget(found);
     Ok(status)
 }
 
@@ -181,16 +296,6 @@ fn plural(n: usize, word: &str) -> String {
         word.to_owned()
     } else {
         format!("{word}s")
-    }
-}
-
-fn exit_status(found: &[Diagnostic], deny_warnings: bool) -> ExitStatus {
-    let fails =
-        |d: &Diagnostic| d.level == Level::Error || (deny_warnings && d.level == Level::Warning);
-    if found.iter().any(fails) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
     }
 }
 

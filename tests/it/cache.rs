@@ -126,8 +126,8 @@ fn a_damaged_cache_is_ignored_and_rewritten() {
         assert_eq!(check(vault.path(), cache.path(), &[]), first);
         assert_eq!(std::fs::read(&files[0]).unwrap(), good, "rewritten");
     }
-    // The note cache, damaged likewise (and the run cache gone, so notes are loaded): the
-    // same report, and the note cache is rewritten.
+    // The note cache, damaged likewise (and the run cache and the incremental state gone, so
+    // notes are loaded): the same report, and the note cache is rewritten.
     let damaged_notes = [
         good_notes[..good_notes.len() / 2].to_vec(),
         good_notes.iter().map(|b| b ^ 1).collect(),
@@ -137,6 +137,15 @@ fn a_damaged_cache_is_ignored_and_rewritten() {
     for bytes in &damaged_notes {
         std::fs::write(&notes, bytes).unwrap();
         std::fs::remove_file(&files[0]).unwrap();
+        for p in walk(cache.path()) {
+            if p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("state-")
+            {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
         assert_eq!(check(vault.path(), cache.path(), &[]), first);
         assert_eq!(std::fs::read(&notes).unwrap(), good_notes, "rewritten");
     }
@@ -190,6 +199,8 @@ fn cache_clean_removes_only_a_vaultc_cache() {
 
 #[test]
 fn the_note_cache_serves_unchanged_and_touched_notes_and_parses_edited_ones() {
+    // SARIF is one document, never assembled from kept parts, so every run that the run
+    // cache cannot answer loads the whole vault (the other formats would check incrementally).
     let vault = copy_fixture("formats");
     age(vault.path(), 3600);
     let cache = tempfile::tempdir().unwrap();
@@ -200,7 +211,7 @@ fn the_note_cache_serves_unchanged_and_touched_notes_and_parses_edited_ones() {
             .env("NO_COLOR", "1")
             .env("VAULTC_CACHE_DIR", cache.path())
             .env("VAULTC_TIMINGS", "1")
-            .args(["check", "--today", TODAY, "--format", "json"])
+            .args(["check", "--today", TODAY, "--format", "sarif"])
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
@@ -246,6 +257,166 @@ fn the_note_cache_serves_unchanged_and_touched_notes_and_parses_edited_ones() {
         line.ends_with(&format!("{} decoded, 1 parsed", notes - 1)),
         "{line}"
     );
-    assert_eq!(edited, check(vault.path(), cache.path(), &["--no-cache"]).0);
+    let uncached = assert_cmd::Command::cargo_bin("vaultc")
+        .unwrap()
+        .current_dir(vault.path())
+        .args(["check", "--no-cache", "--today", TODAY, "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(edited, stdout(&uncached));
     assert!(edited.contains("Palantyr"));
+}
+
+/// `vaultc check` in `vault` with the cache in `cache`: (stdout, exit code, the incremental
+/// timing line if the run was incremental).
+fn check_logged(
+    vault: &Path,
+    cache: &Path,
+    format: &str,
+    extra: &[&str],
+) -> (String, i32, Option<String>) {
+    let o = assert_cmd::Command::cargo_bin("vaultc")
+        .unwrap()
+        .current_dir(vault)
+        .env("NO_COLOR", "1")
+        .env("VAULTC_CACHE_DIR", cache)
+        .env("VAULTC_TIMINGS", "1")
+        .args(["check", "--today", TODAY, "--format", format])
+        .args(extra)
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .find(|l| l.contains("rechecked"))
+        .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "));
+    (stdout(&o), o.status.code().unwrap(), line)
+}
+
+#[test]
+fn incremental_runs_equal_full_runs_through_small_edits() {
+    let files: &[(&str, &str)] = &[
+        (
+            "book.toml",
+            "[book]\nsrc = \".\"\n\n[lint.rules]\norphan-note = \"warn\"\n",
+        ),
+        (
+            "A.md",
+            "# A\n\n## Intro\n\nSee [[B#Facts]] and [[C]]. ^blk\n",
+        ),
+        (
+            "B.md",
+            "---\naliases: [Bee]\n---\n# B\n\n## Facts\n\nBack to [[A#^blk]].\n",
+        ),
+        ("C.md", "# C\n\nNothing links out.\n"),
+        // D links into B, which links nowhere near D: only B's anchors tie them.
+        (
+            "D.md",
+            "# D\n\n[[Bee]], [[B#Facts]], [[Missing]] and [[A]].\n",
+        ),
+    ];
+    // Each step: a change, and whether the run after it can be incremental.
+    type Step = (&'static str, fn(&Path), bool);
+    let steps: [Step; 9] = [
+        (
+            "a heading others link to",
+            |v| replace(&v.join("B.md"), "## Facts", "## Figures"),
+            true,
+        ),
+        (
+            "a link removed: its target is orphaned",
+            |v| replace(&v.join("A.md"), " and [[C]]", ""),
+            true,
+        ),
+        (
+            "a block id others link to",
+            |v| replace(&v.join("A.md"), " ^blk", ""),
+            true,
+        ),
+        (
+            "a link added",
+            |v| replace(&v.join("D.md"), "[[A]]", "[[A]] and [[C]]"),
+            true,
+        ),
+        ("touched only", |v| touch(&v.join("C.md")), true),
+        (
+            "two notes at once",
+            |v| {
+                replace(&v.join("C.md"), "Nothing", "[[B#Figures]] and nothing");
+                replace(&v.join("B.md"), "Back to", "Back to [[C]] and");
+            },
+            true,
+        ),
+        (
+            "an alias",
+            |v| replace(&v.join("B.md"), "[Bee]", "[Bea]"),
+            false,
+        ),
+        (
+            "a new note",
+            |v| std::fs::write(v.join("E.md"), "# E\n\n[[Bea]]\n").unwrap(),
+            false,
+        ),
+        (
+            "a deleted note",
+            |v| std::fs::remove_file(v.join("E.md")).unwrap(),
+            false,
+        ),
+    ];
+    for format in ["json", "pretty", "concise", "github"] {
+        let vault = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(vault.path().join(name), text).unwrap();
+        }
+        let cache = tempfile::tempdir().unwrap();
+        let first = check_logged(vault.path(), cache.path(), format, &[]);
+        assert_eq!(first.2, None, "the first run is a full one");
+        for (what, change, incremental) in &steps {
+            change(vault.path());
+            // Each run after an edit, and again after a run cache miss (another --today would
+            // be another key, so the second run simply follows the first).
+            let got = check_logged(vault.path(), cache.path(), format, &[]);
+            let full = check_logged(vault.path(), cache.path(), format, &["--no-cache"]);
+            assert_eq!(
+                (&got.0, got.1),
+                (&full.0, full.1),
+                "{format}, after {what}: the incremental run differs from a full one"
+            );
+            assert_eq!(
+                got.2.is_some(),
+                *incremental,
+                "{format}, after {what}: incremental? {:?}",
+                got.2
+            );
+        }
+        // A damaged state is ignored: the run goes the full way, with the same report.
+        replace(&vault.path().join("C.md"), "[[B#Figures]]", "[[B#Facts]]");
+        for entry in std::fs::read_dir(cache.path()).unwrap() {
+            let p = entry.unwrap().path();
+            if p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("state-")
+            {
+                let mut bytes = std::fs::read(&p).unwrap();
+                let mid = bytes.len() / 2;
+                bytes[mid] ^= 0x40;
+                std::fs::write(&p, bytes).unwrap();
+            }
+        }
+        let got = check_logged(vault.path(), cache.path(), format, &[]);
+        let full = check_logged(vault.path(), cache.path(), format, &["--no-cache"]);
+        assert_eq!((got.0, got.1, got.2), (full.0, full.1, None), "{format}");
+    }
+}
+
+fn replace(p: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(p).unwrap();
+    assert!(text.contains(from), "{from} in {}", p.display());
+    std::fs::write(p, text.replacen(from, to, 1)).unwrap();
+}
+
+fn touch(p: &Path) {
+    let f = std::fs::File::options().write(true).open(p).unwrap();
+    f.set_modified(SystemTime::now() - Duration::from_secs(60))
+        .unwrap();
 }
