@@ -107,7 +107,14 @@ impl RuleMeta {
     }
 }
 
-/// What a rule may read: the parsed vault, its resolution and graph, settings, and today.
+/// What a rule may read: the parsed vault, its resolution, inbound link counts, settings,
+/// and today.
+///
+/// A rule checking note `id` reads `id`'s own model and resolutions, the vault's names (note
+/// and attachment paths, aliases), the notes `id`'s links reach (their headings, block ids,
+/// names and paths) and [`Inbound`] counts — nothing else of other notes. The incremental
+/// check (crate::incremental) relies on exactly this to re-check only the notes an edit can
+/// affect; a rule that needs more must extend what it tracks.
 pub struct Context<'a> {
     pub vault: &'a Vault,
     pub index: &'a Index,
