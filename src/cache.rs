@@ -59,11 +59,19 @@ pub fn dir_for(config_path: Option<&Path>, vault: &Path) -> PathBuf {
 }
 
 /// What decides a run's output, hashed: one entry per distinct key.
-pub struct Key(blake3::Hash);
+pub struct Key {
+    hash: blake3::Hash,
+    /// Which vault (its folder, hashed): the entries of one vault are pruned together.
+    vault: String,
+}
+
+/// How many run-cache entries one vault keeps: a key changes with `--today` (every day, for
+/// a real user), the format and the arguments, and old entries must not pile up.
+const ENTRIES_PER_VAULT: usize = 4;
 
 impl Key {
     /// `parts` are the run's inputs other than the files: config bytes, arguments, today.
-    pub fn new(parts: &[&[u8]]) -> Self {
+    pub fn new(vault: &Path, parts: &[&[u8]]) -> Self {
         let mut h = blake3::Hasher::new();
         binary_identity(&mut h);
         for part in parts {
@@ -71,15 +79,41 @@ impl Key {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part);
         }
-        Key(h.finalize())
+        let root = std::fs::canonicalize(vault).unwrap_or_else(|_| vault.to_owned());
+        let id = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
+        Key {
+            hash: h.finalize(),
+            vault: id[..16].to_owned(),
+        }
     }
 
     pub fn as_bytes(&self) -> &[u8; 32] {
-        self.0.as_bytes()
+        self.hash.as_bytes()
     }
 
     fn file_name(&self) -> String {
-        format!("check-{}.bin", &self.0.to_hex()[..32])
+        format!("check-{}-{}.bin", self.vault, &self.hash.to_hex()[..32])
+    }
+}
+
+/// Removes the oldest run-cache entries of `key`'s vault beyond [`ENTRIES_PER_VAULT`].
+fn prune(dir: &Path, key: &Key) {
+    let prefix = format!("check-{}-", key.vault);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut mine: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(&prefix) && name.ends_with(".bin")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    mine.sort_by(|a, b| b.cmp(a));
+    for (_, path) in mine.into_iter().skip(ENTRIES_PER_VAULT) {
+        let _ = std::fs::remove_file(path);
     }
 }
 
@@ -176,6 +210,7 @@ pub fn store(
     tmp.write_all(&encode(fingerprint, entry))?;
     tmp.persist(dir.join(key.file_name()))
         .map_err(|e| e.error)?;
+    prune(dir, key);
     Ok(())
 }
 
@@ -242,13 +277,17 @@ mod tests {
     fn store_lookup_and_clean() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join(DIR_NAME);
-        let key = Key::new(&[b"config", b"--format json"]);
+        let key = Key::new(tmp.path(), &[b"config", b"--format json"]);
         let fp = blake3::hash(b"files");
         assert_eq!(lookup(&dir, &key, &fp), None);
         store(&dir, &key, &fp, &entry()).unwrap();
         assert_eq!(lookup(&dir, &key, &fp), Some(entry()));
         assert_eq!(
-            lookup(&dir, &Key::new(&[b"config", b"--format sarif"]), &fp),
+            lookup(
+                &dir,
+                &Key::new(tmp.path(), &[b"config", b"--format sarif"]),
+                &fp
+            ),
             None
         );
         assert!(clean(&dir).unwrap());
@@ -256,5 +295,35 @@ mod tests {
         assert!(!clean(&dir).unwrap());
         std::fs::create_dir(tmp.path().join("notes")).unwrap();
         assert!(clean(&tmp.path().join("notes")).is_err(), "not ours");
+    }
+
+    #[test]
+    fn each_vault_keeps_its_newest_entries_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join(DIR_NAME);
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        let fp = blake3::hash(b"files");
+        let other = Key::new(&b, &[b"today 1"]);
+        store(&dir, &other, &fp, &entry()).unwrap();
+        let keys: Vec<Key> = (0..7)
+            .map(|day| Key::new(&a, &[format!("today {day}").as_bytes()]))
+            .collect();
+        for (day, key) in keys.iter().enumerate() {
+            store(&dir, key, &fp, &entry()).unwrap();
+            // Distinct times, oldest first, whatever the file system's clock resolution.
+            let when = std::time::SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_secs(1_700_000_000 + day as u64);
+            let f = std::fs::File::options()
+                .write(true)
+                .open(dir.join(key.file_name()))
+                .unwrap();
+            f.set_modified(when).unwrap();
+        }
+        let kept: Vec<bool> = keys
+            .iter()
+            .map(|k| lookup(&dir, k, &fp).is_some())
+            .collect();
+        assert_eq!(kept, [false, false, false, true, true, true, true]);
+        assert!(lookup(&dir, &other, &fp).is_some(), "another vault's entry");
     }
 }

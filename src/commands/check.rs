@@ -72,11 +72,14 @@ pub(super) fn run(
             filters,
             root.display()
         );
-        let key = cache::Key::new(&[
-            &config_bytes,
-            shape.as_bytes(),
-            today.to_string().as_bytes(),
-        ]);
+        let key = cache::Key::new(
+            &root,
+            &[
+                &config_bytes,
+                shape.as_bytes(),
+                today.to_string().as_bytes(),
+            ],
+        );
         (dir, key)
     });
     // A small edit is checked incrementally (see crate::incremental): the report is made of
