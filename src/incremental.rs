@@ -14,7 +14,7 @@
 //!
 //! So when the same files exist as before and no edited note changed its aliases, the notes to
 //! check again are the edited ones, those whose links reach an edited note whose anchors
-//! changed, and those an edited note linked to before or links to now (their inbound counts
+//! changed, and those an edited note stopped or started linking to (their inbound counts
 //! moved). Those notes are loaded in full (the note cache serves the unchanged ones), as are
 //! the notes their links reach; every other note is a stub holding only what resolution reads
 //! (path, name, aliases). Anything else — a new, deleted or renamed file, an alias edit, a
@@ -376,9 +376,13 @@ pub fn run(
         resolved[id] = resolve(&vault, id);
         let now = targets(id, &resolved[id]);
         recheck[id] = true;
-        // Their inbound counts moved: orphan-note reads them.
-        for &t in stored[id].targets.iter().chain(&now) {
-            recheck[t as usize] = true;
+        // Notes it stopped or started linking to: their inbound counts moved (orphan-note
+        // reads them). Both lists are sorted.
+        let before = &stored[id].targets;
+        for &t in before.iter().chain(&now) {
+            if before.binary_search(&t).is_ok() != now.binary_search(&t).is_ok() {
+                recheck[t as usize] = true;
+            }
         }
         new_targets.push((id, now));
     }
