@@ -170,9 +170,11 @@ pub fn write_file(a: &Analysis, model: &Model<'_>, path: &Path) -> rusqlite::Res
         std::thread::scope(|s| -> rusqlite::Result<()> {
             let fts = s.spawn(|| fill_fts(a, fts_tmp.path()));
             let filled = fill(&mut conn, a, model);
+            let mut clock = crate::pipeline::Timings::start();
             let fts = fts
                 .join()
                 .unwrap_or_else(|_| Err(io_err(std::io::Error::other("the FTS5 writer panicked"))));
+            clock.lap("sqlite fts wait");
             filled?;
             fts
         })?;
@@ -189,8 +191,8 @@ fn io_err(e: std::io::Error) -> rusqlite::Error {
 }
 
 /// Settings for a private file nobody reads until it is complete: no journal, no syncs.
-const PRAGMAS: &str = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; \
-     PRAGMA foreign_keys = OFF; PRAGMA locking_mode = EXCLUSIVE;";
+const PRAGMAS: &str = "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; \
+     PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA locking_mode = EXCLUSIVE;";
 
 /// For the export itself: a larger page cache (32 MB), so that fewer pages are written out
 /// and read back while filling, and a helper thread for sorting when indexing.
