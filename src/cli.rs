@@ -95,6 +95,10 @@ pub struct ExportArgs {
     /// The date "today" is for date rules in the exported diagnostics, as YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+
+    /// Neither read nor write the note cache (`.vaultc-cache/`): parse every note.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

@@ -32,8 +32,19 @@ impl Analysis {
 
     /// Loads keeping what `detail` asks for: `check` needs less than an export.
     pub fn load_with(settings: Settings, detail: Detail) -> Result<Self, VaultError> {
+        Self::load_cached(settings, detail, None)
+    }
+
+    /// Loads like [`Analysis::load_with`], with notes whose files did not change served from
+    /// the note cache in `cache_dir` (see crate::note_cache).
+    pub fn load_cached(
+        settings: Settings,
+        detail: Detail,
+        cache_dir: Option<&std::path::Path>,
+    ) -> Result<Self, VaultError> {
         let mut clock = Timings::start();
-        let vault = vault::load(&settings, detail)?;
+        let walk = vault::walk(&settings)?;
+        let vault = vault::parse_walked_cached(&settings, walk, detail, cache_dir);
         clock.lap("load + parse");
         Ok(Self::from_vault(settings, vault))
     }

@@ -13,7 +13,15 @@ pub(super) fn run(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
     let today = super::today(args.today.as_deref())?;
-    let a = super::analysis(config, crate::parse::Detail::Full)?;
+    // Like `check` and `build`, unchanged notes come from the note cache (unless --no-cache).
+    let settings = super::settings(config, || std::path::PathBuf::from("."))?;
+    let cache = (!args.no_cache)
+        .then(|| crate::cache::dir_for(settings.config_path.as_deref(), &settings.src));
+    let a = crate::pipeline::Analysis::load_cached(
+        settings,
+        crate::parse::Detail::Full,
+        cache.as_deref(),
+    )?;
     let diagnostics = a.check(today, None);
     let mut clock = crate::pipeline::Timings::start();
     let model = Model::new(&a, &diagnostics);
