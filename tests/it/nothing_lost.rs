@@ -430,7 +430,7 @@ fn serve(r: &Root) {
     remove(r, "served");
 }
 
-/// Without `VAULTC_CACHE_DIR`, `check` and `build` keep their cache in `.vaultc-cache/` in
+/// Without `VAULTC_CACHE_DIR`, `check`, `build` and `export` keep their cache in `.vaultc-cache/` in
 /// the vault (hidden from the walk); `cache clean` removes it. Nothing else changes.
 fn cache_in_the_vault(r: &Root) {
     let run_plain = |args: &[&str], outputs: &[&str]| {
@@ -451,6 +451,10 @@ fn cache_in_the_vault(r: &Root) {
     run_plain(&build, &["built", "vault/.vaultc-cache"]);
     run_plain(&build, &["built", "vault/.vaultc-cache"]);
     remove(r, "built");
+    let export = ["export", "--today", TODAY, "--json", "../exported.json"];
+    run_plain(&export, &["exported.json", "vault/.vaultc-cache"]);
+    run_plain(&export, &["exported.json", "vault/.vaultc-cache"]);
+    remove(r, "exported.json");
     run_plain(&["cache", "clean"], &["vault/.vaultc-cache"]);
     assert!(!r.vault.join(".vaultc-cache").exists());
 }
