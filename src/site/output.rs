@@ -280,6 +280,7 @@ fn write_fresh(files: &[SiteFile], out: &Path) -> Result<Written, OutputError> {
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(io("cannot remove", &staging))?;
     }
+    remove_abandoned_staging(&parent, &name);
     let result = (|| {
         std::fs::create_dir(&staging).map_err(io("cannot create", &staging))?;
         let mut dirs = Dirs::new(&staging);
@@ -306,6 +307,33 @@ fn write_fresh(files: &[SiteFile], out: &Path) -> Result<Written, OutputError> {
         fresh: true,
         ..Written::default()
     })
+}
+
+/// Removes the staging folders of builds of `name` that were killed before they could move
+/// their site into place (`.NAME.vaultc-PID` whose process is gone). Linux only: elsewhere
+/// there is no cheap way to tell a dead build from a running one, and they stay.
+fn remove_abandoned_staging(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.vaultc-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let file_name = e.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir
+            && !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+            && !Path::new("/proc").join(pid).exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Rewrites changed files, removes files the previous build made that are gone.
@@ -487,6 +515,30 @@ mod tests {
         list.iter()
             .map(|(p, b)| SiteFile::bytes(p, b.as_bytes().to_vec()))
             .collect()
+    }
+
+    #[test]
+    fn abandoned_staging_folders_of_dead_builds_are_removed_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path();
+        // Above any pid_max Linux allows: no such process.
+        let dead = p.join(".site.vaultc-999999999");
+        let alive = p.join(format!(".site.vaultc-{}", std::process::id()));
+        let others = [
+            p.join(".site.vaultc-notapid"),
+            p.join(".other.vaultc-999999999"),
+            p.join("site"),
+        ];
+        for d in [&dead, &alive].into_iter().chain(&others) {
+            std::fs::create_dir_all(d.join("sub")).unwrap();
+            std::fs::write(d.join("sub/page.html"), "x").unwrap();
+        }
+        remove_abandoned_staging(p, "site");
+        assert!(!dead.exists());
+        assert!(alive.exists(), "a running build's folder stays");
+        for d in &others {
+            assert!(d.exists(), "{} stays", d.display());
+        }
     }
 
     #[test]

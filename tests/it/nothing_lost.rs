@@ -399,19 +399,33 @@ fn serve(r: &Root) {
             "--today",
             TODAY,
         ])
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Serving starts once the first build is done (it says so on stdout); it is stopped then,
+    // or when it has not started within a minute (a loaded machine builds slowly), or as soon
+    // as it exits by itself.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if line.starts_with("serving ") {
+                let _ = tx.send(());
+            }
+        }
+    });
     let started = Instant::now();
     let exited = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break Some(status);
         }
-        if started.elapsed() > Duration::from_secs(5) {
+        if rx.try_recv().is_ok() || started.elapsed() > Duration::from_secs(60) {
             break None;
         }
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(50));
     };
     if exited.is_none() {
         child.kill().unwrap();
