@@ -71,10 +71,17 @@ impl LinkGraph {
                     Target::Attachment(_) => continue,
                     Target::Unresolved => {
                         let target = link.target(note);
-                        let key = fold(target).into_owned();
-                        *g.unresolved.entry(key).or_insert_with(|| {
-                            g.graph.add_node(Entity::Unresolved(target.to_owned()))
-                        })
+                        let key = fold(target);
+                        // Most unresolved names are linked more than once: look before
+                        // copying the key.
+                        match g.unresolved.get(key.as_ref()) {
+                            Some(&n) => n,
+                            None => {
+                                let n = g.graph.add_node(Entity::Unresolved(target.to_owned()));
+                                g.unresolved.insert(key.into_owned(), n);
+                                n
+                            }
+                        }
                     }
                 };
                 pairs.push((from, to));
