@@ -70,8 +70,10 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
     let bytes = row.as_bytes();
     let mut scan = RowScan::default();
     let mut from = 0;
-    while let Some(open) = row[from..].find("[[").map(|i| i + from) {
-        let Some(close) = row[open + 2..].find("]]").map(|i| i + open + 2) else {
+    // memmem rather than `str::find`, which sets up a two-way searcher on every call.
+    while let Some(open) = memchr::memmem::find(&bytes[from..], b"[[").map(|i| i + from) {
+        let Some(close) = memchr::memmem::find(&bytes[open + 2..], b"]]").map(|i| i + open + 2)
+        else {
             break;
         };
         let inner = &row[open + 2..close];
@@ -92,8 +94,8 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
     let trimmed_end = row.trim_end().len();
     let mut pipes = 0u32;
     let (mut leading, mut trailing) = (false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        if b != b'|' || escaped(bytes, i) || scan.split_links.iter().any(|l| l.2 == start + i) {
+    for i in memchr::memchr_iter(b'|', bytes) {
+        if escaped(bytes, i) || scan.split_links.iter().any(|l| l.2 == start + i) {
             continue;
         }
         pipes += 1;
