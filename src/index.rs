@@ -181,6 +181,24 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// How long a name [`fold_in`] folds without allocating.
+const FOLD_BUF: usize = 128;
+
+/// [`fold`], with a short ASCII name lower-cased into `buf` rather than a new `String`: a
+/// link's target is folded once per link, and most are written with capitals.
+fn fold_in<'a>(s: &'a str, buf: &'a mut [u8; FOLD_BUF]) -> Cow<'a, str> {
+    if s.len() > FOLD_BUF || !s.is_ascii() || !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return fold(s);
+    }
+    let out = &mut buf[..s.len()];
+    out.copy_from_slice(s.as_bytes());
+    out.make_ascii_lowercase();
+    match std::str::from_utf8(out) {
+        Ok(folded) => Cow::Borrowed(folded),
+        Err(_) => fold(s),
+    }
+}
+
 fn nfc(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
         Cow::Borrowed(s)
@@ -309,7 +327,8 @@ impl Index {
             return Resolved::unresolved();
         }
         // The folded name without `.md`: the full path's key, and a bare name's too.
-        let folded_stem = fold(strip_md(target));
+        let mut buf = [0; FOLD_BUF];
+        let folded_stem = fold_in(strip_md(target), &mut buf);
         let exact = self.by_full_path_folded(vault, target, &folded_stem);
         if exact.target() != Target::Unresolved {
             return exact;
@@ -413,6 +432,15 @@ impl Index {
         let &stem_id = self.by_stem.get(folded)?;
         let stem = &self.stems[stem_id as usize];
         let all = &stem.notes;
+        if let [only] = all[..] {
+            // One note of this name: it is the pick whatever its folder, and an exact match
+            // exactly when it is written as the note writes it.
+            let exact = match &stem.spelling {
+                Some(s) => *s == nfc(name),
+                None => false,
+            };
+            return Some(resolved_among(only, exact, all));
+        }
         let written = nfc(name);
         let (exact, every_one_exact) = match &stem.spelling {
             Some(s) if *s == written => (&all[..], true),
