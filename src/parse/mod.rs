@@ -751,21 +751,31 @@ struct Collected {
 
 /// Words in a run of text: starts of non-whitespace runs (ASCII whitespace separates).
 fn count_words(bytes: &[u8]) -> u32 {
-    // A word starts at a non-space byte that is first or follows a space: counted pairwise,
-    // with no state carried from byte to byte, so the loop runs on vectors.
-    fn space(b: u8) -> bool {
-        // `u8::is_ascii_whitespace`, written so that it vectorises.
-        (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\x0C') | (b == b'\r')
+    // 64 bytes at a time: a mask of the spaces, then a word starts at each non-space whose
+    // previous byte (carried over from the last chunk; "before the text" counts as a space)
+    // is a space. No state is carried from byte to byte, so the mask is built on vectors.
+    fn spaces(chunk: &[u8]) -> u64 {
+        chunk.iter().enumerate().fold(0, |mask, (i, &b)| {
+            // `u8::is_ascii_whitespace`, written so that it vectorises.
+            let space = (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\x0C') | (b == b'\r');
+            mask | (u64::from(space) << i)
+        })
     }
-    let Some(&first) = bytes.first() else {
-        return 0;
-    };
-    let starts = bytes
-        .iter()
-        .zip(&bytes[1..])
-        .map(|(&a, &b)| u32::from(space(a) & !space(b)))
-        .sum::<u32>();
-    starts + u32::from(!space(first))
+    let mut count = 0;
+    let mut prev = 1;
+    let mut chunks = bytes.chunks_exact(64);
+    for chunk in &mut chunks {
+        let mask = spaces(chunk);
+        count += (!mask & ((mask << 1) | prev)).count_ones();
+        prev = mask >> 63;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mask = spaces(rest);
+        let valid = u64::MAX >> (64 - rest.len());
+        count += (!mask & ((mask << 1) | prev) & valid).count_ones();
+    }
+    count
 }
 
 /// The range without surrounding whitespace (line endings included).
@@ -803,12 +813,21 @@ pub fn heading_key(text: &str) -> String {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            push_lowercase(&mut out, c);
         } else {
             pending_space = true;
         }
     }
     out
+}
+
+/// `out.extend(c.to_lowercase())`, without the iterator for ASCII.
+fn push_lowercase(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else {
+        out.extend(c.to_lowercase());
+    }
 }
 
 /// Words separated by single spaces (what `split_whitespace` + `join(" ")` gives).
@@ -826,15 +845,15 @@ fn collapse_whitespace(s: &str) -> String {
 /// A URL fragment for a heading (GitHub's style), unique within the note (the caller adds it
 /// to `taken`).
 fn unique_anchor(taken: &rustc_hash::FxHashSet<String>, text: &str) -> String {
-    let base: String = text
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
+    let mut base = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
+            ' ' => '-',
+            c if c.is_alphanumeric() || c == '-' || c == '_' => c,
+            _ => continue,
+        };
+        push_lowercase(&mut base, c);
+    }
     let base = if base.is_empty() {
         "section".to_owned()
     } else {

@@ -405,6 +405,17 @@ fn word_count_matches_a_byte_by_byte_count() {
     for s in samples {
         assert_eq!(count_words(s.as_bytes()), reference(s.as_bytes()), "{s:?}");
     }
+    // Across the 64-byte chunks: every length to 200, words and spaces in a few rhythms.
+    for len in 0..200 {
+        for step in [1, 2, 3, 5, 63, 64, 65] {
+            let text: Vec<u8> = (0..len)
+                .map(|i| if (i / step) % 2 == 0 { b'w' } else { b' ' })
+                .collect();
+            assert_eq!(count_words(&text), reference(&text), "{len} {step}");
+            let shifted = [b" ".as_slice(), &text].concat();
+            assert_eq!(count_words(&shifted), reference(&shifted), "{len} {step}");
+        }
+    }
     // Every string of up to 6 bytes over a small alphabet.
     let alphabet = [b' ', b'a', b'\t', b'\n', 0x0B, 0x0C, b'\r', 0xC3];
     let mut buf = Vec::new();
