@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::Direction;
@@ -87,7 +88,11 @@ impl LinkGraph {
                 pairs.push((from, to));
             }
         }
-        pairs.sort_unstable();
+        // The pairs come note by note, so sorting each note's run sorts them all: runs are
+        // short, and sorted on every core.
+        pairs
+            .par_chunk_by_mut(|a, b| a.0 == b.0)
+            .for_each(<[(NodeIndex, NodeIndex)]>::sort_unstable);
         let distinct = pairs.windows(2).filter(|w| w[0] != w[1]).count() + 1;
         g.graph.reserve_exact_edges(distinct.min(pairs.len()));
         for run in pairs.chunk_by(|a, b| a == b) {
