@@ -7,6 +7,7 @@
 //! frontmatter alias resolves to that note as an alias reference (Obsidian would not follow it).
 //! Nothing resolves outside the vault.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -218,13 +219,28 @@ fn strip_md(s: &str) -> &str {
 
 impl Index {
     pub fn build(vault: &Vault) -> Self {
-        let mut index = Index::default();
+        let n = vault.notes.len();
+        let mut index = Index {
+            by_stem: HashMap::with_capacity_and_hasher(n, Default::default()),
+            by_stem_folder: HashMap::with_capacity_and_hasher(n, Default::default()),
+            by_path: HashMap::with_capacity_and_hasher(n, Default::default()),
+            folder_of: Vec::with_capacity(n),
+            folded_paths: Vec::with_capacity(n),
+            ..Index::default()
+        };
         let mut folders: HashMap<&str, u32> = HashMap::default();
         // Every spelling of each stem, before the single-spelling ones are told apart.
         let mut spellings: Vec<Vec<(String, Vec<NoteId>)>> = Vec::new();
-        for (id, note) in vault.notes.iter().enumerate() {
-            let path = fold(strip_md(&note.path)).into_owned();
-            let stem = fold(&note.name);
+        // The folded and normalised forms, on every core; the tables are filled in order.
+        let keys: Vec<(String, Cow<'_, str>, Cow<'_, str>)> = vault
+            .notes
+            .par_iter()
+            .map(|note| {
+                let path = fold(strip_md(&note.path)).into_owned();
+                (path, fold(&note.name), nfc(&note.name))
+            })
+            .collect();
+        for ((id, note), (path, stem, spelled)) in vault.notes.iter().enumerate().zip(keys) {
             let next = u32::try_from(index.stems.len()).expect("fewer than 2^32 names");
             let stem_id = match index.by_stem.get(stem.as_ref()) {
                 Some(&s) => s,
@@ -236,7 +252,6 @@ impl Index {
                 }
             };
             index.stems[stem_id as usize].notes.push(id);
-            let spelled = nfc(&note.name);
             let group = &mut spellings[stem_id as usize];
             match group.iter_mut().find(|(s, _)| *s == spelled) {
                 Some((_, ids)) => ids.push(id),
