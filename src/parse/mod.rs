@@ -289,24 +289,35 @@ impl<'t> Collector<'t> {
         }
         st.append_text(t);
         self.word_count += count_words(t.as_bytes());
+        // One pass over the source for the three markers: `%%` (comments, found left to
+        // right without overlapping), `$` (math) and `#` (tags, outside link text).
         let src = &self.text.as_bytes()[r.clone()];
-        if memchr::memchr(b'%', src).is_some() {
-            self.comment_markers
-                .extend(memchr::memmem::find_iter(src, b"%%").map(|i| r.start + i));
+        let tags_here = st.link_depth == 0;
+        let mut comment_end = 0;
+        for i in memchr::memchr3_iter(b'%', b'$', b'#', src) {
+            match src[i] {
+                b'%' => {
+                    if i >= comment_end && src.get(i + 1) == Some(&b'%') {
+                        self.comment_markers.push(r.start + i);
+                        comment_end = i + 2;
+                    }
+                }
+                b'$' => self.dollars.push(r.start + i),
+                _ => {
+                    if tags_here
+                        && let Some((start, end)) = tags::tag_at(self.text, r.start + i, r.end)
+                    {
+                        self.tags.push(Tag {
+                            name: self.text[start + 1..end].to_owned(),
+                            source: TagSource::Inline,
+                            span: self.span(start, end),
+                        });
+                    }
+                }
+            }
         }
-        self.dollars
-            .extend(memchr::memchr_iter(b'$', src).map(|i| r.start + i));
-        if st.link_depth > 0 {
+        if !tags_here {
             return;
-        }
-        let mut found = Vec::new();
-        tags::scan_inline(self.text, r.start, r.end, &mut found);
-        for (start, end) in found {
-            self.tags.push(Tag {
-                name: self.text[start + 1..end].to_owned(),
-                source: TagSource::Inline,
-                span: self.span(start, end),
-            });
         }
         if st.table.is_none() {
             self.block_id(r);
