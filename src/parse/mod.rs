@@ -762,31 +762,21 @@ struct Collected {
 
 /// Words in a run of text: starts of non-whitespace runs (ASCII whitespace separates).
 fn count_words(bytes: &[u8]) -> u32 {
-    // 64 bytes at a time: a mask of the spaces, then a word starts at each non-space whose
-    // previous byte (carried over from the last chunk; "before the text" counts as a space)
-    // is a space. No state is carried from byte to byte, so the mask is built on vectors.
-    fn spaces(chunk: &[u8]) -> u64 {
-        chunk.iter().enumerate().fold(0, |mask, (i, &b)| {
-            // `u8::is_ascii_whitespace`, written so that it vectorises.
-            let space = (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\x0C') | (b == b'\r');
-            mask | (u64::from(space) << i)
-        })
+    // A word starts at a non-space byte that is first or follows a space: counted pairwise,
+    // with no state carried from byte to byte, so the loop runs on vectors.
+    fn space(b: u8) -> bool {
+        // `u8::is_ascii_whitespace`, written so that it vectorises.
+        (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\x0C') | (b == b'\r')
     }
-    let mut count = 0;
-    let mut prev = 1;
-    let mut chunks = bytes.chunks_exact(64);
-    for chunk in &mut chunks {
-        let mask = spaces(chunk);
-        count += (!mask & ((mask << 1) | prev)).count_ones();
-        prev = mask >> 63;
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mask = spaces(rest);
-        let valid = u64::MAX >> (64 - rest.len());
-        count += (!mask & ((mask << 1) | prev) & valid).count_ones();
-    }
-    count
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let starts = bytes
+        .iter()
+        .zip(&bytes[1..])
+        .map(|(&a, &b)| u32::from(space(a) & !space(b)))
+        .sum::<u32>();
+    starts + u32::from(!space(first))
 }
 
 /// The range without surrounding whitespace (line endings included).
