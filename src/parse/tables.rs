@@ -70,10 +70,8 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
     let bytes = row.as_bytes();
     let mut scan = RowScan::default();
     let mut from = 0;
-    // memmem rather than `str::find`, which sets up a two-way searcher on every call.
-    while let Some(open) = memchr::memmem::find(&bytes[from..], b"[[").map(|i| i + from) {
-        let Some(close) = memchr::memmem::find(&bytes[open + 2..], b"]]").map(|i| i + open + 2)
-        else {
+    while let Some(open) = find_pair(bytes, b'[', from) {
+        let Some(close) = find_pair(bytes, b']', open + 2) else {
             break;
         };
         let inner = &row[open + 2..close];
@@ -104,6 +102,19 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
     }
     scan.cell_count = (pipes + 1).saturating_sub(u32::from(leading) + u32::from(trailing));
     scan
+}
+
+/// The first `cc` (`[[`, `]]`) in `bytes` at or after `from`: what `str::find` gives, without
+/// setting up a substring searcher for each short row.
+fn find_pair(bytes: &[u8], c: u8, mut from: usize) -> Option<usize> {
+    while let Some(i) = memchr::memchr(c, bytes.get(from..)?) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&c) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Is the byte at `i` preceded by an odd number of backslashes?
