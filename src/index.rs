@@ -129,7 +129,7 @@ pub struct Index {
     /// stems written more than one way (see [`Stem::spelling`]).
     by_exact_stem: HashMap<String, Vec<NoteId>>,
     /// (Stem number, folder number) → notes, in pick order: the same-folder preference
-    /// without a scan.
+    /// without a scan. Only for stems several notes share.
     by_stem_folder: HashMap<(u32, u32), Vec<NoteId>>,
     /// Each note's folder number.
     folder_of: Vec<u32>,
@@ -222,15 +222,14 @@ impl Index {
         let n = vault.notes.len();
         let mut index = Index {
             by_stem: HashMap::with_capacity_and_hasher(n, Default::default()),
-            by_stem_folder: HashMap::with_capacity_and_hasher(n, Default::default()),
             by_path: HashMap::with_capacity_and_hasher(n, Default::default()),
             folder_of: Vec::with_capacity(n),
             folded_paths: Vec::with_capacity(n),
             ..Index::default()
         };
         let mut folders: HashMap<&str, u32> = HashMap::default();
-        // Every spelling of each stem, before the single-spelling ones are told apart.
-        let mut spellings: Vec<Vec<(String, Vec<NoteId>)>> = Vec::new();
+        // Stems written more than one way; the others keep their one spelling in `Stem`.
+        let mut mixed: Vec<bool> = Vec::new();
         // The folded and normalised forms, on every core; the tables are filled in order.
         let keys: Vec<(String, Cow<'_, str>, Cow<'_, str>)> = vault
             .notes
@@ -242,29 +241,27 @@ impl Index {
             .collect();
         for ((id, note), (path, stem, spelled)) in vault.notes.iter().enumerate().zip(keys) {
             let next = u32::try_from(index.stems.len()).expect("fewer than 2^32 names");
-            let stem_id = match index.by_stem.get(stem.as_ref()) {
-                Some(&s) => s,
+            match index.by_stem.get(stem.as_ref()) {
+                Some(&s) => {
+                    let entry = &mut index.stems[s as usize];
+                    entry.notes.push(id);
+                    if entry.spelling.as_deref() != Some(spelled.as_ref()) {
+                        mixed[s as usize] = true;
+                    }
+                }
                 None => {
                     index.by_stem.insert(stem.into_owned(), next);
-                    index.stems.push(Stem::default());
-                    spellings.push(Vec::new());
-                    next
+                    index.stems.push(Stem {
+                        notes: vec![id],
+                        spelling: Some(spelled.into_owned()),
+                    });
+                    mixed.push(false);
                 }
-            };
-            index.stems[stem_id as usize].notes.push(id);
-            let group = &mut spellings[stem_id as usize];
-            match group.iter_mut().find(|(s, _)| *s == spelled) {
-                Some((_, ids)) => ids.push(id),
-                None => group.push((spelled.into_owned(), vec![id])),
             }
             let next = u32::try_from(folders.len()).expect("fewer than 2^32 folders");
-            let folder = *folders.entry(note.folder()).or_insert(next);
-            index.folder_of.push(folder);
             index
-                .by_stem_folder
-                .entry((stem_id, folder))
-                .or_default()
-                .push(id);
+                .folder_of
+                .push(*folders.entry(note.folder()).or_insert(next));
             if path.contains('/') {
                 index.by_path.insert(path.clone(), id);
             } else {
@@ -281,19 +278,37 @@ impl Index {
                 }
             }
         }
-        for ids in index.by_stem_folder.values_mut() {
-            ids.sort_by_key(|&id| pick_order(&vault.notes[id]));
-        }
-        for (stem, group) in index.stems.iter_mut().zip(spellings) {
+        for (stem_id, (stem, mixed)) in index.stems.iter_mut().zip(mixed).enumerate() {
+            // Only a name several notes share needs the same-folder table (see
+            // `by_bare_name`), and only one written several ways the exact-case table.
+            if stem.notes.len() > 1 {
+                let stem_id = u32::try_from(stem_id).expect("fewer than 2^32 names");
+                for &id in &stem.notes {
+                    index
+                        .by_stem_folder
+                        .entry((stem_id, index.folder_of[id]))
+                        .or_default()
+                        .push(id);
+                }
+            }
+            if mixed {
+                stem.spelling = None;
+                for &id in &stem.notes {
+                    index
+                        .by_exact_stem
+                        .entry(nfc(&vault.notes[id].name).into_owned())
+                        .or_default()
+                        .push(id);
+                }
+            }
             stem.notes.sort_by_key(|&id| pick_order(&vault.notes[id]));
-            if group.len() == 1 {
-                stem.spelling = group.into_iter().next().map(|(s, _)| s);
-                continue;
-            }
-            for (spelled, mut ids) in group {
-                ids.sort_by_key(|&id| pick_order(&vault.notes[id]));
-                index.by_exact_stem.insert(spelled, ids);
-            }
+        }
+        for ids in index
+            .by_stem_folder
+            .values_mut()
+            .chain(index.by_exact_stem.values_mut())
+        {
+            ids.sort_by_key(|&id| pick_order(&vault.notes[id]));
         }
         for (i, path) in vault.attachments.iter().enumerate() {
             let folded = fold(path).into_owned();
