@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::Direction;
@@ -71,16 +72,27 @@ impl LinkGraph {
                     Target::Attachment(_) => continue,
                     Target::Unresolved => {
                         let target = link.target(note);
-                        let key = fold(target).into_owned();
-                        *g.unresolved.entry(key).or_insert_with(|| {
-                            g.graph.add_node(Entity::Unresolved(target.to_owned()))
-                        })
+                        let key = fold(target);
+                        // Most unresolved names are linked more than once: look before
+                        // copying the key.
+                        match g.unresolved.get(key.as_ref()) {
+                            Some(&n) => n,
+                            None => {
+                                let n = g.graph.add_node(Entity::Unresolved(target.to_owned()));
+                                g.unresolved.insert(key.into_owned(), n);
+                                n
+                            }
+                        }
                     }
                 };
                 pairs.push((from, to));
             }
         }
-        pairs.sort_unstable();
+        // The pairs come note by note, so sorting each note's run sorts them all: runs are
+        // short, and sorted on every core.
+        pairs
+            .par_chunk_by_mut(|a, b| a.0 == b.0)
+            .for_each(<[(NodeIndex, NodeIndex)]>::sort_unstable);
         let distinct = pairs.windows(2).filter(|w| w[0] != w[1]).count() + 1;
         g.graph.reserve_exact_edges(distinct.min(pairs.len()));
         for run in pairs.chunk_by(|a, b| a == b) {

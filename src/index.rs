@@ -7,6 +7,7 @@
 //! frontmatter alias resolves to that note as an alias reference (Obsidian would not follow it).
 //! Nothing resolves outside the vault.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -115,16 +116,27 @@ impl Resolved {
 }
 
 /// Lookup tables over the vault's names, paths and aliases.
+///
+/// Resolution runs once per link, so a lookup allocates nothing: stems and folders are
+/// numbered when the index is built, and the same-folder table is keyed by those numbers.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// Folded file stem → notes, in pick order (see [`pick_order`]).
-    by_stem: HashMap<String, Vec<NoteId>>,
-    /// File stem as written (NFC) → notes, in pick order: the exact-case matches.
+    /// Folded file stem → its entry in `stems`.
+    by_stem: HashMap<String, u32>,
+    /// The notes of each folded stem.
+    stems: Vec<Stem>,
+    /// File stem as written (NFC) → notes, in pick order: the exact-case matches. Only for
+    /// stems written more than one way (see [`Stem::spelling`]).
     by_exact_stem: HashMap<String, Vec<NoteId>>,
-    /// (Folded file stem, folder) → notes: the same-folder preference without a scan.
-    by_stem_folder: HashMap<(String, String), Vec<NoteId>>,
-    /// Folded vault path without `.md` → note.
+    /// (Stem number, folder number) → notes, in pick order: the same-folder preference
+    /// without a scan. Only for stems several notes share.
+    by_stem_folder: HashMap<(u32, u32), Vec<NoteId>>,
+    /// Each note's folder number.
+    folder_of: Vec<u32>,
+    /// Folded vault path without `.md` → note, for paths inside a folder.
     by_path: HashMap<String, NoteId>,
+    /// The same for notes at the vault's root: a bare name is looked up in this small table.
+    by_root_path: HashMap<String, NoteId>,
     /// Folded file name → attachments.
     attachments_by_name: HashMap<String, Vec<usize>>,
     /// Folded alias → notes that claim it.
@@ -132,9 +144,22 @@ pub struct Index {
     /// Folded path (without `.md`) of each note, for suffix checks.
     folded_paths: Vec<String>,
     folded_attachments: Vec<String>,
+    /// Folded path → attachment, for paths inside a folder.
     attachments_by_path: HashMap<String, usize>,
+    /// The same for attachments at the vault's root.
+    attachments_by_root_path: HashMap<String, usize>,
     /// "Did you mean" keys, built on first use.
     suggestions: OnceLock<Suggestions>,
+}
+
+/// The notes sharing one folded stem.
+#[derive(Debug, Default)]
+struct Stem {
+    /// In pick order (see [`pick_order`]).
+    notes: Vec<NoteId>,
+    /// The stem as written (NFC), when every one of these notes writes it the same way:
+    /// then the exact-case matches are all of `notes` or none of them.
+    spelling: Option<String>,
 }
 
 /// Case-, space- and punctuation-blind names, and single-word prefixes.
@@ -157,6 +182,24 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// How long a name [`fold_in`] folds without allocating.
+const FOLD_BUF: usize = 128;
+
+/// [`fold`], with a short ASCII name lower-cased into `buf` rather than a new `String`: a
+/// link's target is folded once per link, and most are written with capitals.
+fn fold_in<'a>(s: &'a str, buf: &'a mut [u8; FOLD_BUF]) -> Cow<'a, str> {
+    if s.len() > FOLD_BUF || !s.is_ascii() || !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return fold(s);
+    }
+    let out = &mut buf[..s.len()];
+    out.copy_from_slice(s.as_bytes());
+    out.make_ascii_lowercase();
+    match std::str::from_utf8(out) {
+        Ok(folded) => Cow::Borrowed(folded),
+        Err(_) => fold(s),
+    }
+}
+
 fn nfc(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
         Cow::Borrowed(s)
@@ -176,22 +219,54 @@ fn strip_md(s: &str) -> &str {
 
 impl Index {
     pub fn build(vault: &Vault) -> Self {
-        let mut index = Index::default();
-        for (id, note) in vault.notes.iter().enumerate() {
-            let path = fold(strip_md(&note.path)).into_owned();
-            let stem = fold(&note.name).into_owned();
+        let n = vault.notes.len();
+        let mut index = Index {
+            by_stem: HashMap::with_capacity_and_hasher(n, Default::default()),
+            by_path: HashMap::with_capacity_and_hasher(n, Default::default()),
+            folder_of: Vec::with_capacity(n),
+            folded_paths: Vec::with_capacity(n),
+            ..Index::default()
+        };
+        let mut folders: HashMap<&str, u32> = HashMap::default();
+        // Stems written more than one way; the others keep their one spelling in `Stem`.
+        let mut mixed: Vec<bool> = Vec::new();
+        // The folded and normalised forms, on every core; the tables are filled in order.
+        let keys: Vec<(String, Cow<'_, str>, Cow<'_, str>)> = vault
+            .notes
+            .par_iter()
+            .map(|note| {
+                let path = fold(strip_md(&note.path)).into_owned();
+                (path, fold(&note.name), nfc(&note.name))
+            })
+            .collect();
+        for ((id, note), (path, stem, spelled)) in vault.notes.iter().enumerate().zip(keys) {
+            let next = u32::try_from(index.stems.len()).expect("fewer than 2^32 names");
+            match index.by_stem.get(stem.as_ref()) {
+                Some(&s) => {
+                    let entry = &mut index.stems[s as usize];
+                    entry.notes.push(id);
+                    if entry.spelling.as_deref() != Some(spelled.as_ref()) {
+                        mixed[s as usize] = true;
+                    }
+                }
+                None => {
+                    index.by_stem.insert(stem.into_owned(), next);
+                    index.stems.push(Stem {
+                        notes: vec![id],
+                        spelling: Some(spelled.into_owned()),
+                    });
+                    mixed.push(false);
+                }
+            }
+            let next = u32::try_from(folders.len()).expect("fewer than 2^32 folders");
             index
-                .by_exact_stem
-                .entry(nfc(&note.name).into_owned())
-                .or_default()
-                .push(id);
-            index
-                .by_stem_folder
-                .entry((stem.clone(), note.folder().to_owned()))
-                .or_default()
-                .push(id);
-            index.by_stem.entry(stem).or_default().push(id);
-            index.by_path.insert(path.clone(), id);
+                .folder_of
+                .push(*folders.entry(note.folder()).or_insert(next));
+            if path.contains('/') {
+                index.by_path.insert(path.clone(), id);
+            } else {
+                index.by_root_path.insert(path.clone(), id);
+            }
             index.folded_paths.push(path);
             for alias in &note.aliases {
                 let ids = index
@@ -203,8 +278,33 @@ impl Index {
                 }
             }
         }
+        for (stem_id, (stem, mixed)) in index.stems.iter_mut().zip(mixed).enumerate() {
+            // Only a name several notes share needs the same-folder table (see
+            // `by_bare_name`), and only one written several ways the exact-case table.
+            if stem.notes.len() > 1 {
+                let stem_id = u32::try_from(stem_id).expect("fewer than 2^32 names");
+                for &id in &stem.notes {
+                    index
+                        .by_stem_folder
+                        .entry((stem_id, index.folder_of[id]))
+                        .or_default()
+                        .push(id);
+                }
+            }
+            if mixed {
+                stem.spelling = None;
+                for &id in &stem.notes {
+                    index
+                        .by_exact_stem
+                        .entry(nfc(&vault.notes[id].name).into_owned())
+                        .or_default()
+                        .push(id);
+                }
+            }
+            stem.notes.sort_by_key(|&id| pick_order(&vault.notes[id]));
+        }
         for ids in index
-            .by_stem
+            .by_stem_folder
             .values_mut()
             .chain(index.by_exact_stem.values_mut())
         {
@@ -214,7 +314,11 @@ impl Index {
             let folded = fold(path).into_owned();
             let name = folded.rsplit('/').next().unwrap_or(&folded).to_owned();
             index.attachments_by_name.entry(name).or_default().push(i);
-            index.attachments_by_path.insert(folded.clone(), i);
+            if folded.contains('/') {
+                index.attachments_by_path.insert(folded.clone(), i);
+            } else {
+                index.attachments_by_root_path.insert(folded.clone(), i);
+            }
             index.folded_attachments.push(folded);
         }
         index
@@ -229,21 +333,22 @@ impl Index {
 
     /// Notes whose file stem is `name` (any case).
     pub fn notes_named(&self, name: &str) -> &[NoteId] {
-        self.by_stem
-            .get(fold(name).as_ref())
-            .map_or(&[], Vec::as_slice)
+        self.stem(&fold(name)).map_or(&[], |s| s.notes.as_slice())
+    }
+
+    fn stem(&self, folded: &str) -> Option<&Stem> {
+        self.by_stem.get(folded).map(|&i| &self.stems[i as usize])
     }
 
     /// Resolves a link's target (see [`Link::target`](crate::model::Link::target)), written
     /// in note `from`.
     pub fn resolve(&self, vault: &Vault, from: NoteId, target: &str) -> Resolved {
-        let note = &vault.notes[from];
         if target.is_empty() {
             return Resolved::single(Target::Note(from), true);
         }
         let target = target.trim_start_matches('/');
         if target.starts_with("./") || target.starts_with("../") {
-            return match join_relative(note.folder(), target) {
+            return match join_relative(vault.notes[from].folder(), target) {
                 Some(path) => self.by_full_path(vault, &path),
                 None => Resolved::unresolved(),
             };
@@ -251,11 +356,14 @@ impl Index {
         if target.split('/').any(|c| c == ".." || c == ".") {
             return Resolved::unresolved();
         }
-        let exact = self.by_full_path(vault, target);
+        // The folded name without `.md`: the full path's key, and a bare name's too.
+        let mut buf = [0; FOLD_BUF];
+        let folded_stem = fold_in(strip_md(target), &mut buf);
+        let exact = self.by_full_path_folded(vault, target, &folded_stem);
         if exact.target() != Target::Unresolved {
             return exact;
         }
-        let found = self.by_name(vault, note, target);
+        let found = self.by_name(vault, from, target, &folded_stem);
         if found.target() != Target::Unresolved {
             return found;
         }
@@ -267,13 +375,34 @@ impl Index {
 
     /// A full vault path: a note (`.md` optional) or an attachment.
     fn by_full_path(&self, vault: &Vault, path: &str) -> Resolved {
-        let folded = fold(strip_md(path));
-        if let Some(&id) = self.by_path.get(folded.as_ref()) {
+        self.by_full_path_folded(vault, path, &fold(strip_md(path)))
+    }
+
+    /// [`Index::by_full_path`], given `fold(strip_md(path))`.
+    fn by_full_path_folded(&self, vault: &Vault, path: &str, folded: &str) -> Resolved {
+        // Folding neither adds nor removes a `/`: a key without one is at the root.
+        let notes = if folded.contains('/') {
+            &self.by_path
+        } else {
+            &self.by_root_path
+        };
+        if let Some(&id) = notes.get(folded) {
             let exact = nfc(strip_md(&vault.notes[id].path)) == nfc(strip_md(path));
             return Resolved::single(Target::Note(id), exact);
         }
-        let folded = fold(path);
-        if let Some(&i) = self.attachments_by_path.get(folded.as_ref()) {
+        let refolded;
+        let folded = if strip_md(path).len() == path.len() {
+            folded
+        } else {
+            refolded = fold(path);
+            refolded.as_ref()
+        };
+        let attachments = if folded.contains('/') {
+            &self.attachments_by_path
+        } else {
+            &self.attachments_by_root_path
+        };
+        if let Some(&i) = attachments.get(folded) {
             return Resolved::single(
                 Target::Attachment(i),
                 nfc(&vault.attachments[i]) == nfc(path),
@@ -282,18 +411,19 @@ impl Index {
         Resolved::unresolved()
     }
 
-    /// A bare name or a path suffix, matched against file names.
-    fn by_name(&self, vault: &Vault, from: &Note, target: &str) -> Resolved {
+    /// A bare name or a path suffix, matched against file names; `folded_stem` is
+    /// `fold(strip_md(target))`.
+    fn by_name(&self, vault: &Vault, from: NoteId, target: &str, folded_stem: &str) -> Resolved {
         let stem_part = strip_md(target);
-        let found = if target.contains('/') {
-            self.by_suffix(vault, from, stem_part)
+        let has_folder = target.contains('/');
+        let found = if has_folder {
+            self.by_suffix(vault, &vault.notes[from], stem_part)
         } else {
-            self.by_bare_name(vault, from, stem_part)
+            self.by_bare_name(vault, from, stem_part, folded_stem)
         };
         if let Some(found) = found {
             return found;
         }
-        let has_folder = target.contains('/');
         let name = fold(target.rsplit('/').next().unwrap_or(target));
         let folded_target = fold(target);
         let atts: Vec<usize> = self
@@ -319,27 +449,49 @@ impl Index {
         }
     }
 
-    /// A bare name: every lookup is a map hit, so thousands of notes sharing one name cost
-    /// no more per link than one (pick order is precomputed; the same-folder preference and
-    /// the exact-case preference are maps of their own).
-    fn by_bare_name(&self, vault: &Vault, from: &Note, name: &str) -> Option<Resolved> {
-        let folded = fold(name);
-        let all = self.by_stem.get(folded.as_ref())?;
+    /// A bare name (`folded` is its folded form): every lookup is a map hit, so thousands of
+    /// notes sharing one name cost no more per link than one (pick order is precomputed; the
+    /// same-folder preference and the exact-case preference are maps of their own).
+    fn by_bare_name(
+        &self,
+        vault: &Vault,
+        from: NoteId,
+        name: &str,
+        folded: &str,
+    ) -> Option<Resolved> {
+        let &stem_id = self.by_stem.get(folded)?;
+        let stem = &self.stems[stem_id as usize];
+        let all = &stem.notes;
+        if let [only] = all[..] {
+            // One note of this name: it is the pick whatever its folder, and an exact match
+            // exactly when it is written as the note writes it.
+            let exact = match &stem.spelling {
+                Some(s) => *s == nfc(name),
+                None => false,
+            };
+            return Some(resolved_among(only, exact, all));
+        }
         let written = nfc(name);
-        let exact = self
-            .by_exact_stem
-            .get(written.as_ref())
-            .map_or(&[][..], Vec::as_slice);
+        let (exact, every_one_exact) = match &stem.spelling {
+            Some(s) if *s == written => (&all[..], true),
+            Some(_) => (&[][..], false),
+            None => (
+                self.by_exact_stem
+                    .get(written.as_ref())
+                    .map_or(&[][..], Vec::as_slice),
+                false,
+            ),
+        };
         let pool = if exact.is_empty() { &all[..] } else { exact };
-        let in_pool = |id: &NoteId| exact.is_empty() || nfc(&vault.notes[*id].name) == written;
+        let in_pool = |id: &NoteId| {
+            exact.is_empty() || every_one_exact || nfc(&vault.notes[*id].name) == written
+        };
         let same_folder = self
             .by_stem_folder
-            .get(&(folded.into_owned(), from.folder().to_owned()))
+            .get(&(stem_id, self.folder_of[from]))
             .and_then(|ids| {
-                ids.iter()
-                    .copied()
-                    .filter(in_pool)
-                    .min_by_key(|&id| pick_order(&vault.notes[id]))
+                // In pick order, like every list here.
+                ids.iter().copied().find(in_pool)
             });
         let best = same_folder.unwrap_or(pool[0]);
         Some(resolved_among(best, !exact.is_empty(), pool))

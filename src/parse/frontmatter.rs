@@ -167,6 +167,16 @@ fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, (String, Option<usize>)>
     if yaml.trim().is_empty() {
         return Ok(Map::new());
     }
+    if let Some(map) = simple::parse(yaml) {
+        // The YAML parser must agree: the tests and the fuzz targets run with this on.
+        debug_assert_eq!(Ok(&map), parse_yaml_fully(yaml).as_ref(), "{yaml:?}");
+        return Ok(map);
+    }
+    parse_yaml_fully(yaml)
+}
+
+/// [`parse_yaml`] through the YAML parser, for every input.
+fn parse_yaml_fully(yaml: &str) -> Result<Map<String, Value>, (String, Option<usize>)> {
     let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
         // serde_yaml says " at line L column C": our span already says where.
         let message = LOCATION.replace_all(&e.to_string(), "").into_owned();
@@ -385,9 +395,185 @@ fn floor_char_boundary(s: &str, i: usize) -> usize {
     i
 }
 
+/// The frontmatter most notes have, read without the YAML parser: one `key: value` per line,
+/// each value a string or a one-line `[…]` list of strings, written so that YAML can only
+/// read them as strings. Anything else (`None`) goes to the YAML parser, which reads these
+/// lines the same way.
+mod simple {
+    use serde_json::{Map, Value};
+
+    pub(super) fn parse(yaml: &str) -> Option<Map<String, Value>> {
+        let mut map = Map::new();
+        for line in yaml.split_terminator('\n') {
+            let (key, rest) = line.split_once(':')?;
+            if !is_key(key) || map.contains_key(key) {
+                return None;
+            }
+            let value = rest.strip_prefix(' ')?.trim_start_matches(' ');
+            let value = match value.strip_prefix('[') {
+                Some(items) => Value::Array(list(items)?),
+                None => {
+                    let (s, rest) = scalar(value)?;
+                    if !rest.trim_start_matches(' ').is_empty() {
+                        return None;
+                    }
+                    Value::String(s.to_owned())
+                }
+            };
+            map.insert(key.to_owned(), value);
+        }
+        Some(map)
+    }
+
+    /// A key: a short run of ASCII letters, digits, `_` and `-`, starting with a letter; not
+    /// a word YAML reads as something other than a string.
+    fn is_key(key: &str) -> bool {
+        // (YAML does not look further than 1024 characters for a key's `:`.)
+        key.len() <= 128
+            && key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && !special_word(key)
+    }
+
+    /// The items of a `[…]` list (after its `[`), which must end the line.
+    fn list(mut rest: &str) -> Option<Vec<Value>> {
+        let mut items = Vec::new();
+        rest = rest.trim_start_matches(' ');
+        if let Some(after) = rest.strip_prefix(']') {
+            return after.trim_start_matches(' ').is_empty().then_some(items);
+        }
+        loop {
+            let (item, after) = scalar(rest)?;
+            items.push(Value::String(item.to_owned()));
+            let after = after.trim_start_matches(' ');
+            if let Some(after) = after.strip_prefix(',') {
+                rest = after.trim_start_matches(' ');
+            } else {
+                let after = after.strip_prefix(']')?;
+                return after.trim_start_matches(' ').is_empty().then_some(items);
+            }
+        }
+    }
+
+    /// A string at the start of `s`: `"…"` without escapes, or a plain word run that YAML
+    /// can only read as a string. Returns it and what follows (trailing spaces of a plain
+    /// string are not part of it).
+    fn scalar(s: &str) -> Option<(&str, &str)> {
+        if let Some(quoted) = s.strip_prefix('"') {
+            let end = quoted.find('"')?;
+            let inner = &quoted[..end];
+            return inner
+                .chars()
+                .all(|c| c != '\\' && printable(c))
+                .then(|| (inner, &quoted[end + 1..]));
+        }
+        let end = s
+            .find(|c: char| !(c == ' ' || plain_char(c)))
+            .unwrap_or(s.len());
+        let plain = s[..end].trim_end_matches(' ');
+        let rest = &s[plain.len()..];
+        let is_string = plain
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic)
+            && !special_word(plain)
+            || is_date(plain);
+        is_string.then_some((plain, rest))
+    }
+
+    /// Characters a plain string may hold here: none of YAML's indicators, no spaces other
+    /// than ` `, no line breaks.
+    fn plain_char(c: char) -> bool {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '_' | '-' | '/' | '.')
+            || (!c.is_ascii() && c.is_alphanumeric())
+    }
+
+    /// Inside double quotes: what YAML accepts as printable, less every kind of space but
+    /// ` ` (some are line breaks to YAML) and the byte order mark.
+    fn printable(c: char) -> bool {
+        matches!(c, ' '..='~')
+            || (matches!(c, '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+                && c != '\u{FEFF}'
+                && !c.is_whitespace())
+    }
+
+    /// Words a plain scalar starting with a letter can be read as other than a string: null,
+    /// booleans (YAML 1.1's too), and the non-finite floats.
+    fn special_word(s: &str) -> bool {
+        const WORDS: [&str; 12] = [
+            "null", "true", "false", "yes", "no", "on", "off", "y", "n", "inf", "infinity", "nan",
+        ];
+        s.len() <= 8 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
+    }
+
+    /// `YYYY-MM-DD`: a string to YAML (it has no timestamp type here), the usual `updated`.
+    fn is_date(s: &str) -> bool {
+        let b = s.as_bytes();
+        b.len() == 10
+            && b.iter().enumerate().all(|(i, &c)| {
+                if i == 4 || i == 7 {
+                    c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simple_frontmatter_reads_as_the_yaml_parser_does() {
+        let cases = [
+            "tags: [theme/dividend, thesis, theme/volatility]\nupdated: 2025-12-20\n",
+            "aliases: [\"Ωmega 04135\"]\ntags: []\n",
+            "title: Some words here  \nb: [ a , b ]\n",
+            "a: [x,y]\n",
+            "a: \"quoted: # [x] 'y' {z}\"\n",
+            "a: [\"a, b\", c d]\n",
+            "n: null\n",
+            "n: No\n",
+            "n: 12\n",
+            "n: 2025-12-20x\n",
+            "n: 0x1F\n",
+            "n: [true, 1.5]\n",
+            "n: a #comment\n",
+            "n: a: b\n",
+            "n:\n  - a\n",
+            "a: 1\na: 2\n",
+            "a: b\n\nc: d\n",
+            "a: b\r\n",
+            "a: \"x\\ty\"\n",
+            "a: \"x\u{85}y\"\n",
+            "a: \"x\u{2028}y\"\n",
+            "a: \"x\u{FEFF}y\"\n",
+            "a: [a,]\n",
+            "a: [a] b\n",
+            "a: infinity\n",
+            "true: a\n",
+            "a-b_c: Déjà vu\n",
+            "a: x.y-z/w\n",
+            "a: .5\n",
+            "a:  two  spaces\n",
+            "a:\tb\n",
+            "a: [a, [b]]\n",
+            "a: b\n- c\n",
+        ];
+        for yaml in cases {
+            if let Some(map) = simple::parse(yaml) {
+                assert_eq!(Ok(map), parse_yaml_fully(yaml), "{yaml:?}");
+            }
+        }
+        assert!(simple::parse(cases[0]).is_some());
+        assert!(simple::parse(cases[1]).is_some());
+        assert!(simple::parse("n: null\n").is_none());
+        assert!(simple::parse("a: 1\na: 2\n").is_none());
+    }
 
     #[test]
     fn frontmatter_only_at_offset_zero() {

@@ -169,7 +169,7 @@ pub(crate) struct Collector<'t> {
     /// Code spans, code blocks and HTML: no links or comments there.
     inert: Vec<Range<usize>>,
     html_comments: Vec<Range<usize>>,
-    anchors: std::collections::HashSet<String>,
+    anchors: rustc_hash::FxHashSet<String>,
 }
 
 /// The event loop's position in the document.
@@ -211,7 +211,7 @@ impl<'t> Collector<'t> {
             dollars: Vec::new(),
             inert: Vec::new(),
             html_comments: Vec::new(),
-            anchors: std::collections::HashSet::new(),
+            anchors: rustc_hash::FxHashSet::default(),
         }
     }
 
@@ -223,7 +223,7 @@ impl<'t> Collector<'t> {
         let same_line = start >= last
             && self.text.is_char_boundary(start)
             && self.text.is_char_boundary(last)
-            && !self.text.as_bytes()[last..start].contains(&b'\n');
+            && memchr::memchr(b'\n', &self.text.as_bytes()[last..start]).is_none();
         let span = if same_line && line > 0 {
             let col = col + self.text[last..start].chars().count() as u32;
             Span {
@@ -295,24 +295,35 @@ impl<'t> Collector<'t> {
         }
         st.append_text(t);
         self.word_count += count_words(t.as_bytes());
+        // One pass over the source for the three markers: `%%` (comments, found left to
+        // right without overlapping), `$` (math) and `#` (tags, outside link text).
         let src = &self.text.as_bytes()[r.clone()];
-        if memchr::memchr(b'%', src).is_some() {
-            self.comment_markers
-                .extend(memchr::memmem::find_iter(src, b"%%").map(|i| r.start + i));
+        let tags_here = st.link_depth == 0;
+        let mut comment_end = 0;
+        for i in memchr::memchr3_iter(b'%', b'$', b'#', src) {
+            match src[i] {
+                b'%' => {
+                    if i >= comment_end && src.get(i + 1) == Some(&b'%') {
+                        self.comment_markers.push(r.start + i);
+                        comment_end = i + 2;
+                    }
+                }
+                b'$' => self.dollars.push(r.start + i),
+                _ => {
+                    if tags_here
+                        && let Some((start, end)) = tags::tag_at(self.text, r.start + i, r.end)
+                    {
+                        self.tags.push(Tag {
+                            name: self.text[start + 1..end].to_owned(),
+                            source: TagSource::Inline,
+                            span: self.span(start, end),
+                        });
+                    }
+                }
+            }
         }
-        self.dollars
-            .extend(memchr::memchr_iter(b'$', src).map(|i| r.start + i));
-        if st.link_depth > 0 {
+        if !tags_here {
             return;
-        }
-        let mut found = Vec::new();
-        tags::scan_inline(self.text, r.start, r.end, &mut found);
-        for (start, end) in found {
-            self.tags.push(Tag {
-                name: self.text[start + 1..end].to_owned(),
-                source: TagSource::Inline,
-                span: self.span(start, end),
-            });
         }
         if st.table.is_none() {
             self.block_id(r);
@@ -323,6 +334,9 @@ impl<'t> Collector<'t> {
     fn block_id(&mut self, r: Range<usize>) {
         let text = self.text;
         let at_line_end = matches!(text.as_bytes().get(r.end), None | Some(b'\n' | b'\r'));
+        if !at_line_end {
+            return;
+        }
         let Some(caret) = text[r.clone()].rfind('^').map(|i| r.start + i) else {
             return;
         };
@@ -343,7 +357,8 @@ impl<'t> Collector<'t> {
     fn on_start(&mut self, st: &mut State, tag: MdTag<'_>, r: Range<usize>) {
         match tag {
             MdTag::Heading { level, .. } => st.heading = Some((level, r.start, String::new())),
-            MdTag::Paragraph => st.paragraph = Some(String::new()),
+            // A paragraph's text is only read as a table's caption, which only Full keeps.
+            MdTag::Paragraph if self.detail == Detail::Full => st.paragraph = Some(String::new()),
             MdTag::CodeBlock(_) => {
                 st.code_block = true;
                 self.inert.push(r);
@@ -444,10 +459,10 @@ impl<'t> Collector<'t> {
             return;
         };
         let level = level as u8;
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = collapse_whitespace(&text);
         let raw = heading_source(&self.text[start..r.end]);
         let key = heading_key(raw);
-        let anchor = unique_anchor(&mut self.anchors, &text);
+        let anchor = unique_anchor(&self.anchors, &text);
         let (s, e) = trim_range(self.text, start, r.end);
         let span = self.span(s, e);
         if let Some(date) = dates::heading_date(&text) {
@@ -457,12 +472,16 @@ impl<'t> Collector<'t> {
                 span,
             });
         }
-        while st.heading_path.last().is_some_and(|(l, _)| *l >= level) {
-            st.heading_path.pop();
+        // The heading path is only kept with a table, in Full.
+        if self.detail == Detail::Full {
+            while st.heading_path.last().is_some_and(|(l, _)| *l >= level) {
+                st.heading_path.pop();
+            }
+            st.heading_path.push((level, text.clone()));
         }
-        st.heading_path.push((level, text.clone()));
         self.headings
             .push(Heading::new(level, &text, &key, &anchor, span));
+        self.anchors.insert(anchor);
     }
 
     fn on_link(
@@ -665,8 +684,7 @@ impl<'t> Collector<'t> {
             .map(|i| i + body_start)
         {
             let rest = &text[at + 2..];
-            let inner_len = rest
-                .find("]]")
+            let inner_len = memchr::memmem::find(rest.as_bytes(), b"]]")
                 .filter(|&e| !rest[..e].contains(['\n', '[']));
             let Some(len) = inner_len else { continue };
             let inner = rest[..len].trim();
@@ -750,14 +768,21 @@ struct Collected {
 
 /// Words in a run of text: starts of non-whitespace runs (ASCII whitespace separates).
 fn count_words(bytes: &[u8]) -> u32 {
-    let mut count = 0;
-    let mut in_word = false;
-    for &b in bytes {
-        let space = b.is_ascii_whitespace();
-        count += u32::from(!space && !in_word);
-        in_word = !space;
+    // A word starts at a non-space byte that is first or follows a space: counted pairwise,
+    // with no state carried from byte to byte, so the loop runs on vectors.
+    fn space(b: u8) -> bool {
+        // `u8::is_ascii_whitespace`, written so that it vectorises.
+        (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\x0C') | (b == b'\r')
     }
-    count
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let starts = bytes
+        .iter()
+        .zip(&bytes[1..])
+        .map(|(&a, &b)| u32::from(space(a) & !space(b)))
+        .sum::<u32>();
+    starts + u32::from(!space(first))
 }
 
 /// The range without surrounding whitespace (line endings included).
@@ -795,7 +820,7 @@ pub fn heading_key(text: &str) -> String {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            push_lowercase(&mut out, c);
         } else {
             pending_space = true;
         }
@@ -803,32 +828,52 @@ pub fn heading_key(text: &str) -> String {
     out
 }
 
-/// A URL fragment for a heading (GitHub's style), unique within the note.
-fn unique_anchor(taken: &mut std::collections::HashSet<String>, text: &str) -> String {
-    let base: String = text
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
+/// `out.extend(c.to_lowercase())`, without the iterator for ASCII.
+fn push_lowercase(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else {
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// Words separated by single spaces (what `split_whitespace` + `join(" ")` gives).
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A URL fragment for a heading (GitHub's style), unique within the note (the caller adds it
+/// to `taken`).
+fn unique_anchor(taken: &rustc_hash::FxHashSet<String>, text: &str) -> String {
+    let mut base = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
+            ' ' => '-',
+            c if c.is_alphanumeric() || c == '-' || c == '_' => c,
+            _ => continue,
+        };
+        push_lowercase(&mut base, c);
+    }
     let base = if base.is_empty() {
         "section".to_owned()
     } else {
         base
     };
-    let anchor = if taken.contains(&base) {
+    if taken.contains(&base) {
         (1..)
             .map(|n| format!("{base}-{n}"))
             .find(|a| !taken.contains(a))
             .unwrap_or(base)
     } else {
         base
-    };
-    taken.insert(anchor.clone());
-    anchor
+    }
 }
 
 #[cfg(test)]

@@ -70,8 +70,8 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
     let bytes = row.as_bytes();
     let mut scan = RowScan::default();
     let mut from = 0;
-    while let Some(open) = row[from..].find("[[").map(|i| i + from) {
-        let Some(close) = row[open + 2..].find("]]").map(|i| i + open + 2) else {
+    while let Some(open) = find_pair(bytes, b'[', from) {
+        let Some(close) = find_pair(bytes, b']', open + 2) else {
             break;
         };
         let inner = &row[open + 2..close];
@@ -92,8 +92,8 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
     let trimmed_end = row.trim_end().len();
     let mut pipes = 0u32;
     let (mut leading, mut trailing) = (false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        if b != b'|' || escaped(bytes, i) || scan.split_links.iter().any(|l| l.2 == start + i) {
+    for i in memchr::memchr_iter(b'|', bytes) {
+        if escaped(bytes, i) || scan.split_links.iter().any(|l| l.2 == start + i) {
             continue;
         }
         pipes += 1;
@@ -102,6 +102,19 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
     }
     scan.cell_count = (pipes + 1).saturating_sub(u32::from(leading) + u32::from(trailing));
     scan
+}
+
+/// The first `cc` (`[[`, `]]`) in `bytes` at or after `from`: what `str::find` gives, without
+/// setting up a substring searcher for each short row.
+fn find_pair(bytes: &[u8], c: u8, mut from: usize) -> Option<usize> {
+    while let Some(i) = memchr::memchr(c, bytes.get(from..)?) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&c) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Is the byte at `i` preceded by an odd number of backslashes?

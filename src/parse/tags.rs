@@ -30,27 +30,31 @@ pub(crate) fn valid_name(name: &str) -> Option<&str> {
 
 /// Finds inline tags in `text[range]` (a run of text outside code). `text` is the whole note,
 /// so the character before a `#` is read from the source, escapes included. Pushes
-/// `(start of '#', end)` pairs.
+/// `(start of '#', end)` pairs. (The parser calls [`tag_at`] for each `#` as it meets it.)
+#[cfg(test)]
 pub(crate) fn scan_inline(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let bytes = text.as_bytes();
     for rel in memchr::memchr_iter(b'#', &bytes[start..end]) {
-        let at = start + rel;
-        let starts_word = text[..at]
-            .chars()
-            .next_back()
-            .is_none_or(char::is_whitespace);
-        if !starts_word {
-            continue;
-        }
-        let name_len: usize = text[at + 1..end]
-            .chars()
-            .take_while(|&c| is_tag_char(c))
-            .map(char::len_utf8)
-            .sum();
-        if let Some(name) = valid_name(&text[at + 1..at + 1 + name_len]) {
-            out.push((at, at + 1 + name.len()));
-        }
+        out.extend(tag_at(text, start + rel, end));
     }
+}
+
+/// The tag whose `#` is at `at`, in a run of text ending at `end`: `(at, end of the name)`.
+pub(crate) fn tag_at(text: &str, at: usize, end: usize) -> Option<(usize, usize)> {
+    let starts_word = text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(char::is_whitespace);
+    if !starts_word {
+        return None;
+    }
+    let name_len: usize = text[at + 1..end]
+        .chars()
+        .take_while(|&c| is_tag_char(c))
+        .map(char::len_utf8)
+        .sum();
+    let name = valid_name(&text[at + 1..at + 1 + name_len])?;
+    Some((at, at + 1 + name.len()))
 }
 
 /// Why a frontmatter value cannot be a tag (an [`InvalidTag`](crate::model::InvalidTag)'s

@@ -376,3 +376,58 @@ fn frontmatter_links_are_all_found_whatever_the_key_order() {
     assert_eq!(got, [("Zeta", 2), ("Alpha", 3), ("Zeta", 3), ("Alpha", 4)]);
     assert!(n.links.iter().all(|l| l.kind == LinkKind::Frontmatter));
 }
+
+#[test]
+fn word_count_matches_a_byte_by_byte_count() {
+    // The stateful count `count_words` replaced: starts of runs of non-whitespace bytes.
+    fn reference(bytes: &[u8]) -> u32 {
+        let mut count = 0;
+        let mut in_word = false;
+        for &b in bytes {
+            let space = b.is_ascii_whitespace();
+            count += u32::from(!space && !in_word);
+            in_word = !space;
+        }
+        count
+    }
+    let samples = [
+        "",
+        " ",
+        "a",
+        " a",
+        "a ",
+        "a b",
+        "  a\tb\nc\x0Cd\re\x0Bf  ",
+        "é ü\u{a0}x",
+        "\n\n",
+        "one two  three   four",
+    ];
+    for s in samples {
+        assert_eq!(count_words(s.as_bytes()), reference(s.as_bytes()), "{s:?}");
+    }
+    // Across the 64-byte chunks: every length to 200, words and spaces in a few rhythms.
+    for len in 0..200 {
+        for step in [1, 2, 3, 5, 63, 64, 65] {
+            let text: Vec<u8> = (0..len)
+                .map(|i| if (i / step) % 2 == 0 { b'w' } else { b' ' })
+                .collect();
+            assert_eq!(count_words(&text), reference(&text), "{len} {step}");
+            let shifted = [b" ".as_slice(), &text].concat();
+            assert_eq!(count_words(&shifted), reference(&shifted), "{len} {step}");
+        }
+    }
+    // Every string of up to 6 bytes over a small alphabet.
+    let alphabet = [b' ', b'a', b'\t', b'\n', 0x0B, 0x0C, b'\r', 0xC3];
+    let mut buf = Vec::new();
+    for len in 0..=6u32 {
+        for code in 0..alphabet.len().pow(len) {
+            buf.clear();
+            let mut c = code;
+            for _ in 0..len {
+                buf.push(alphabet[c % alphabet.len()]);
+                c /= alphabet.len();
+            }
+            assert_eq!(count_words(&buf), reference(&buf), "{buf:?}");
+        }
+    }
+}
