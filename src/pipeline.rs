@@ -43,7 +43,11 @@ impl Analysis {
         cache_dir: Option<&std::path::Path>,
     ) -> Result<Self, VaultError> {
         let mut clock = Timings::start();
-        let walk = vault::walk(&settings)?;
+        let walk = if cache_dir.is_some() {
+            vault::walk(&settings)?
+        } else {
+            vault::walk_names(&settings)?
+        };
         let vault = vault::parse_walked_cached(&settings, walk, detail, cache_dir);
         clock.lap("load + parse");
         Ok(Self::from_vault(settings, vault))

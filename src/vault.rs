@@ -51,6 +51,16 @@ pub fn load(settings: &Settings, detail: Detail) -> Result<Vault, VaultError> {
 
 /// Walks `settings.src`: notes and attachments, with sizes and modification times.
 pub fn walk(settings: &Settings) -> Result<Walk, VaultError> {
+    walk_with(settings, true)
+}
+
+/// Walks `settings.src` without the sizes and times (0): for a run that uses no cache, which
+/// is all they are for.
+pub fn walk_names(settings: &Settings) -> Result<Walk, VaultError> {
+    walk_with(settings, false)
+}
+
+fn walk_with(settings: &Settings, stat: bool) -> Result<Walk, VaultError> {
     let root = &settings.src;
     if !root.exists() {
         return Err(VaultError::Missing(root.clone()));
@@ -115,7 +125,7 @@ pub fn walk(settings: &Settings) -> Result<Walk, VaultError> {
     }
     // Sizes and times for the cache's fingerprint: one stat per file, on every core (the
     // walk itself is sequential, and stats were three quarters of its time).
-    out.files.par_iter_mut().for_each(|f| {
+    out.files.par_iter_mut().filter(|_| stat).for_each(|f| {
         if let Ok(m) = std::fs::metadata(&f.path) {
             f.len = m.len();
             f.mtime_ns = crate::cache::mtime_ns(&m);

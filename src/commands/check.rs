@@ -87,7 +87,11 @@ pub(super) fn run(
     let incremental =
         cache.is_some() && filters.is_empty() && !args.fix && report::renders_in_parts(args.format);
     let mut clock = crate::pipeline::Timings::start();
-    let walk = crate::vault::walk(&settings)?;
+    let walk = if cache.is_some() {
+        crate::vault::walk(&settings)?
+    } else {
+        crate::vault::walk_names(&settings)?
+    };
     clock.lap("walk");
     let fingerprint = cache.as_ref().and_then(|_| cache::fingerprint(&walk));
     if let (Some((dir, key)), Some(fp)) = (&cache, &fingerprint)
