@@ -62,8 +62,9 @@ struct NoteState {
     /// The other notes its links reach (as notes or aliases), sorted, without repeats.
     targets: Vec<u32>,
     tally: Tally,
-    /// Its findings, rendered (see [`report::render_part`]).
-    part: Vec<u8>,
+    /// Its findings, rendered (see [`report::render_part`]). A `String`, not bytes: serde
+    /// writes a string in one piece, a `Vec<u8>` byte by byte.
+    part: String,
 }
 
 /// An incremental run's result.
@@ -73,6 +74,10 @@ pub struct Outcome {
     pub rechecked: usize,
     /// Notes loaded in full for it (the rechecked ones and those their links reach).
     pub loaded: usize,
+    /// Is the new state worth writing? Not for a few changed files: the stored state stays a
+    /// true picture of the vault as it was, and the next run redoes the little work again
+    /// (as the note cache is not rewritten for one edit).
+    pub worth_storing: bool,
     state: State,
 }
 
@@ -134,7 +139,7 @@ fn alias_texts(note: &Note) -> Vec<String> {
 impl State {
     /// Writes the report the state holds (without the summary line).
     pub fn write(&self, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
-        report::assemble(format, self.notes.iter().map(|n| n.part.as_slice()), out)
+        report::assemble(format, self.notes.iter().map(|n| n.part.as_bytes()), out)
     }
 
     pub fn tally(&self) -> Tally {
@@ -187,7 +192,7 @@ impl State {
                     anchors: anchors(note),
                     targets: targets(id, &resolved[id]),
                     tally: Tally::of(mine),
-                    part: report::render_part(format, mine, vault, opts).ok()?,
+                    part: rendered(format, mine, vault, opts)?,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -254,6 +259,10 @@ enum Change {
     Edited(Vec<u8>),
 }
 
+/// How many changed files (edited or touched) since the stored state an incremental run
+/// takes before it rewrites the state: rewriting it costs more than re-checking a few notes.
+const STORE_AFTER: usize = 8;
+
 /// The check, done incrementally on `state`; `None` when this run must go the full way (see
 /// the module documentation for when).
 #[allow(clippy::too_many_arguments)]
@@ -310,6 +319,11 @@ pub fn run(
     if edited.len() > limit {
         return None;
     }
+    let changed = changes
+        .iter()
+        .filter(|c| !matches!(c, Change::Same))
+        .count();
+    let worth_storing = changed > STORE_AFTER;
     let now = now_ns();
     for ((f, s), c) in files.iter().zip(stored.iter_mut()).zip(&changes) {
         if matches!(c, Change::Touched) {
@@ -325,6 +339,7 @@ pub fn run(
             tally: stored.iter().fold(Tally::default(), |t, n| t.plus(n.tally)),
             rechecked: 0,
             loaded: 0,
+            worth_storing,
             state: State {
                 notes: stored,
                 attachments,
@@ -457,7 +472,7 @@ pub fn run(
         let note = &vault.notes[id];
         let s = &mut stored[id];
         s.tally = Tally::of(mine);
-        s.part = report::render_part(format, mine, &vault, opts).ok()?;
+        s.part = rendered(format, mine, &vault, opts)?;
         if edited.binary_search(&id).is_ok() {
             s.len = files[id].len;
             s.mtime_ns = trusted_time((files[id].len, files[id].mtime_ns), note, now);
@@ -472,12 +487,18 @@ pub fn run(
     Some(Outcome {
         tally: stored.iter().fold(Tally::default(), |t, n| t.plus(n.tally)),
         rechecked: rechecked.len(),
+        worth_storing,
         loaded: full.iter().filter(|&&f| f).count(),
         state: State {
             notes: stored,
             attachments,
         },
     })
+}
+
+/// One note's part of the report (reports are UTF-8 text).
+fn rendered(format: Format, found: &[Diagnostic], vault: &Vault, opts: &Options) -> Option<String> {
+    String::from_utf8(report::render_part(format, found, vault, opts).ok()?).ok()
 }
 
 /// A note reduced to what resolution and other notes' rules read of it: path, name, aliases.

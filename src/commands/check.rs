@@ -121,6 +121,7 @@ pub(super) fn run(
             Finished {
                 tally: state.tally(),
                 state: Some(state),
+                store_state: done.worth_storing,
                 found: None,
                 vault: None,
             },
@@ -205,6 +206,7 @@ pub(super) fn run(
         Finished {
             tally: Tally::of(&found),
             state: state.as_ref(),
+            store_state: true,
             found: Some(&found),
             vault: Some(&vault),
         },
@@ -228,6 +230,8 @@ pub(super) fn run(
 struct Finished<'a> {
     tally: Tally,
     state: Option<&'a State>,
+    /// Keep `state` for the next run (an incremental run after a small change does not).
+    store_state: bool,
     found: Option<&'a [Diagnostic]>,
     vault: Option<&'a crate::model::Vault>,
 }
@@ -284,9 +288,10 @@ fn finish(
             };
             stored = cache::store(dir, key, fp, &entry);
         }
-        if let Some(state) = run.state {
+        if let Some(state) = run.state.filter(|_| run.store_state) {
             stored = stored.and(state.store(dir, root, key.as_bytes()));
         }
+        clock.lap("cache store");
         if let Err(e) = stored {
             let _ = writeln!(
                 err,

@@ -420,3 +420,38 @@ fn touch(p: &Path) {
     f.set_modified(SystemTime::now() - Duration::from_secs(60))
         .unwrap();
 }
+
+#[test]
+fn the_incremental_state_is_rewritten_after_many_changes_only() {
+    let vault = tempfile::tempdir().unwrap();
+    for i in 0..12 {
+        let text = format!("# Note {i}\n\n[[Note {}]]\n", (i + 1) % 12);
+        std::fs::write(vault.path().join(format!("Note {i}.md")), text).unwrap();
+    }
+    age(vault.path(), 3600);
+    let cache = tempfile::tempdir().unwrap();
+    let state = || -> Vec<u8> {
+        let p = walk(cache.path())
+            .into_iter()
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("state-"))
+            .expect("a state file");
+        std::fs::read(p).unwrap()
+    };
+    let first = check_logged(vault.path(), cache.path(), "concise", &[]);
+    assert_eq!(first.2, None);
+    let stored = state();
+    // One touched note: re-checked against the stored state, which stays as it was.
+    touch(&vault.path().join("Note 3.md"));
+    let one = check_logged(vault.path(), cache.path(), "concise", &[]);
+    assert!(one.2.is_some());
+    assert_eq!((&one.0, one.1), (&first.0, first.1));
+    assert!(state() == stored, "one change does not rewrite the state");
+    // Ten: the state is rewritten with the new times.
+    for i in 0..10 {
+        touch(&vault.path().join(format!("Note {i}.md")));
+    }
+    let ten = check_logged(vault.path(), cache.path(), "concise", &[]);
+    assert!(ten.2.is_some());
+    assert_eq!((&ten.0, ten.1), (&first.0, first.1));
+    assert!(state() != stored, "ten changes rewrite the state");
+}
