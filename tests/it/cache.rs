@@ -433,7 +433,12 @@ fn the_incremental_state_is_rewritten_after_many_changes_only() {
     let state = || -> Vec<u8> {
         let p = walk(cache.path())
             .into_iter()
-            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("state-"))
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("state-")
+            })
             .expect("a state file");
         std::fs::read(p).unwrap()
     };
