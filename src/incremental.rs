@@ -153,7 +153,6 @@ impl State {
     ///
     /// `files` are the walk's notes, in vault order (the notes' files, with the size and time
     /// the walk saw); `found` the run's findings in report order.
-    #[allow(clippy::too_many_arguments)]
     pub fn of_run(
         vault: &Vault,
         files: &[(u64, u128)],
@@ -265,7 +264,6 @@ const STORE_AFTER: usize = 8;
 
 /// The check, done incrementally on `state`; `None` when this run must go the full way (see
 /// the module documentation for when).
-#[allow(clippy::too_many_arguments)]
 pub fn run(
     settings: &Settings,
     walk: &Walk,

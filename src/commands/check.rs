@@ -104,6 +104,14 @@ pub(super) fn run(
             ExitStatus::Success
         });
     }
+    // Where the report goes and what keeps it, for whichever way the run goes.
+    let keep = Keep {
+        args,
+        opts: &opts,
+        cache: cache.as_ref(),
+        fingerprint: fingerprint.as_ref(),
+        root: settings.src.clone(),
+    };
     if incremental
         && let Some((dir, key)) = &cache
         && let Some(state) = State::load(dir, &settings.src, key.as_bytes())
@@ -116,22 +124,14 @@ pub(super) fn run(
             done.rechecked, done.loaded
         ));
         let state = done.state();
-        return finish(
-            args,
-            Finished {
-                tally: state.tally(),
-                state: Some(state),
-                store_state: done.worth_storing,
-                found: None,
-                vault: None,
-            },
-            &opts,
-            cache.as_ref(),
-            fingerprint.as_ref(),
-            &settings.src,
-            out,
-            err,
-        );
+        let run = Finished {
+            tally: state.tally(),
+            state: Some(state),
+            store_state: done.worth_storing,
+            found: None,
+            vault: None,
+        };
+        return keep.finish(run, out, err);
     }
     let note_files: Vec<(u64, u128)> = walk
         .files
@@ -197,27 +197,17 @@ pub(super) fn run(
         index,
         resolved,
         graph,
-        settings,
         ..
     } = analysis;
     drop((index, resolved, graph));
-    let status = finish(
-        args,
-        Finished {
-            tally: Tally::of(&found),
-            state: state.as_ref(),
-            store_state: true,
-            found: Some(&found),
-            vault: Some(&vault),
-        },
-        &opts,
-        cache.as_ref(),
-        fingerprint.as_ref(),
-        &settings.src,
-        out,
-        err,
-    );
-    // The process ends next: freeing a large vault's model piece by piece costs a quarter
+    let run = Finished {
+        tally: Tally::of(&found),
+        state: state.as_ref(),
+        store_state: true,
+        found: Some(&found),
+        vault: Some(&vault),
+    };
+    let status = keep.finish(run, out, err); // The process ends next: freeing a large vault's model piece by piece costs a quarter
     // of a run, and the OS reclaims it at once.
     std::mem::forget(vault);
     std::mem::forget(found);
@@ -236,71 +226,84 @@ struct Finished<'a> {
     vault: Option<&'a crate::model::Vault>,
 }
 
-/// Writes the report and its summary, keeps it in the run cache and the incremental state,
-/// and says how the run ends.
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    args: &CheckArgs,
-    run: Finished<'_>,
-    opts: &Options,
-    cache: Option<&(PathBuf, cache::Key)>,
-    fingerprint: Option<&blake3::Hash>,
-    root: &Path,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<ExitStatus, RunError> {
-    let io = |source| RunError::Io {
-        context: "cannot write output".into(),
-        source,
-    };
-    let mut clock = crate::pipeline::Timings::start();
-    // With the run cache the report is kept for it; without, it goes straight out.
-    let keep = cache.is_some() && fingerprint.is_some();
-    let mut rendered = Vec::new();
-    let sink: &mut dyn Write = if keep { &mut rendered } else { &mut *out };
-    match (run.state, run.found, run.vault) {
-        (Some(state), _, _) => state.write(args.format, sink).map_err(io)?,
-        (None, Some(found), Some(vault)) => {
-            report::render(args.format, found, vault, opts, sink).map_err(io)?;
+/// What a report is written for: the arguments that shape it, and the caches that keep it.
+struct Keep<'a> {
+    args: &'a CheckArgs,
+    opts: &'a Options,
+    cache: Option<&'a (PathBuf, cache::Key)>,
+    fingerprint: Option<&'a blake3::Hash>,
+    root: PathBuf,
+}
+
+impl Keep<'_> {
+    /// Writes the report and its summary, keeps it in the run cache and the incremental
+    /// state, and says how the run ends.
+    fn finish(
+        &self,
+        run: Finished<'_>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<ExitStatus, RunError> {
+        let Keep {
+            args,
+            opts,
+            cache,
+            fingerprint,
+            ref root,
+        } = *self;
+        let io = |source| RunError::Io {
+            context: "cannot write output".into(),
+            source,
+        };
+        let mut clock = crate::pipeline::Timings::start();
+        // With the run cache the report is kept for it; without, it goes straight out.
+        let keep = cache.is_some() && fingerprint.is_some();
+        let mut rendered = Vec::new();
+        let sink: &mut dyn Write = if keep { &mut rendered } else { &mut *out };
+        match (run.state, run.found, run.vault) {
+            (Some(state), _, _) => state.write(args.format, sink).map_err(io)?,
+            (None, Some(found), Some(vault)) => {
+                report::render(args.format, found, vault, opts, sink).map_err(io)?;
+            }
+            _ => unreachable!("a run has findings or a state"),
         }
-        _ => unreachable!("a run has findings or a state"),
-    }
-    if matches!(args.format, Format::Pretty | Format::Concise) {
-        writeln!(sink, "{}", report::summary_of(run.tally)).map_err(io)?;
-    }
-    if keep {
-        out.write_all(&rendered).map_err(io)?;
-    }
-    clock.lap("report");
-    let deny_warnings = args.deny.contains(&Deny::Warnings);
-    let status = if run.tally.errors > 0 || (deny_warnings && run.tally.warnings > 0) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    };
-    if let Some((dir, key)) = cache {
-        // A cache that cannot be written costs the next run its speed, nothing else.
-        let mut stored = Ok(());
-        if let Some(fp) = fingerprint {
-            let entry = cache::Entry {
-                failed: status == ExitStatus::Failure,
-                output: rendered,
-            };
-            stored = cache::store(dir, key, fp, &entry);
+        if matches!(args.format, Format::Pretty | Format::Concise) {
+            writeln!(sink, "{}", report::summary_of(run.tally)).map_err(io)?;
         }
-        if let Some(state) = run.state.filter(|_| run.store_state) {
-            stored = stored.and(state.store(dir, root, key.as_bytes()));
+        if keep {
+            out.write_all(&rendered).map_err(io)?;
         }
-        clock.lap("cache store");
-        if let Err(e) = stored {
-            let _ = writeln!(
-                err,
-                "vaultc: cannot write the cache in {}: {e}",
-                dir.display()
-            );
+        clock.lap("report");
+        let deny_warnings = args.deny.contains(&Deny::Warnings);
+        let status = if run.tally.errors > 0 || (deny_warnings && run.tally.warnings > 0) {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        };
+        if let Some((dir, key)) = cache {
+            // A cache that cannot be written costs the next run its speed, nothing else.
+            let mut stored = Ok(());
+            if let Some(fp) = fingerprint {
+                let entry = cache::Entry {
+                    failed: status == ExitStatus::Failure,
+                    output: rendered,
+                };
+                stored = cache::store(dir, key, fp, &entry);
+            }
+            if let Some(state) = run.state.filter(|_| run.store_state) {
+                stored = stored.and(state.store(dir, root, key.as_bytes()));
+            }
+            clock.lap("cache store");
+            if let Err(e) = stored {
+                let _ = writeln!(
+                    err,
+                    "vaultc: cannot write the cache in {}: {e}",
+                    dir.display()
+                );
+            }
         }
+        Ok(status)
     }
-    Ok(status)
 }
 
 fn plural(n: usize, word: &str) -> String {
