@@ -65,15 +65,27 @@ fn cached_runs_equal_uncached_runs_through_edits_renames_and_deletions() {
         .collect();
     notes.sort();
     // A fixed, simple sequence of changes (deterministic; no rand dependency).
-    for round in 0..6_usize {
+    for round in 0..10_usize {
         let target = &notes[(round * 331) % notes.len()];
-        match round % 3 {
+        match round % 5 {
             0 => {
                 let mut text = std::fs::read_to_string(target).unwrap();
                 text.push_str(&format!("\n[[Added in round {round}]]\n"));
                 std::fs::write(target, text).unwrap();
             }
+            // Edits the incremental check must follow into other notes: a heading others
+            // may link to, and a link whose target may lose its last inbound link.
             1 => {
+                let text = std::fs::read_to_string(target).unwrap();
+                let text = text.replacen("\n## ", "\n## Renamed ", 1);
+                std::fs::write(target, text).unwrap();
+            }
+            2 => {
+                let text = std::fs::read_to_string(target).unwrap();
+                let text = text.replacen("[[", "[", 1);
+                std::fs::write(target, text).unwrap();
+            }
+            3 => {
                 let renamed = target.with_file_name(format!("Renamed {round}.md"));
                 std::fs::rename(target, &renamed).unwrap();
             }
@@ -90,7 +102,7 @@ fn cached_runs_equal_uncached_runs_through_edits_renames_and_deletions() {
         );
         assert_eq!(warm, cold, "round {round}: the cached run differs");
         assert_eq!(uncached, cold, "round {round}: the uncached run differs");
-        if round % 3 == 0 {
+        if round % 5 == 0 {
             assert!(
                 cold.0.contains(&format!("Added in round {round}")),
                 "round {round}"
