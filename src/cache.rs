@@ -79,11 +79,9 @@ impl Key {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part);
         }
-        let root = std::fs::canonicalize(vault).unwrap_or_else(|_| vault.to_owned());
-        let id = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
         Key {
             hash: h.finalize(),
-            vault: id[..16].to_owned(),
+            vault: vault_id(vault),
         }
     }
 
@@ -115,6 +113,13 @@ fn prune(dir: &Path, key: &Key) {
     for (_, path) in mine.into_iter().skip(ENTRIES_PER_VAULT) {
         let _ = std::fs::remove_file(path);
     }
+}
+
+/// A short name for the vault at `root` (its canonical path, hashed): the caches of several
+/// vaults can share one folder (`VAULTC_CACHE_DIR`) without taking each other's files.
+pub fn vault_id(root: &Path) -> String {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
+    blake3::hash(root.to_string_lossy().as_bytes()).to_hex()[..16].to_owned()
 }
 
 /// vaultc's version and its binary (size and time): a rebuild at the same version may

@@ -90,9 +90,7 @@ impl Outcome {
 /// The state file of the vault at `root` in the cache folder `dir`: one per vault, so that
 /// runs with other arguments replace it rather than pile up.
 fn file_for(dir: &Path, root: &Path) -> PathBuf {
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
-    let id = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
-    dir.join(format!("state-{}.bin", &id[..16]))
+    dir.join(format!("state-{}.bin", crate::cache::vault_id(root)))
 }
 
 fn anchors(note: &Note) -> [u8; 32] {
@@ -242,8 +240,7 @@ impl State {
 /// when the time is too recent to trust, or when the bytes parsed are not the size the walk
 /// saw (the file changed in between).
 fn trusted_time((len, mtime): (u64, u128), note: &Note, now: u128) -> u128 {
-    let parsed_len = note.text.len() as u64 + if note.bom { 3 } else { 0 };
-    if is_racy(mtime, now) || (len != parsed_len && !note.lossy) {
+    if is_racy(mtime, now) || (len != note.file_len() && !note.lossy) {
         0
     } else {
         mtime

@@ -82,6 +82,12 @@ impl Note {
             .max_by_key(|u| u.date)
     }
 
+    /// The size of the file the note was read from, when it was valid UTF-8 (`text` plus the
+    /// byte-order mark it lost).
+    pub fn file_len(&self) -> u64 {
+        self.text.len() as u64 + if self.bom { 3 } else { 0 }
+    }
+
     /// The note's folder, `""` at the vault root.
     pub fn folder(&self) -> &str {
         self.path.rsplit_once('/').map_or("", |(dir, _)| dir)

@@ -69,13 +69,11 @@ pub struct Use {
 /// One file per vault and detail level: several vaults may share a cache folder
 /// (`VAULTC_CACHE_DIR`) without taking each other's notes or rewriting each other's file.
 fn file_name(vault: &Path, detail: Detail) -> String {
-    let root = std::fs::canonicalize(vault).unwrap_or_else(|_| vault.to_owned());
-    let id = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
     let level = match detail {
         Detail::Full => "full",
         Detail::Lean => "lean",
     };
-    format!("notes-{level}-{}.bin", &id[..16])
+    format!("notes-{level}-{}.bin", crate::cache::vault_id(vault))
 }
 
 fn key(name: &str) -> [u8; 32] {
@@ -180,9 +178,7 @@ impl NoteCache {
             .par_iter()
             // The walk's size must be the size of the bytes parsed (else the file changed
             // between the two, and the time says nothing about them).
-            .filter(|(f, note)| {
-                f.len == note.text.len() as u64 + if note.bom { 3 } else { 0 } || note.lossy
-            })
+            .filter(|(f, note)| f.len == note.file_len() || note.lossy)
             .filter_map(|(f, note)| {
                 let payload = postcard::to_stdvec(note).ok()?;
                 let racy = is_racy(f.mtime_ns, now);
