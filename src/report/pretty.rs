@@ -33,7 +33,21 @@ impl SourceCode for Source<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        // miette finds the lines around a span by walking the text from its start, byte by
+        // byte: in a long note with many findings that was most of the report's time. It is
+        // given the text from a line start just before the context instead, and its answer
+        // is moved back to where that part sits in the note.
+        let window = context_start(self.text.as_bytes(), span.offset(), before);
+        let lines_above = line_breaks(&self.text.as_bytes()[..window]);
+        let local = SourceSpan::new((span.offset() - window).into(), span.len());
+        let inner = self.text[window..].read_span(&local, before, after)?;
+        let inner = MietteSpanContents::new(
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + window).into(), inner.span().len()),
+            inner.line() + lines_above,
+            inner.column(),
+            inner.line_count() + lines_above,
+        );
         let at = inner.span().offset().min(self.text.len());
         let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
         let column = self
@@ -49,6 +63,38 @@ impl SourceCode for Source<'_> {
             inner.line_count(),
         )))
     }
+}
+
+/// A line start (in miette's sense: after `\n`, `\r\n` or a lone `\r`) at least `before` + 1
+/// lines above the line holding `offset`, or 0; never past `offset`.
+fn context_start(text: &[u8], offset: usize, before: usize) -> usize {
+    let offset = offset.min(text.len());
+    let mut breaks = 0;
+    let mut i = offset;
+    while let Some(at) = memchr::memrchr2(b'\n', b'\r', &text[..i]) {
+        // `\r\n` is one break: skip the `\r` of the pair.
+        let pair = text[at] == b'\n' && at > 0 && text[at - 1] == b'\r';
+        i = if pair { at - 1 } else { at };
+        breaks += 1;
+        if breaks > before + 1 {
+            return at + 1;
+        }
+    }
+    0
+}
+
+/// How many line breaks miette counts in `text` (`\r\n` once).
+fn line_breaks(text: &[u8]) -> usize {
+    let mut n = 0;
+    let mut prev_cr = false;
+    for at in memchr::memchr2_iter(b'\n', b'\r', text) {
+        let joins = text[at] == b'\n' && prev_cr && at > 0 && text[at - 1] == b'\r';
+        if !joins {
+            n += 1;
+        }
+        prev_cr = text[at] == b'\r';
+    }
+    n
 }
 
 impl std::fmt::Display for View<'_> {
@@ -190,4 +236,72 @@ pub(super) fn render(
         out.write_all(text.as_bytes())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What miette itself answers, reading the whole text from its start.
+    fn whole(text: &str, span: &SourceSpan, before: usize, after: usize) -> Option<String> {
+        let c = text.read_span(span, before, after).ok()?;
+        Some(format!(
+            "{:?} {:?} {} {} {}",
+            c.data(),
+            c.span(),
+            c.line(),
+            c.column(),
+            c.line_count()
+        ))
+    }
+
+    /// What [`Source`] answers from its window, before its own column fix.
+    fn windowed(text: &str, span: &SourceSpan, before: usize, after: usize) -> Option<String> {
+        let window = context_start(text.as_bytes(), span.offset(), before);
+        let lines_above = line_breaks(&text.as_bytes()[..window]);
+        let local = SourceSpan::new((span.offset() - window).into(), span.len());
+        let c = text[window..].read_span(&local, before, after).ok()?;
+        Some(format!(
+            "{:?} {:?} {} {} {}",
+            c.data(),
+            SourceSpan::new((c.span().offset() + window).into(), c.span().len()),
+            c.line() + lines_above,
+            c.column(),
+            c.line_count() + lines_above
+        ))
+    }
+
+    #[test]
+    fn the_window_gives_what_the_whole_text_gives() {
+        // Every line ending miette knows (`\n`, `\r\n`, a lone `\r`), blank lines, text at
+        // both ends, and every span of up to three bytes with 0 to 2 lines of context.
+        let texts = [
+            "a\nbb\nccc\ndddd\ne",
+            "a\r\nbb\r\n\r\nccc\r\nd",
+            "a\rbb\r\rc\nd\r\ne\n",
+            "\n\n\nx\n\n",
+            "only one line",
+            "é\nçà\r\n\rü",
+        ];
+        let mut compared = 0;
+        for text in texts {
+            for start in 0..=text.len() {
+                for len in 0..=3 {
+                    if start + len > text.len() {
+                        continue;
+                    }
+                    for (before, after) in [(0, 0), (1, 1), (2, 2), (0, 2), (2, 0)] {
+                        let span = SourceSpan::new(start.into(), len);
+                        assert_eq!(
+                            windowed(text, &span, before, after),
+                            whole(text, &span, before, after),
+                            "{text:?} at {start}+{len}, context {before}/{after}"
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 500);
+    }
 }
