@@ -9,6 +9,8 @@ mod sarif;
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Diagnostic, Level};
 use crate::model::Vault;
 
@@ -52,13 +54,16 @@ pub fn render(
     if format == Format::Sarif {
         return sarif::render(diagnostics, vault, opts, out);
     }
-    // One part per note, written as it is made: the same bytes an incremental run assembles
-    // from parts it kept (see `assemble`).
-    let mut parts = Parts::new(format);
-    for group in diagnostics.chunk_by(|a, b| a.note.is_some() && a.note == b.note) {
-        parts.write(&render_part(format, group, vault, opts)?, out)?;
-    }
-    parts.finish(out)
+    // One part per note, made on all cores and written in order: the same bytes an
+    // incremental run assembles from parts it kept (see `assemble`).
+    let groups: Vec<&[Diagnostic]> = diagnostics
+        .chunk_by(|a, b| a.note.is_some() && a.note == b.note)
+        .collect();
+    let parts = groups
+        .par_iter()
+        .map(|group| render_part(format, group, vault, opts))
+        .collect::<io::Result<Vec<_>>>()?;
+    assemble(format, parts.iter().map(Vec::as_slice), out)
 }
 
 /// Does a report in `format` consist of one part per note, one after the other, so that a
