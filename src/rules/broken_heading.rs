@@ -50,11 +50,21 @@ impl Rule for BrokenHeading {
                 format!("heading `{wanted}` not found in `{}`", target.name)
             };
             let last = crate::parse::heading_key(chain.last());
+            let last_len = last.chars().count();
             let closest = target
                 .headings
                 .iter()
-                .map(|h| (edit_distance(&last, h.key()), h))
-                .filter(|(d, h)| *d <= (h.key().chars().count() / 3).max(1))
+                .filter_map(|h| {
+                    let len = h.key().chars().count();
+                    let within = (len / 3).max(1);
+                    // The distance is at least the difference in length: most headings are
+                    // ruled out without computing it.
+                    if len.abs_diff(last_len) > within {
+                        return None;
+                    }
+                    let d = edit_distance(&last, h.key());
+                    (d <= within).then_some((d, h))
+                })
                 .min_by_key(|(d, _)| *d);
             let help = match closest {
                 Some((_, h)) => format!("did you mean `{}`?", h.text()),
