@@ -70,6 +70,7 @@ pub struct Note {
     /// Headings that name a date, such as `### January 14, 2026 update`.
     pub dated_sections: Vec<DatedSection>,
     pub suppressions: Vec<Suppression>,
+    /// Words in the body's text (0 at [`Detail::Lean`](crate::parse::Detail)).
     pub word_count: u32,
 }
 

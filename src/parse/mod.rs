@@ -50,7 +50,8 @@ pub enum Detail {
     /// shape (spans, column and raw cell counts) but not their cells, caption or heading path,
     /// which are most of a table-heavy note's model and which only the exports and `vaultc
     /// tables` read (the site renders tables from the note's text); the frontmatter keeps
-    /// what was read out of it (aliases, tags, dates, links) but not its parsed mapping.
+    /// what was read out of it (aliases, tags, dates, links) but not its parsed mapping; the
+    /// word count, which only the exports read, is 0.
     Lean,
 }
 
@@ -294,7 +295,10 @@ impl<'t> Collector<'t> {
             return;
         }
         st.append_text(t);
-        self.word_count += count_words(t.as_bytes());
+        // Only the exports read the word count.
+        if self.detail == Detail::Full {
+            self.word_count += count_words(t.as_bytes());
+        }
         // One pass over the source for the three markers: `%%` (comments, found left to
         // right without overlapping), `$` (math) and `#` (tags, outside link text).
         let src = &self.text.as_bytes()[r.clone()];

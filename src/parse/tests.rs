@@ -327,6 +327,8 @@ fn rules_detail_keeps_what_rules_read() {
     let lean = parse_note_with("n.md".into(), text, Detail::Lean);
     assert!(!full.tables.is_empty());
     assert_eq!(full.tables.len(), lean.tables.len());
+    assert!(full.word_count > 0);
+    assert_eq!(lean.word_count, 0, "only the exports read it");
     for (f, l) in full.tables.iter().zip(&lean.tables) {
         assert_eq!(f.span, l.span);
         assert_eq!(f.column_count, l.column_count);
