@@ -135,14 +135,23 @@ fn alias_texts(note: &Note) -> Vec<String> {
 }
 
 impl State {
-    /// Writes the report the state holds (without the summary line).
-    pub fn write(&self, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
-        report::assemble(format, self.notes.iter().map(|n| n.part.as_bytes()), out)
+    /// Writes the report the state holds (without the summary line), of the notes whose
+    /// paths `picks` selects (all of them, or those `vaultc check PATHS` names).
+    pub fn write(
+        &self,
+        format: Format,
+        picks: &dyn Fn(&str) -> bool,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let parts = self.notes.iter().filter(|n| picks(&n.path));
+        report::assemble(format, parts.map(|n| n.part.as_bytes()), out)
     }
 
-    pub fn tally(&self) -> Tally {
+    /// The findings' count of the notes whose paths `picks` selects.
+    pub fn tally(&self, picks: &dyn Fn(&str) -> bool) -> Tally {
         self.notes
             .iter()
+            .filter(|n| picks(&n.path))
             .fold(Tally::default(), |t, n| t.plus(n.tally))
     }
 

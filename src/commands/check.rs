@@ -56,7 +56,9 @@ pub(super) fn run(
         color,
     };
 
-    // The run cache (see crate::cache): an unchanged vault replays its last report.
+    // The run cache (see crate::cache): an unchanged vault replays its last report. The
+    // incremental state is of the whole vault, whichever notes a run reports: its key leaves
+    // out the PATHS.
     let cache = (!args.fix && !args.no_cache).then(|| {
         let dir = cache::dir_for(settings.config_path.as_deref(), &settings.src);
         let config_bytes = settings
@@ -64,28 +66,34 @@ pub(super) fn run(
             .as_deref()
             .and_then(|p| std::fs::read(p).ok())
             .unwrap_or_default();
-        let shape = format!(
-            "{:?}|{:?}|{color}|{}|{:?}|{}",
-            args.format,
-            args.deny,
-            opts.path_prefix,
-            filters,
-            root.display()
-        );
-        let key = cache::Key::new(
-            &root,
-            &[
-                &config_bytes,
-                shape.as_bytes(),
-                today.to_string().as_bytes(),
-            ],
-        );
-        (dir, key)
+        let key = |filters: &[Selection]| {
+            let shape = format!(
+                "{:?}|{:?}|{color}|{}|{:?}|{}",
+                args.format,
+                args.deny,
+                opts.path_prefix,
+                filters,
+                root.display()
+            );
+            cache::Key::new(
+                &root,
+                &[
+                    &config_bytes,
+                    shape.as_bytes(),
+                    today.to_string().as_bytes(),
+                ],
+            )
+        };
+        Caches {
+            run: key(&filters),
+            state: key(&[]),
+            dir,
+        }
     });
     // A small edit is checked incrementally (see crate::incremental): the report is made of
-    // one part per note, and the notes an edit cannot affect keep theirs.
-    let incremental =
-        cache.is_some() && filters.is_empty() && !args.fix && report::renders_in_parts(args.format);
+    // one part per note, and the notes an edit cannot affect keep theirs. With PATHS, the
+    // parts of the notes they name.
+    let incremental = cache.is_some() && !args.fix && report::renders_in_parts(args.format);
     let mut clock = crate::pipeline::Timings::start();
     let walk = if cache.is_some() {
         crate::vault::walk(&settings)?
@@ -94,8 +102,8 @@ pub(super) fn run(
     };
     clock.lap("walk");
     let fingerprint = cache.as_ref().and_then(|_| cache::fingerprint(&walk));
-    if let (Some((dir, key)), Some(fp)) = (&cache, &fingerprint)
-        && let Some(hit) = cache::lookup(dir, key, fp)
+    if let (Some(c), Some(fp)) = (&cache, &fingerprint)
+        && let Some(hit) = cache::lookup(&c.dir, &c.run, fp)
     {
         out.write_all(&hit.output).map_err(super::write_err)?;
         return Ok(if hit.failed {
@@ -111,12 +119,13 @@ pub(super) fn run(
         cache: cache.as_ref(),
         fingerprint: fingerprint.as_ref(),
         root: settings.src.clone(),
+        filters: &filters,
     };
     if incremental
-        && let Some((dir, key)) = &cache
-        && let Some(state) = State::load(dir, &settings.src, key.as_bytes())
+        && let Some(c) = &cache
+        && let Some(state) = State::load(&c.dir, &settings.src, c.state.as_bytes())
         && let Some(done) =
-            crate::incremental::run(&settings, &walk, state, dir, today, args.format, &opts)
+            crate::incremental::run(&settings, &walk, state, &c.dir, today, args.format, &opts)
     {
         clock.lap("incremental");
         clock.note(&format!(
@@ -125,7 +134,7 @@ pub(super) fn run(
         ));
         let state = done.state();
         let run = Finished {
-            tally: state.tally(),
+            tally: state.tally(&|path| keep.picks(path)),
             state: Some(state),
             store_state: done.worth_storing,
             found: None,
@@ -177,7 +186,9 @@ pub(super) fn run(
             );
         }
     }
-    let found = analysis.check(today, only.as_deref());
+    // A run that leaves a state checks every note (the state is of the whole vault) and
+    // reports those PATHS name.
+    let found = analysis.check(today, if incremental { None } else { only.as_deref() });
     let state = if incremental {
         State::of_run(
             &analysis.vault,
@@ -190,6 +201,13 @@ pub(super) fn run(
     } else {
         None
     };
+    let found = match (&state, &only) {
+        (None, Some(only)) if incremental => found
+            .into_iter()
+            .filter(|d| d.note.is_none_or(|id| only[id]))
+            .collect(),
+        _ => found,
+    };
     // The report reads only the notes and the findings: what resolution built goes now, so
     // the report's memory reuses it (on large vaults the report is where memory peaks).
     let Analysis {
@@ -201,7 +219,9 @@ pub(super) fn run(
     } = analysis;
     drop((index, resolved, graph));
     let run = Finished {
-        tally: Tally::of(&found),
+        tally: state
+            .as_ref()
+            .map_or_else(|| Tally::of(&found), |s| s.tally(&|path| keep.picks(path))),
         state: state.as_ref(),
         store_state: true,
         found: Some(&found),
@@ -226,13 +246,29 @@ struct Finished<'a> {
     vault: Option<&'a crate::model::Vault>,
 }
 
+/// The cache folder, and the keys of this run's report and of the vault's incremental state.
+struct Caches {
+    dir: PathBuf,
+    run: cache::Key,
+    state: cache::Key,
+}
+
 /// What a report is written for: the arguments that shape it, and the caches that keep it.
 struct Keep<'a> {
     args: &'a CheckArgs,
     opts: &'a Options,
-    cache: Option<&'a (PathBuf, cache::Key)>,
+    cache: Option<&'a Caches>,
     fingerprint: Option<&'a blake3::Hash>,
     root: PathBuf,
+    /// The PATHS, if any: the report is of the notes they name.
+    filters: &'a [Selection],
+}
+
+impl Keep<'_> {
+    /// Is the note at `path` reported?
+    fn picks(&self, path: &str) -> bool {
+        self.filters.is_empty() || picks(self.filters, path)
+    }
 }
 
 impl Keep<'_> {
@@ -250,6 +286,7 @@ impl Keep<'_> {
             cache,
             fingerprint,
             ref root,
+            ..
         } = *self;
         let io = |source| RunError::Io {
             context: "cannot write output".into(),
@@ -261,7 +298,9 @@ impl Keep<'_> {
         let mut rendered = Vec::new();
         let sink: &mut dyn Write = if keep { &mut rendered } else { &mut *out };
         match (run.state, run.found, run.vault) {
-            (Some(state), _, _) => state.write(args.format, sink).map_err(io)?,
+            (Some(state), _, _) => state
+                .write(args.format, &|path| self.picks(path), sink)
+                .map_err(io)?,
             (None, Some(found), Some(vault)) => {
                 report::render(args.format, found, vault, opts, sink).map_err(io)?;
             }
@@ -280,7 +319,12 @@ impl Keep<'_> {
         } else {
             ExitStatus::Success
         };
-        if let Some((dir, key)) = cache {
+        if let Some(Caches {
+            dir,
+            run: key,
+            state: state_key,
+        }) = cache
+        {
             // A cache that cannot be written costs the next run its speed, nothing else.
             let mut stored = Ok(());
             if let Some(fp) = fingerprint {
@@ -291,7 +335,7 @@ impl Keep<'_> {
                 stored = cache::store(dir, key, fp, &entry);
             }
             if let Some(state) = run.state.filter(|_| run.store_state) {
-                stored = stored.and(state.store(dir, root, key.as_bytes()));
+                stored = stored.and(state.store(dir, root, state_key.as_bytes()));
             }
             clock.lap("cache store");
             if let Err(e) = stored {
@@ -342,26 +386,28 @@ fn selected(analysis: &Analysis, filters: &[Selection]) -> Option<Vec<bool>> {
     if filters.is_empty() {
         return None;
     }
-    let picks = |path: &str| {
-        filters.iter().any(|s| {
-            if s.folder {
-                s.rel.is_empty()
-                    || path
-                        .strip_prefix(&s.rel)
-                        .is_some_and(|r| r.starts_with('/'))
-            } else {
-                path == s.rel
-            }
-        })
-    };
     Some(
         analysis
             .vault
             .notes
             .iter()
-            .map(|n| picks(&n.path))
+            .map(|n| picks(filters, &n.path))
             .collect(),
     )
+}
+
+/// Does one of the PATHS name the note at `path` (itself, or a folder it is in)?
+fn picks(filters: &[Selection], path: &str) -> bool {
+    filters.iter().any(|s| {
+        if s.folder {
+            s.rel.is_empty()
+                || path
+                    .strip_prefix(&s.rel)
+                    .is_some_and(|r| r.starts_with('/'))
+        } else {
+            path == s.rel
+        }
+    })
 }
 
 /// The vault folder as the user would type it from here, `/`-terminated (empty for `.`).

@@ -399,6 +399,21 @@ fn incremental_runs_equal_full_runs_through_small_edits() {
                 "{format}, after {what}: incremental? {:?}",
                 got.2
             );
+            // `check PATHS` reports those notes from the same state, always incrementally:
+            // the whole-vault run before it left a state of the vault as it is.
+            let got = check_logged(vault.path(), cache.path(), format, &PATHS);
+            let full = check_logged(
+                vault.path(),
+                cache.path(),
+                format,
+                &["--no-cache", PATHS[0], PATHS[1]],
+            );
+            assert_eq!(
+                (&got.0, got.1),
+                (&full.0, full.1),
+                "{format}, after {what}: `check {PATHS:?}` differs from a full one"
+            );
+            assert!(got.2.is_some(), "{format}, after {what}: `check {PATHS:?}`");
         }
         // A damaged state is ignored: the run goes the full way, with the same report.
         replace(&vault.path().join("C.md"), "[[B#Figures]]", "[[B#Facts]]");
@@ -419,6 +434,42 @@ fn incremental_runs_equal_full_runs_through_small_edits() {
         let full = check_logged(vault.path(), cache.path(), format, &["--no-cache"]);
         assert_eq!((got.0, got.1, got.2), (full.0, full.1, None), "{format}");
     }
+}
+
+/// Two notes of the vaults below, for `check PATHS`.
+const PATHS: [&str; 2] = ["B.md", "D.md"];
+
+#[test]
+fn a_run_with_paths_leaves_a_state_of_the_whole_vault() {
+    let vault = tempfile::tempdir().unwrap();
+    let v = vault.path();
+    std::fs::write(v.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(v.join("A.md"), "# A\n\n[[B]] and [[Missing]]\n").unwrap();
+    std::fs::write(v.join("B.md"), "# B\n\n[[A#Nowhere]]\n").unwrap();
+    std::fs::write(v.join("C.md"), "# C\n\n[[A]]\n").unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let full = |extra: &[&str]| {
+        let args: Vec<&str> = ["--no-cache"].iter().chain(extra).copied().collect();
+        let (out, code, _) = check_logged(v, cache.path(), "concise", &args);
+        (out, code)
+    };
+    // The first run, of C.md alone (no findings), checks every note and keeps them all.
+    let first = check_logged(v, cache.path(), "concise", &["C.md"]);
+    assert_eq!(first.2, None);
+    assert_eq!((first.0.clone(), first.1), full(&["C.md"]));
+    assert_eq!(first.1, 0, "C.md has no findings: {}", first.0);
+    let whole = check_logged(v, cache.path(), "concise", &[]);
+    assert_eq!(
+        whole.2.as_deref(),
+        Some("incremental 0 rechecked, 0 loaded")
+    );
+    assert_eq!((whole.0, whole.1), full(&[]));
+    // An edit elsewhere: a run of B.md alone rechecks A.md too (B links to it).
+    replace(&v.join("A.md"), "# A", "# A\n\n## Nowhere");
+    let b = check_logged(v, cache.path(), "concise", &["B.md"]);
+    assert!(b.2.is_some(), "incremental");
+    assert_eq!((b.0.clone(), b.1), full(&["B.md"]));
+    assert_eq!(b.1, 0, "B.md's link now reaches its heading: {}", b.0);
 }
 
 fn replace(p: &Path, from: &str, to: &str) {
