@@ -33,21 +33,7 @@ impl SourceCode for Source<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        // miette finds the lines around a span by walking the text from its start, byte by
-        // byte: in a long note with many findings that was most of the report's time. It is
-        // given the text from a line start just before the context instead, and its answer
-        // is moved back to where that part sits in the note.
-        let window = context_start(self.text.as_bytes(), span.offset(), before);
-        let lines_above = line_breaks(&self.text.as_bytes()[..window]);
-        let local = SourceSpan::new((span.offset() - window).into(), span.len());
-        let inner = self.text[window..].read_span(&local, before, after)?;
-        let inner = MietteSpanContents::new(
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + window).into(), inner.span().len()),
-            inner.line() + lines_above,
-            inner.column(),
-            inner.line_count() + lines_above,
-        );
+        let inner = read_around(self.text, span, before, after)?;
         let at = inner.span().offset().min(self.text.len());
         let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
         let column = self
@@ -63,6 +49,29 @@ impl SourceCode for Source<'_> {
             inner.line_count(),
         )))
     }
+}
+
+/// What miette's own `read_span` gives for `text`, without its walk from the text's first
+/// byte, one byte at a time, to the span (in a long note with many findings, that walk was
+/// most of the report's time): miette reads the text from a line start just above the
+/// context instead, and its answer is moved back to where that part sits in the text.
+fn read_around<'t>(
+    text: &'t str,
+    span: &SourceSpan,
+    before: usize,
+    after: usize,
+) -> Result<MietteSpanContents<'t>, MietteError> {
+    let window = context_start(text.as_bytes(), span.offset(), before);
+    let lines_above = line_breaks(&text.as_bytes()[..window]);
+    let local = SourceSpan::new((span.offset() - window).into(), span.len());
+    let inner = text[window..].read_span(&local, before, after)?;
+    Ok(MietteSpanContents::new(
+        inner.data(),
+        SourceSpan::new((inner.span().offset() + window).into(), inner.span().len()),
+        inner.line() + lines_above,
+        inner.column(),
+        inner.line_count() + lines_above,
+    ))
 }
 
 /// A line start (in miette's sense: after `\n`, `\r\n` or a lone `\r`) at least `before` + 1
@@ -242,33 +251,26 @@ pub(super) fn render(
 mod tests {
     use super::*;
 
-    /// What miette itself answers, reading the whole text from its start.
-    fn whole(text: &str, span: &SourceSpan, before: usize, after: usize) -> Option<String> {
-        let c = text.read_span(span, before, after).ok()?;
-        Some(format!(
+    /// One reading of a span, in full.
+    fn shown(c: &dyn SpanContents<'_>) -> String {
+        format!(
             "{:?} {:?} {} {} {}",
             c.data(),
             c.span(),
             c.line(),
             c.column(),
             c.line_count()
-        ))
+        )
     }
 
-    /// What [`Source`] answers from its window, before its own column fix.
+    /// What miette itself answers, reading the whole text from its start.
+    fn whole(text: &str, span: &SourceSpan, before: usize, after: usize) -> Option<String> {
+        Some(shown(&*text.read_span(span, before, after).ok()?))
+    }
+
+    /// What [`read_around`] answers, from its window.
     fn windowed(text: &str, span: &SourceSpan, before: usize, after: usize) -> Option<String> {
-        let window = context_start(text.as_bytes(), span.offset(), before);
-        let lines_above = line_breaks(&text.as_bytes()[..window]);
-        let local = SourceSpan::new((span.offset() - window).into(), span.len());
-        let c = text[window..].read_span(&local, before, after).ok()?;
-        Some(format!(
-            "{:?} {:?} {} {} {}",
-            c.data(),
-            SourceSpan::new((c.span().offset() + window).into(), c.span().len()),
-            c.line() + lines_above,
-            c.column(),
-            c.line_count() + lines_above
-        ))
+        Some(shown(&read_around(text, span, before, after).ok()?))
     }
 
     #[test]
