@@ -201,6 +201,8 @@ pub(super) fn run(
     } else {
         None
     };
+    // Without a state to report from (files that could not be read), the findings are
+    // narrowed to the notes PATHS name, as a run without the cache makes them.
     let found = match (&state, &only) {
         (None, Some(only)) if incremental => found
             .into_iter()
@@ -227,7 +229,8 @@ pub(super) fn run(
         found: Some(&found),
         vault: Some(&vault),
     };
-    let status = keep.finish(run, out, err); // The process ends next: freeing a large vault's model piece by piece costs a quarter
+    let status = keep.finish(run, out, err);
+    // The process ends next: freeing a large vault's model piece by piece costs a quarter
     // of a run, and the OS reclaims it at once.
     std::mem::forget(vault);
     std::mem::forget(found);
