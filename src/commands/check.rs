@@ -272,9 +272,7 @@ impl Keep<'_> {
     fn picks(&self, path: &str) -> bool {
         self.filters.is_empty() || picks(self.filters, path)
     }
-}
 
-impl Keep<'_> {
     /// Writes the report and its summary, keeps it in the run cache and the incremental
     /// state, and says how the run ends.
     fn finish(
