@@ -37,6 +37,8 @@ const HELPED: &[&str] = &[
     "ambiguous-link",
     "broken-link",
     "case-mismatch",
+    "deprecated-property",
+    "frontmatter-unquoted-link",
 ];
 
 /// `path:line:col rule: help` for each finding of these fixtures, and whether it has a fix.
