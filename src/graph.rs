@@ -1,5 +1,9 @@
 //! The entity graph: every note and every unresolved link target is a node; links are edges.
 //!
+//! An unresolved target is one entity whatever its case and whether it ends in `.md`
+//! ([`unresolved_key`]): `[[Example]]`, `[[example.md]]` and `[text](Example.md)` are one
+//! missing note, named as first written without the `.md`.
+//!
 //! petgraph stays private to this module; callers ask questions in vault terms.
 //!
 //! Entities are numbered by [`EntityId`]: notes first, in vault order (so a note's entity id
@@ -16,7 +20,7 @@ use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::index::{Resolved, Target, fold};
+use crate::index::{Resolved, Target, strip_md, unresolved_key};
 use crate::model::{NoteId, Vault};
 use crate::query::EntityRef;
 
@@ -72,13 +76,14 @@ impl LinkGraph {
                     Target::Attachment(_) => continue,
                     Target::Unresolved => {
                         let target = link.target(note);
-                        let key = fold(target);
+                        let key = unresolved_key(target);
                         // Most unresolved names are linked more than once: look before
                         // copying the key.
                         match g.unresolved.get(key.as_ref()) {
                             Some(&n) => n,
                             None => {
-                                let n = g.graph.add_node(Entity::Unresolved(target.to_owned()));
+                                let shown = strip_md(target).to_owned();
+                                let n = g.graph.add_node(Entity::Unresolved(shown));
                                 g.unresolved.insert(key.into_owned(), n);
                                 n
                             }
@@ -124,9 +129,10 @@ impl LinkGraph {
         self.unresolved.len()
     }
 
-    /// The unresolved entity `name` means (any case), as first written in the vault.
+    /// The unresolved entity `name` means (any case, `.md` optional), as first written in
+    /// the vault.
     pub fn unresolved_name(&self, name: &str) -> Option<&str> {
-        match &self.graph[*self.unresolved.get(fold(name).as_ref())?] {
+        match &self.graph[*self.unresolved.get(unresolved_key(name).as_ref())?] {
             Entity::Unresolved(shown) => Some(shown),
             Entity::Note(_) => None,
         }
@@ -193,13 +199,14 @@ impl LinkGraph {
     }
 
     /// The entity a query result names, if the graph has it (an unresolved name is looked up
-    /// in any case).
+    /// in any case, `.md` optional: a link's target finds its entity).
     pub fn entity_of(&self, e: &EntityRef) -> Option<EntityId> {
         match e {
             EntityRef::Note(id) => self.notes.get(*id).map(|n| n.index()),
-            EntityRef::Unresolved(name) => {
-                self.unresolved.get(fold(name).as_ref()).map(|n| n.index())
-            }
+            EntityRef::Unresolved(name) => self
+                .unresolved
+                .get(unresolved_key(name).as_ref())
+                .map(|n| n.index()),
         }
     }
 
@@ -403,6 +410,26 @@ mod tests {
             Some(5)
         );
         assert_eq!(g.entity_of(&EntityRef::Unresolved("Nope".into())), None);
+    }
+
+    #[test]
+    fn a_missing_note_is_one_entity_with_or_without_md() {
+        let g = graph(
+            &[
+                ("A.md", "[[Example.md]] [[Example]]\n"),
+                ("B.md", "[text](Example.md) [[example]] [[Other.pdf]]\n"),
+            ],
+            &[],
+        );
+        let names: Vec<_> = g.unresolved_names().collect();
+        assert_eq!(g.unresolved_count(), 2, "{names:?}");
+        assert_eq!(g.entity(2), &Entity::Unresolved("Example".into()));
+        assert_eq!(g.inbound_links(2), 4);
+        for name in ["Example", "example.md", "EXAMPLE.MD"] {
+            assert_eq!(g.entity_of(&EntityRef::Unresolved(name.into())), Some(2));
+        }
+        assert_eq!(g.unresolved_name("Example.md"), Some("Example"));
+        assert_eq!(g.entity(3), &Entity::Unresolved("Other.pdf".into()));
     }
 
     #[test]

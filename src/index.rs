@@ -1,11 +1,14 @@
 //! Resolution: which file a link names, by Obsidian's rules (SPEC §1).
 //!
-//! In order: `./x` and `../x` relative to the linking note; a full vault path; a path suffix
-//! (`folder/name`); a bare name anywhere. Names compare case-insensitively after Unicode NFC.
-//! Several matches: an exact-case match, then the linking note's folder, then the shortest
-//! path, then path order, and the link is marked ambiguous. A name that matches only a
-//! frontmatter alias resolves to that note as an alias reference (Obsidian would not follow it).
-//! Nothing resolves outside the vault.
+//! In order: `./x` and `../x` relative to the linking note; a full vault path (`[[Note]]` is
+//! `Note.md` at the root, wherever the link is); a path suffix (`folder/name`) or a bare name
+//! anywhere. Names compare case-insensitively after Unicode NFC. Several matches are picked
+//! the way Obsidian 1.13.7's `getFirstLinkpathDest` picks (observed, markdown-vault-mcp PR
+//! #1380): the one in the linking note's own folder (an ancestor folder counts for nothing),
+//! then the shortest path string, then the first by path; only a pick those last two steps
+//! make is a tie (`ambiguous-link`). A name that matches no file but, case included, a
+//! frontmatter alias resolves to that note as an alias reference (Obsidian would not follow
+//! it). Nothing resolves outside the vault.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -22,7 +25,7 @@ pub enum Target {
     Note(NoteId),
     /// Index into `Vault::attachments`.
     Attachment(usize),
-    /// No file has this name, but this note lists it among its aliases.
+    /// No file has this name, but this note lists it (case included) among its aliases.
     Alias(NoteId),
     Unresolved,
 }
@@ -37,6 +40,9 @@ pub struct Resolved {
     pub exact_case: bool,
     /// The name matched exactly one note by name (`candidate_count` 1).
     one_match: bool,
+    /// Neither the exact path nor the linking note's folder decided among several matches:
+    /// the shortest path, or the path order, did.
+    tie: bool,
     /// The notes the name matched, when it matched more than one.
     ambiguous: Option<Box<Candidates>>,
 }
@@ -49,15 +55,15 @@ enum TargetKind {
     Unresolved,
 }
 
-/// An ambiguous link's matches: how many, and the first few, best first.
+/// Several matches: how many, and the first few, best first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Candidates {
     count: u32,
     ids: Box<[NoteId]>,
 }
 
-/// How many of an ambiguous link's matches a [`Resolved`] keeps: enough to show, and a vault
-/// with thousands of `Note.md` files does not store thousands per link.
+/// How many of a link's matches a [`Resolved`] keeps: enough to show, and a vault with
+/// thousands of `Note.md` files does not store thousands per link.
 pub const MAX_CANDIDATES: usize = 8;
 
 impl Resolved {
@@ -78,6 +84,7 @@ impl Resolved {
             id,
             exact_case,
             one_match: false,
+            tie: false,
             ambiguous: None,
         }
     }
@@ -113,6 +120,13 @@ impl Resolved {
             .as_ref()
             .map_or(u32::from(self.one_match), |c| c.count)
     }
+
+    /// The name matched several notes and only the tie-breaks (shortest path, then path
+    /// order) picked this one: neither an exact vault path nor the linking note's folder
+    /// decided. This is when `ambiguous-link` fires.
+    pub fn is_tie(&self) -> bool {
+        self.tie
+    }
 }
 
 /// Lookup tables over the vault's names, paths and aliases.
@@ -125,9 +139,6 @@ pub struct Index {
     by_stem: HashMap<String, u32>,
     /// The notes of each folded stem.
     stems: Vec<Stem>,
-    /// File stem as written (NFC) → notes, in pick order: the exact-case matches. Only for
-    /// stems written more than one way (see [`Stem::spelling`]).
-    by_exact_stem: HashMap<String, Vec<NoteId>>,
     /// (Stem number, folder number) → notes, in pick order: the same-folder preference
     /// without a scan. Only for stems several notes share.
     by_stem_folder: HashMap<(u32, u32), Vec<NoteId>>,
@@ -139,8 +150,10 @@ pub struct Index {
     by_root_path: HashMap<String, NoteId>,
     /// Folded file name → attachments.
     attachments_by_name: HashMap<String, Vec<usize>>,
-    /// Folded alias → notes that claim it.
+    /// Alias as written (NFC) → notes that claim it: what a link resolves through.
     by_alias: HashMap<String, Vec<NoteId>>,
+    /// Folded alias → notes that claim it in any case: for duplicates, hints and lookups.
+    by_alias_folded: HashMap<String, Vec<NoteId>>,
     /// Folded path (without `.md`) of each note, for suffix checks.
     folded_paths: Vec<String>,
     folded_attachments: Vec<String>,
@@ -155,18 +168,30 @@ pub struct Index {
 /// The notes sharing one folded stem.
 #[derive(Debug, Default)]
 struct Stem {
-    /// In pick order (see [`pick_order`]).
+    /// In pick order (see [`pick_key`]).
     notes: Vec<NoteId>,
-    /// The stem as written (NFC), when every one of these notes writes it the same way:
-    /// then the exact-case matches are all of `notes` or none of them.
+    /// The stem as written (NFC), when every one of these notes writes it the same way: a
+    /// link's exact case is then one comparison, without normalising the note's name.
     spelling: Option<String>,
 }
 
 /// Case-, space- and punctuation-blind names, and single-word prefixes.
 #[derive(Debug, Default)]
 struct Suggestions {
-    loose: HashMap<String, NoteId>,
+    loose: HashMap<String, Vec<NoteId>>,
     first_word: HashMap<String, Vec<NoteId>>,
+}
+
+/// A "did you mean" for a link that resolves to nothing: a note, and the link text that
+/// reaches it from the linking note without a tie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub note: NoteId,
+    /// The note's name, or its vault path without `.md` where the name alone would reach
+    /// another note or tie.
+    pub linktext: String,
+    /// The note's alias that the link spells in another case, when that is the match.
+    pub alias: Option<String>,
 }
 
 /// Case-folded NFC; ASCII takes the fast path.
@@ -180,6 +205,12 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(s.nfc().collect::<String>().to_lowercase())
     }
+}
+
+/// The key that names an unresolved entity: the link target folded, without `.md`, so that
+/// `[[Example]]`, `[[example.md]]` and `[text](Example.md)` are one missing note.
+pub fn unresolved_key(target: &str) -> Cow<'_, str> {
+    fold(strip_md(target))
 }
 
 /// How long a name [`fold_in`] folds without allocating.
@@ -208,13 +239,18 @@ fn nfc(s: &str) -> Cow<'_, str> {
     }
 }
 
-fn strip_md(s: &str) -> &str {
+/// `s` without a final `.md` (any case).
+pub fn strip_md(s: &str) -> &str {
     let n = s.len();
     if n > 3 && s.is_char_boundary(n - 3) && s[n - 3..].eq_ignore_ascii_case(".md") {
         &s[..n - 3]
     } else {
         s
     }
+}
+
+fn small(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 names")
 }
 
 impl Index {
@@ -227,10 +263,16 @@ impl Index {
             folded_paths: Vec::with_capacity(n),
             ..Index::default()
         };
+        index.add_notes(vault);
+        index.add_shared_stems(vault);
+        index.add_attachments(vault);
+        index
+    }
+
+    /// Names, folders, paths and aliases of every note.
+    fn add_notes(&mut self, vault: &Vault) {
         let mut folders: HashMap<&str, u32> = HashMap::default();
-        // Stems written more than one way; the others keep their one spelling in `Stem`.
-        let mut mixed: Vec<bool> = Vec::new();
-        // The folded and normalised forms, on every core; the tables are filled in order.
+        // The folded forms, on every core; the tables are filled in order.
         let keys: Vec<(String, Cow<'_, str>, Cow<'_, str>)> = vault
             .notes
             .par_iter()
@@ -240,104 +282,98 @@ impl Index {
             })
             .collect();
         for ((id, note), (path, stem, spelled)) in vault.notes.iter().enumerate().zip(keys) {
-            let next = u32::try_from(index.stems.len()).expect("fewer than 2^32 names");
-            match index.by_stem.get(stem.as_ref()) {
+            match self.by_stem.get(stem.as_ref()) {
                 Some(&s) => {
-                    let entry = &mut index.stems[s as usize];
+                    let entry = &mut self.stems[s as usize];
                     entry.notes.push(id);
                     if entry.spelling.as_deref() != Some(spelled.as_ref()) {
-                        mixed[s as usize] = true;
+                        entry.spelling = None;
                     }
                 }
                 None => {
-                    index.by_stem.insert(stem.into_owned(), next);
-                    index.stems.push(Stem {
+                    self.by_stem
+                        .insert(stem.into_owned(), small(self.stems.len()));
+                    self.stems.push(Stem {
                         notes: vec![id],
                         spelling: Some(spelled.into_owned()),
                     });
-                    mixed.push(false);
                 }
             }
-            let next = u32::try_from(folders.len()).expect("fewer than 2^32 folders");
-            index
-                .folder_of
+            let next = small(folders.len());
+            self.folder_of
                 .push(*folders.entry(note.folder()).or_insert(next));
             if path.contains('/') {
-                index.by_path.insert(path.clone(), id);
+                self.by_path.insert(path.clone(), id);
             } else {
-                index.by_root_path.insert(path.clone(), id);
+                self.by_root_path.insert(path.clone(), id);
             }
-            index.folded_paths.push(path);
+            self.folded_paths.push(path);
             for alias in &note.aliases {
-                let ids = index
-                    .by_alias
-                    .entry(fold(&alias.text).into_owned())
-                    .or_default();
-                if !ids.contains(&id) {
-                    ids.push(id);
+                for (map, key) in [
+                    (&mut self.by_alias, nfc(&alias.text)),
+                    (&mut self.by_alias_folded, fold(&alias.text)),
+                ] {
+                    let ids = map.entry(key.into_owned()).or_default();
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
                 }
             }
         }
-        for (stem_id, (stem, mixed)) in index.stems.iter_mut().zip(mixed).enumerate() {
-            // Only a name several notes share needs the same-folder table (see
-            // `by_bare_name`), and only one written several ways the exact-case table.
-            if stem.notes.len() > 1 {
-                let stem_id = u32::try_from(stem_id).expect("fewer than 2^32 names");
-                for &id in &stem.notes {
-                    index
-                        .by_stem_folder
-                        .entry((stem_id, index.folder_of[id]))
-                        .or_default()
-                        .push(id);
-                }
+    }
+
+    /// Puts each stem's notes in pick order, and numbers the folders of stems several
+    /// notes share (only those need the same-folder table, see [`Index::by_bare_name`]).
+    fn add_shared_stems(&mut self, vault: &Vault) {
+        for (stem_id, stem) in self.stems.iter_mut().enumerate() {
+            let notes = &mut stem.notes;
+            if notes.len() < 2 {
+                continue;
             }
-            if mixed {
-                stem.spelling = None;
-                for &id in &stem.notes {
-                    index
-                        .by_exact_stem
-                        .entry(nfc(&vault.notes[id].name).into_owned())
-                        .or_default()
-                        .push(id);
-                }
+            notes.sort_by_cached_key(|&id| pick_key(&vault.notes[id]));
+            for &id in notes.iter() {
+                self.by_stem_folder
+                    .entry((small(stem_id), self.folder_of[id]))
+                    .or_default()
+                    .push(id);
             }
-            stem.notes.sort_by_key(|&id| pick_order(&vault.notes[id]));
         }
-        for ids in index
-            .by_stem_folder
-            .values_mut()
-            .chain(index.by_exact_stem.values_mut())
-        {
-            ids.sort_by_key(|&id| pick_order(&vault.notes[id]));
-        }
+    }
+
+    fn add_attachments(&mut self, vault: &Vault) {
         for (i, path) in vault.attachments.iter().enumerate() {
             let folded = fold(path).into_owned();
             let name = folded.rsplit('/').next().unwrap_or(&folded).to_owned();
-            index.attachments_by_name.entry(name).or_default().push(i);
+            self.attachments_by_name.entry(name).or_default().push(i);
             if folded.contains('/') {
-                index.attachments_by_path.insert(folded.clone(), i);
+                self.attachments_by_path.insert(folded.clone(), i);
             } else {
-                index.attachments_by_root_path.insert(folded.clone(), i);
+                self.attachments_by_root_path.insert(folded.clone(), i);
             }
-            index.folded_attachments.push(folded);
+            self.folded_attachments.push(folded);
         }
-        index
     }
 
-    /// Notes that list `alias` (any case) among their aliases.
+    /// Notes that list `alias` among their aliases, case included (NFC): those a link
+    /// written `[[alias]]` reaches as an alias reference.
     pub fn alias_owners(&self, alias: &str) -> &[NoteId] {
         self.by_alias
+            .get(nfc(alias).as_ref())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Notes that list `alias` among their aliases in any case.
+    pub fn alias_owners_any_case(&self, alias: &str) -> &[NoteId] {
+        self.by_alias_folded
             .get(fold(alias).as_ref())
             .map_or(&[], Vec::as_slice)
     }
 
     /// Notes whose file stem is `name` (any case).
     pub fn notes_named(&self, name: &str) -> &[NoteId] {
-        self.stem(&fold(name)).map_or(&[], |s| s.notes.as_slice())
-    }
-
-    fn stem(&self, folded: &str) -> Option<&Stem> {
-        self.by_stem.get(folded).map(|&i| &self.stems[i as usize])
+        self.by_stem
+            .get(fold(name).as_ref())
+            .map_or(&[], |&i| self.stems[i as usize].notes.as_slice())
     }
 
     /// Resolves a link's target (see [`Link::target`](crate::model::Link::target)), written
@@ -417,30 +453,35 @@ impl Index {
         let stem_part = strip_md(target);
         let has_folder = target.contains('/');
         let found = if has_folder {
-            self.by_suffix(vault, &vault.notes[from], stem_part)
+            self.by_suffix(vault, from, stem_part)
         } else {
             self.by_bare_name(vault, from, stem_part, folded_stem)
         };
-        if let Some(found) = found {
-            return found;
-        }
+        found.unwrap_or_else(|| self.attachment_by_name(vault, from, target))
+    }
+
+    /// An attachment by file name, or by the end of its path: the same picks as for notes.
+    fn attachment_by_name(&self, vault: &Vault, from: NoteId, target: &str) -> Resolved {
+        let has_folder = target.contains('/');
         let name = fold(target.rsplit('/').next().unwrap_or(target));
         let folded_target = fold(target);
-        let atts: Vec<usize> = self
+        let folder = vault.notes[from].folder();
+        let best = self
             .attachments_by_name
             .get(name.as_ref())
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|&i| {
-                        !has_folder
-                            || ends_with_segments(&self.folded_attachments[i], &folded_target)
-                    })
-                    .collect()
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                !has_folder || ends_with_segments(&self.folded_attachments[i], &folded_target)
             })
-            .unwrap_or_default();
-        match atts.first() {
-            Some(&i) => {
+            .min_by_key(|&i| {
+                let path = vault.attachments[i].as_str();
+                let in_folder = path.rsplit_once('/').map_or("", |(dir, _)| dir) == folder;
+                (!in_folder, path.encode_utf16().count(), path)
+            });
+        match best {
+            Some(i) => {
                 let written = nfc(target);
                 let actual = nfc(&vault.attachments[i]);
                 Resolved::single(Target::Attachment(i), ends_with_segments(&actual, &written))
@@ -450,8 +491,8 @@ impl Index {
     }
 
     /// A bare name (`folded` is its folded form): every lookup is a map hit, so thousands of
-    /// notes sharing one name cost no more per link than one (pick order is precomputed; the
-    /// same-folder preference and the exact-case preference are maps of their own).
+    /// notes sharing one name cost no more per link than one (pick order is precomputed, and
+    /// the same-folder preference is a map of its own).
     fn by_bare_name(
         &self,
         vault: &Vault,
@@ -462,45 +503,31 @@ impl Index {
         let &stem_id = self.by_stem.get(folded)?;
         let stem = &self.stems[stem_id as usize];
         let all = &stem.notes;
-        if let [only] = all[..] {
-            // One note of this name: it is the pick whatever its folder, and an exact match
-            // exactly when it is written as the note writes it.
-            let exact = match &stem.spelling {
-                Some(s) => *s == nfc(name),
-                None => false,
-            };
-            return Some(resolved_among(only, exact, all));
-        }
         let written = nfc(name);
-        let (exact, every_one_exact) = match &stem.spelling {
-            Some(s) if *s == written => (&all[..], true),
-            Some(_) => (&[][..], false),
-            None => (
-                self.by_exact_stem
-                    .get(written.as_ref())
-                    .map_or(&[][..], Vec::as_slice),
-                false,
-            ),
+        let exact = |id: NoteId| match &stem.spelling {
+            Some(s) => *s == written,
+            None => nfc(&vault.notes[id].name) == written,
         };
-        let pool = if exact.is_empty() { &all[..] } else { exact };
-        let in_pool = |id: &NoteId| {
-            exact.is_empty() || every_one_exact || nfc(&vault.notes[*id].name) == written
-        };
-        let same_folder = self
+        if let [only] = all[..] {
+            return Some(resolved_among(only, exact(only), all, false));
+        }
+        let own = self
             .by_stem_folder
             .get(&(stem_id, self.folder_of[from]))
-            .and_then(|ids| {
-                // In pick order, like every list here.
-                ids.iter().copied().find(in_pool)
-            });
-        let best = same_folder.unwrap_or(pool[0]);
-        Some(resolved_among(best, !exact.is_empty(), pool))
+            .map_or(&[][..], Vec::as_slice);
+        let (best, tie) = match own {
+            [one] => (*one, false),
+            [first, ..] => (*first, true),
+            [] => (all[0], true),
+        };
+        Some(resolved_among(best, exact(best), all, tie))
     }
 
     /// A name with folders (`Sectors/Energy`): notes of that name whose path ends so.
-    fn by_suffix(&self, vault: &Vault, from: &Note, stem_part: &str) -> Option<Resolved> {
+    fn by_suffix(&self, vault: &Vault, from: NoteId, stem_part: &str) -> Option<Resolved> {
         let last = stem_part.rsplit('/').next().unwrap_or(stem_part);
         let suffix = fold(stem_part);
+        // In pick order, as `notes_named` gives them.
         let notes: Vec<NoteId> = self
             .notes_named(last)
             .iter()
@@ -510,43 +537,116 @@ impl Index {
         if notes.is_empty() {
             return None;
         }
-        let written = nfc(stem_part);
-        // The path as written, case included: the whole path, or its end after a `/`.
-        let exact: Vec<NoteId> = notes
+        let folder = self.folder_of[from];
+        let mut own = notes
             .iter()
             .copied()
-            .filter(|&id| ends_with_segments(&nfc(strip_md(&vault.notes[id].path)), &written))
-            .collect();
-        let pool = if exact.is_empty() { &notes } else { &exact };
-        let best = pick(vault, from, pool);
-        Some(resolved_among(best, !exact.is_empty(), pool))
+            .filter(|&id| self.folder_of[id] == folder);
+        let (best, tie) = match (own.next(), own.next()) {
+            (Some(one), None) => (one, false),
+            (Some(first), Some(_)) => (first, true),
+            (None, _) => (notes[0], notes.len() > 1),
+        };
+        // The path as written, case included: the whole path, or its end after a `/`.
+        let exact = ends_with_segments(&nfc(strip_md(&vault.notes[best].path)), &nfc(stem_part));
+        Some(resolved_among(best, exact, &notes, tie))
     }
 
-    /// "Did you mean": a note whose name differs only in case, spacing or punctuation, or
-    /// the one note whose name starts with this single word.
-    pub fn suggest(&self, vault: &Vault, target: &str) -> Option<NoteId> {
-        let s = self.suggestions.get_or_init(|| {
-            let mut s = Suggestions::default();
-            for (id, note) in vault.notes.iter().enumerate() {
-                s.loose.entry(loose_key(&note.name)).or_insert(id);
-                let folded = fold(&note.name);
-                if let Some((first, _)) = folded.split_once(' ') {
-                    s.first_word.entry(first.to_owned()).or_default().push(id);
+    /// "Did you mean", for a link from note `from` whose `target` resolves to nothing: the
+    /// note whose alias the target spells in another case; else the one note whose name
+    /// differs only in case, spacing or punctuation (where several do, the one in the folder
+    /// the link spells); else the one note whose name starts with this single word. Never
+    /// the linking note itself, and only where a link text reaches that note from `from`
+    /// without a tie; otherwise `None`.
+    pub fn suggest(&self, vault: &Vault, from: NoteId, target: &str) -> Option<Suggestion> {
+        let s = self.suggestions.get_or_init(|| Suggestions::build(vault));
+        let others = |ids: &[NoteId]| -> Vec<NoteId> {
+            ids.iter().copied().filter(|&id| id != from).collect()
+        };
+        if let [owner] = others(self.alias_owners_any_case(target))[..] {
+            let key = fold(target);
+            let alias = vault.notes[owner]
+                .aliases
+                .iter()
+                .find(|a| fold(&a.text) == key)
+                .map(|a| a.text.clone());
+            return self
+                .linktext_to(vault, from, owner)
+                .map(|linktext| Suggestion {
+                    note: owner,
+                    linktext,
+                    alias,
+                });
+        }
+        let (folder, name) = match strip_md(target).rsplit_once('/') {
+            Some((folder, name)) => (Some(folder), name),
+            None => (None, strip_md(target)),
+        };
+        let loose = others(s.loose.get(&loose_key(name)).map_or(&[], Vec::as_slice));
+        let pick = match (&loose[..], folder) {
+            ([one], _) => Some(*one),
+            ([], _) => None,
+            (many, Some(folder)) => {
+                // The folder the link spells, read as loosely as the name.
+                let want = loose_key(folder);
+                let mut in_folder = many
+                    .iter()
+                    .copied()
+                    .filter(|&id| loose_key(vault.notes[id].folder()).ends_with(&want));
+                match (in_folder.next(), in_folder.next()) {
+                    (Some(one), None) => Some(one),
+                    _ => None,
                 }
             }
-            s
-        });
-        let name = strip_md(target.rsplit('/').next().unwrap_or(target));
-        if let Some(&id) = s.loose.get(&loose_key(name)) {
-            return Some(id);
+            (_, None) => None,
+        };
+        let pick = pick.or_else(|| {
+            if name.contains(' ') || !loose.is_empty() {
+                return None;
+            }
+            match others(
+                s.first_word
+                    .get(fold(name).as_ref())
+                    .map_or(&[], Vec::as_slice),
+            )[..]
+            {
+                [one] => Some(one),
+                _ => None,
+            }
+        })?;
+        self.linktext_to(vault, from, pick)
+            .map(|linktext| Suggestion {
+                note: pick,
+                linktext,
+                alias: None,
+            })
+    }
+
+    /// The link text that reaches note `to` from note `from` without a tie: its name, or
+    /// else its vault path without `.md`.
+    pub fn linktext_to(&self, vault: &Vault, from: NoteId, to: NoteId) -> Option<String> {
+        let note = &vault.notes[to];
+        [note.name.as_str(), strip_md(&note.path)]
+            .into_iter()
+            .find(|text| {
+                let r = self.resolve(vault, from, text);
+                r.target() == Target::Note(to) && !r.is_tie()
+            })
+            .map(str::to_owned)
+    }
+}
+
+impl Suggestions {
+    fn build(vault: &Vault) -> Self {
+        let mut s = Suggestions::default();
+        for (id, note) in vault.notes.iter().enumerate() {
+            s.loose.entry(loose_key(&note.name)).or_default().push(id);
+            let folded = fold(&note.name);
+            if let Some((first, _)) = folded.split_once(' ') {
+                s.first_word.entry(first.to_owned()).or_default().push(id);
+            }
         }
-        if name.contains(' ') {
-            return None;
-        }
-        match s.first_word.get(fold(name).as_ref()).map(Vec::as_slice) {
-            Some([id]) => Some(*id),
-            _ => None,
-        }
+        s
     }
 }
 
@@ -562,9 +662,11 @@ fn ends_with_segments(path: &str, tail: &str) -> bool {
             && path.as_bytes()[path.len() - tail.len() - 1] == b'/')
 }
 
-/// A note reached among `pool` (in pick order), keeping a few of the others as candidates.
-fn resolved_among(best: NoteId, exact_case: bool, pool: &[NoteId]) -> Resolved {
+/// A note reached among `pool` (every note the name matched, in pick order), keeping a few
+/// of the others as candidates; `tie` when only the tie-breaks picked it.
+fn resolved_among(best: NoteId, exact_case: bool, pool: &[NoteId], tie: bool) -> Resolved {
     let mut r = Resolved::single(Target::Note(best), exact_case);
+    r.tie = tie;
     if pool.len() > 1 {
         r.ambiguous = Some(Box::new(Candidates {
             count: u32::try_from(pool.len()).unwrap_or(u32::MAX),
@@ -579,27 +681,10 @@ fn resolved_among(best: NoteId, exact_case: bool, pool: &[NoteId]) -> Resolved {
     r
 }
 
-/// Among notes of one name, which wins when the link's folder has none: the shallowest,
-/// then the shortest path, then the first by path.
-fn pick_order(n: &Note) -> (usize, usize, &str) {
-    (n.path.matches('/').count(), n.path.len(), n.path.as_str())
-}
-
-/// The deterministic pick among several matches.
-fn pick(vault: &Vault, from: &Note, pool: &[NoteId]) -> NoteId {
-    let folder = from.folder();
-    pool.iter()
-        .copied()
-        .min_by_key(|&id| {
-            let n = &vault.notes[id];
-            (
-                n.folder() != folder,
-                n.path.matches('/').count(),
-                n.path.len(),
-                n.path.as_str(),
-            )
-        })
-        .unwrap_or(pool[0])
+/// Among notes of one name outside the linking note's folder, which wins: the shortest path
+/// string (in UTF-16 code units, as Obsidian measures it), then the first by path.
+fn pick_key(n: &Note) -> (usize, &str) {
+    (n.path.encode_utf16().count(), n.path.as_str())
 }
 
 /// `folder` + `./x` or `../x`, normalised; `None` when it climbs out of the vault.

@@ -118,6 +118,34 @@ pub struct Frontmatter {
     #[serde(with = "json_text")]
     pub value: Option<serde_json::Map<String, serde_json::Value>>,
     pub error: Option<FrontmatterError>,
+    /// Values written `[[Target]]` without quotes: YAML reads a nested list there, and
+    /// Obsidian no link. The span is the `[[…]]`.
+    pub unquoted_links: Vec<Span>,
+    /// Keys Obsidian deprecated (`tag`, `alias`, `cssclass`), which vaultc still reads.
+    pub deprecated_keys: Vec<DeprecatedKey>,
+}
+
+/// A deprecated property key and how to write it the current way.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeprecatedKey {
+    /// The key as written: `tag`, `alias` or `cssclass`.
+    pub key: String,
+    /// The key Obsidian reads now: `tags`, `aliases` or `cssclasses`.
+    pub current: String,
+    /// Where the key is written.
+    pub span: Span,
+    /// The text changes that rename the key, or that move its values into the current key
+    /// when the note has both: byte ranges of the note's text and their new text, in text
+    /// order. Empty when no change keeps the values safely (vaultc then only reports).
+    pub rewrite: Vec<Replacement>,
+}
+
+/// `text[start..end]` becomes `with`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replacement {
+    pub start: u32,
+    pub end: u32,
+    pub with: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 //! command line means the same entity everywhere.
 
 use crate::config::edit_distance;
-use crate::index::{Target, fold};
+use crate::index::{Target, fold, unresolved_key};
 use crate::model::{Link, NoteId};
 use crate::pipeline::Analysis;
 use crate::source::Span;
@@ -55,7 +55,8 @@ impl LookupError {
 }
 
 /// The entity a user means by `name`: a vault path (`Actors/NVIDIA`, `.md` optional), a note
-/// name, an alias, or a link target no note has, all compared case-insensitively (NFC).
+/// name, an alias, or a link target no note has, all compared case-insensitively (NFC). An
+/// alias matched only in another case gives way to a link target of that spelling.
 pub fn find_entity(a: &Analysis, name: &str) -> Result<EntityRef, LookupError> {
     let name = name.trim();
     let bare = name
@@ -71,7 +72,20 @@ pub fn find_entity(a: &Analysis, name: &str) -> Result<EntityRef, LookupError> {
     {
         return Ok(EntityRef::Note(id));
     }
-    for ids in [a.index.notes_named(bare), a.index.alias_owners(bare)] {
+    // An alias typed in its own case first; in another case only when no link names
+    // `name` (a link `[[man]]` is not the note aliased `MAN`: aliases match case-exactly).
+    let any_case = || {
+        if a.graph.unresolved_name(bare).is_some() {
+            &[][..]
+        } else {
+            a.index.alias_owners_any_case(bare)
+        }
+    };
+    for ids in [
+        a.index.notes_named(bare),
+        a.index.alias_owners(bare),
+        any_case(),
+    ] {
         match ids {
             [] => {}
             [id] => return Ok(EntityRef::Note(*id)),
@@ -145,12 +159,14 @@ impl Reference {
     }
 }
 
-/// Every link in the vault that points at `e` (by name, path, alias or any case; in text,
-/// tables, headings, embeds and frontmatter), in note order then text order.
+/// Every link in the vault that points at `e` (by name or path in any case, or by an alias
+/// as written; in text, tables, headings, embeds and frontmatter), in note order then text
+/// order. An unresolved entity's links are all those whose target names it in any case,
+/// with or without `.md`.
 /// `include_self` keeps links from a note to itself.
 pub fn references(a: &Analysis, e: &EntityRef, include_self: bool) -> Vec<Reference> {
-    let unresolved_key = match e {
-        EntityRef::Unresolved(name) => Some(fold(name).into_owned()),
+    let want_key = match e {
+        EntityRef::Unresolved(name) => Some(unresolved_key(name).into_owned()),
         EntityRef::Note(_) => None,
     };
     let mut out = Vec::new();
@@ -162,7 +178,7 @@ pub fn references(a: &Analysis, e: &EntityRef, include_self: bool) -> Vec<Refere
             let hit = match (e, r.target()) {
                 (EntityRef::Note(want), _) => r.note() == Some(*want),
                 (EntityRef::Unresolved(_), Target::Unresolved) => {
-                    unresolved_key.as_deref() == Some(fold(link.target(note)).as_ref())
+                    want_key.as_deref() == Some(unresolved_key(link.target(note)).as_ref())
                 }
                 _ => false,
             };

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::{ExitStatus, RunError, analysis, write_err};
 use crate::cli::{GraphArgs, GraphFormat, PathArgs, StatsArgs};
 use crate::graph::{Entity, EntityId};
-use crate::index::{Target, fold};
+use crate::index::{Target, fold, unresolved_key};
 use crate::pipeline::{Analysis, Timings};
 use crate::query::{EntityRef, find_entity};
 
@@ -628,7 +628,7 @@ fn hop_link(a: &Analysis, from: EntityId, to: EntityId) -> Option<(usize, usize)
     };
     let want = match a.graph.entity(to) {
         Entity::Note(id) => EntityRef::Note(*id),
-        Entity::Unresolved(name) => EntityRef::Unresolved(fold(name).into_owned()),
+        Entity::Unresolved(name) => EntityRef::Unresolved(unresolved_key(name).into_owned()),
     };
     let note_ref = &a.vault.notes[note];
     let links = note_ref.links.iter().zip(&a.resolved[note]);
@@ -637,7 +637,7 @@ fn hop_link(a: &Analysis, from: EntityId, to: EntityId) -> Option<(usize, usize)
         .find(|(_, (link, r))| match (&want, r.target()) {
             (EntityRef::Note(id), _) => r.note() == Some(*id),
             (EntityRef::Unresolved(key), Target::Unresolved) => {
-                fold(link.target(note_ref)) == key.as_str()
+                unresolved_key(link.target(note_ref)) == key.as_str()
             }
             _ => false,
         })

@@ -42,7 +42,7 @@ pub(super) fn run(args: &RuleArgs, out: &mut dyn Write) -> Result<ExitStatus, Ru
                 let fix = if m.fixable { " (fix)" } else { "" };
                 writeln!(
                     out,
-                    "{:<24} {:<6} {}{fix}",
+                    "{:<25} {:<6} {}{fix}",
                     m.name,
                     level_name(m.default_level),
                     m.summary()

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 use super::Collector;
 use super::{links, tags};
 use crate::model::{
-    Alias, Frontmatter, FrontmatterError, InvalidTag, LinkKind, Suppression, SuppressionScope, Tag,
-    TagSource, Updated, UpdatedSource,
+    Alias, DeprecatedKey, Frontmatter, FrontmatterError, InvalidTag, LinkKind, Replacement,
+    Suppression, SuppressionScope, Tag, TagSource, Updated, UpdatedSource,
 };
 
 /// Keys whose value is the note's `updated` date.
@@ -68,59 +68,99 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
                     message,
                     span: c.span(at, end.max(at)),
                 }),
+                unquoted_links: Vec::new(),
+                deprecated_keys: Vec::new(),
             });
             return;
         }
     };
     let base = split.yaml_start;
     for (key, v) in &value {
-        let key_found = find_key(yaml, key);
-        let key_at = key_found.map_or(base, |i| base + i);
-        match key.as_str() {
-            "aliases" | "alias" => {
-                for text in string_items(v, false) {
-                    let (at, end) = locate(yaml, base, key_at, &text, key_at - base);
-                    c.aliases.push(Alias {
-                        span: c.span(at, end),
-                        text,
-                    });
-                }
-            }
-            "tags" | "tag" => read_tags(c, yaml, base, key_at, v),
-            k if UPDATED_KEYS.contains(&k) => {
-                let raw = match v {
-                    Value::String(s) => s.clone(),
-                    Value::Null => continue,
-                    other => other.to_string(),
-                };
-                let (at, end) = locate(yaml, base, key_at, &raw, key_at - base);
-                c.updated.push(Updated {
-                    date: super::dates::parse_date(&raw),
-                    raw: raw.clone(),
-                    source: UpdatedSource::Frontmatter,
+        read_property(c, yaml, base, key, v);
+    }
+    read_links(c, yaml, base, &value);
+    let unquoted_links = unquoted_links(yaml, &value)
+        .into_iter()
+        .map(|(at, end)| c.span(base + at, base + end))
+        .collect();
+    let deprecated_keys = deprecated::keys(yaml, &value)
+        .into_iter()
+        .map(|d| DeprecatedKey {
+            span: c.span(base + d.key_at, base + d.key_at + d.key.len()),
+            key: d.key.to_owned(),
+            current: d.current.to_owned(),
+            rewrite: d
+                .rewrite
+                .into_iter()
+                .map(|(start, end, with)| Replacement {
+                    start: (base + start) as u32,
+                    end: (base + end) as u32,
+                    with,
+                })
+                .collect(),
+        })
+        .collect();
+    c.frontmatter = Some(Frontmatter {
+        span,
+        value: Some(value),
+        error: None,
+        unquoted_links,
+        deprecated_keys,
+    });
+}
+
+/// One top-level property: aliases, tags, `updated` dates and suppressions are read out.
+/// The deprecated `alias` and `tag` are read as `aliases` and `tags` are.
+fn read_property(c: &mut Collector<'_>, yaml: &str, base: usize, key: &str, v: &Value) {
+    let key_found = find_key(yaml, key);
+    let key_at = key_found.map_or(base, |i| base + i);
+    match key {
+        "aliases" | "alias" => {
+            for text in string_items(v, false) {
+                let (at, end) = locate(yaml, base, key_at, &text, key_at - base);
+                c.aliases.push(Alias {
                     span: c.span(at, end),
+                    text,
                 });
             }
-            "vaultc" => {
-                let rules = v.get("disable").map(|d| string_items(d, false));
-                if let Some(rules) = rules {
-                    let (at, end) = match key_found {
-                        Some(_) => (key_at, key_at + key.len()),
-                        None => line_range(yaml, base, key_at),
-                    };
-                    let span = c.span(at, end);
-                    c.suppressions.push(Suppression {
-                        scope: SuppressionScope::Note,
-                        rules,
-                        line: span.line,
-                        span,
-                    });
-                }
-            }
-            _ => {}
         }
+        "tags" | "tag" => read_tags(c, yaml, base, key_at, v),
+        k if UPDATED_KEYS.contains(&k) => {
+            let raw = match v {
+                Value::String(s) => s.clone(),
+                Value::Null => return,
+                other => other.to_string(),
+            };
+            let (at, end) = locate(yaml, base, key_at, &raw, key_at - base);
+            c.updated.push(Updated {
+                date: super::dates::parse_date(&raw),
+                raw: raw.clone(),
+                source: UpdatedSource::Frontmatter,
+                span: c.span(at, end),
+            });
+        }
+        "vaultc" => {
+            let Some(rules) = v.get("disable").map(|d| string_items(d, false)) else {
+                return;
+            };
+            let (at, end) = match key_found {
+                Some(_) => (key_at, key_at + key.len()),
+                None => line_range(yaml, base, key_at),
+            };
+            let span = c.span(at, end);
+            c.suppressions.push(Suppression {
+                scope: SuppressionScope::Note,
+                rules,
+                line: span.line,
+                span,
+            });
+        }
+        _ => {}
     }
-    // Quoted `"[[Target]]"` strings are links (Obsidian's frontmatter links).
+}
+
+/// Quoted `"[[Target]]"` strings are links (Obsidian's frontmatter links).
+fn read_links(c: &mut Collector<'_>, yaml: &str, base: usize, value: &Map<String, Value>) {
     let mut strings = Vec::new();
     for v in value.values() {
         collect_strings(v, &mut strings);
@@ -155,11 +195,115 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
             c.push_link(link.into_link(span, false));
         }
     }
-    c.frontmatter = Some(Frontmatter {
-        span,
-        value: Some(value),
-        error: None,
-    });
+}
+
+/// Where a value is a wikilink written without quotes (`parent: [[Whirlpool]]`, or a list
+/// item `- [[Whirlpool]]`), which YAML reads as a list in a list: byte ranges of the `[[…]]`
+/// in `yaml`. Only where the parsed value holds that nested list: lines inside a block
+/// scalar (`key: |`) or a folded plain string are text, not values.
+fn unquoted_links(yaml: &str, value: &Map<String, Value>) -> Vec<(usize, usize)> {
+    let mut nested = Vec::new();
+    for v in value.values() {
+        nested_lists(v, &mut nested);
+    }
+    if nested.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut pos = 0;
+    // The indent under which lines belong to a block scalar.
+    let mut scalar_indent: Option<usize> = None;
+    for line in yaml.split_inclusive('\n') {
+        let at = pos;
+        pos += line.len();
+        let text = line.trim_end();
+        let indent = text.len() - text.trim_start().len();
+        if let Some(outer) = scalar_indent {
+            if text.trim().is_empty() || indent > outer {
+                continue;
+            }
+            scalar_indent = None;
+        }
+        let Some(value_at) = value_start(text) else {
+            continue;
+        };
+        let value = text[value_at..].trim_end();
+        if value.starts_with(['|', '>']) {
+            scalar_indent = Some(indent);
+            continue;
+        }
+        let Some(len) = lone_wikilink(value) else {
+            continue;
+        };
+        // The target as YAML reads it: trimmed plain text.
+        let target = value[2..len - 2].trim();
+        if let Some(i) = nested.iter().position(|s| *s == target) {
+            nested.swap_remove(i);
+            out.push((at + value_at, at + value_at + len));
+        }
+    }
+    out
+}
+
+/// The strings of every `[["text"]]` (a list holding one list holding one string) in `v`.
+fn nested_lists<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+    match v {
+        Value::Array(items) => {
+            if let [Value::Array(inner)] = &items[..]
+                && let [Value::String(s)] = &inner[..]
+            {
+                out.push(s);
+            }
+            items.iter().for_each(|i| nested_lists(i, out));
+        }
+        Value::Object(m) => m.values().for_each(|i| nested_lists(i, out)),
+        _ => {}
+    }
+}
+
+/// Where a line's value starts: after `key: ` or after `- ` (list items, nested too);
+/// `None` for a line with neither (a continuation line, a comment).
+fn value_start(line: &str) -> Option<usize> {
+    let mut at = line.len() - line.trim_start().len();
+    let mut item = false;
+    loop {
+        let rest = &line[at..];
+        if let Some(after) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("-\t")) {
+            at = line.len() - after.trim_start().len();
+            item = true;
+            continue;
+        }
+        return match key_end(rest) {
+            Some(end) => Some(at + end + (rest[end..].len() - rest[end..].trim_start().len())),
+            None => item.then_some(at),
+        };
+    }
+}
+
+/// The length of `key:` at the start of `s` (a plain or quoted key followed by `:` and a
+/// space or the line's end).
+fn key_end(s: &str) -> Option<usize> {
+    let end = match s.as_bytes().first()? {
+        q @ (b'"' | b'\'') => s[1..].find(*q as char)? + 2,
+        b'[' | b'{' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' => return None,
+        _ => s.find(": ").or_else(|| s.strip_suffix(':').map(str::len))?,
+    };
+    let rest = s.get(end..)?;
+    let rest = rest.strip_prefix(':')?;
+    (rest.is_empty() || rest.starts_with([' ', '\t'])).then_some(end + 1)
+}
+
+/// The length of a value that is one `[[…]]` and nothing else (a comment may follow).
+fn lone_wikilink(value: &str) -> Option<usize> {
+    let inner = value.strip_prefix("[[")?;
+    let close = inner.find("]]")?;
+    let target = &inner[..close];
+    let rest = &inner[close + 2..];
+    let ok = !target.trim().is_empty()
+        && !target.contains(['[', ']'])
+        && (rest.trim().is_empty()
+            || rest.starts_with([' ', '\t']) && rest.trim_start().starts_with('#'));
+    ok.then_some(close + 4)
 }
 
 /// YAML → JSON mapping. Errors carry a message and the byte index in `yaml`.
@@ -460,7 +604,7 @@ mod simple {
     /// A string at the start of `s`: `"…"` without escapes, or a plain word run that YAML
     /// can only read as a string. Returns it and what follows (trailing spaces of a plain
     /// string are not part of it).
-    fn scalar(s: &str) -> Option<(&str, &str)> {
+    pub(super) fn scalar(s: &str) -> Option<(&str, &str)> {
         if let Some(quoted) = s.strip_prefix('"') {
             let end = quoted.find('"')?;
             let inner = &quoted[..end];
@@ -520,6 +664,169 @@ mod simple {
                     c.is_ascii_digit()
                 }
             })
+    }
+}
+
+/// Obsidian's deprecated property keys (Obsidian help, Properties › Deprecated properties:
+/// deprecated in 1.4, no longer default properties since 1.9). vaultc still reads `tag` and
+/// `alias` as `tags` and `aliases`; each one found gets the rewrite Obsidian's format
+/// converter would make: the key renamed, or, when the note also has the current key, its
+/// values moved into that key's list.
+mod deprecated {
+    use serde_json::{Map, Value};
+
+    /// (deprecated, current) keys.
+    const KEYS: [(&str, &str); 3] = [
+        ("tag", "tags"),
+        ("alias", "aliases"),
+        ("cssclass", "cssclasses"),
+    ];
+
+    /// A deprecated key: where it is (in the YAML text) and its rewrite (byte ranges of the
+    /// YAML text and their new text; empty when there is no safe one).
+    pub(super) struct Found {
+        pub key: &'static str,
+        pub current: &'static str,
+        pub key_at: usize,
+        pub rewrite: Vec<(usize, usize, String)>,
+    }
+
+    pub(super) fn keys(yaml: &str, value: &Map<String, Value>) -> Vec<Found> {
+        let mut out: Vec<Found> = KEYS
+            .iter()
+            .filter_map(|&(key, current)| {
+                let v = value.get(key)?;
+                let key_at = super::find_key(yaml, key)?;
+                let rewrite = match value.get(current) {
+                    None => vec![(key_at, key_at + key.len(), current.to_owned())],
+                    Some(cv) => merge(yaml, (key, v, key_at), (current, cv)).unwrap_or_default(),
+                };
+                Some(Found {
+                    key,
+                    current,
+                    key_at,
+                    rewrite,
+                })
+            })
+            .collect();
+        out.sort_by_key(|f| f.key_at);
+        out
+    }
+
+    /// Removes the deprecated key's entry and adds its values the current key lacks to the
+    /// current key's list (a one-line `[…]` list, a block list, or a one-line plain string).
+    fn merge(
+        yaml: &str,
+        (key, v, key_at): (&str, &Value, usize),
+        (current, cv): (&str, &Value),
+    ) -> Option<Vec<(usize, usize, String)>> {
+        let cur_at = super::find_key(yaml, current)?;
+        // Tags and CSS classes are split on spaces too, aliases only on commas.
+        let spaces = key != "alias";
+        let same = |a: &str, b: &str| {
+            if key == "tag" {
+                a.to_lowercase() == b.to_lowercase()
+            } else {
+                a == b
+            }
+        };
+        let have = super::string_items(cv, spaces && !cv.is_array());
+        let mut add: Vec<String> = Vec::new();
+        for item in super::string_items(v, spaces && !v.is_array()) {
+            if !have.iter().chain(&add).any(|h| same(h, &item)) {
+                add.push(item);
+            }
+        }
+        let remove = (line_start(yaml, key_at), entry_end(yaml, key_at));
+        let mut edits = vec![(remove.0, remove.1, String::new())];
+        if !add.is_empty() {
+            edits.push(insert(yaml, cur_at, cv, &add)?);
+        }
+        edits.sort_by_key(|e| e.0);
+        Some(edits)
+    }
+
+    /// The edit that adds `items` to the current key's value at `at`.
+    fn insert(
+        yaml: &str,
+        at: usize,
+        cv: &Value,
+        items: &[String],
+    ) -> Option<(usize, usize, String)> {
+        let line_end = yaml[at..].find('\n').map_or(yaml.len(), |i| at + i);
+        let line = yaml[at..line_end].trim_end();
+        let value_at = at + super::value_start(line)?;
+        let value = yaml[value_at..at + line.len()].trim_end();
+        let one_line = entry_end(yaml, at) <= line_end + 1;
+        let plain = |s: &String| matches!(super::simple::scalar(s), Some((p, "")) if p == s);
+        let listed = |s: &String| {
+            if plain(s) {
+                s.clone()
+            } else {
+                serde_json::to_string(s).unwrap_or_default()
+            }
+        };
+        match cv {
+            Value::Array(have) if value.starts_with('[') && value.ends_with(']') && one_line => {
+                if value.matches(['[', ']', '"', '\'', '#']).count() != 2 {
+                    return None;
+                }
+                let close = value_at + value.len() - 1;
+                let sep = if have.is_empty() { "" } else { ", " };
+                let new: Vec<String> = items.iter().map(listed).collect();
+                Some((close, close, format!("{sep}{}", new.join(", "))))
+            }
+            Value::Array(_) if value.is_empty() => {
+                let end = entry_end(yaml, at);
+                let first = yaml.get(line_end + 1..end)?.lines().next()?;
+                let dash = first.find("- ")?;
+                if !first[..dash].trim().is_empty() {
+                    return None;
+                }
+                let eol = if yaml[..end].ends_with("\r\n") {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
+                let lines: String = items
+                    .iter()
+                    .map(|s| format!("{}- {}{eol}", &first[..dash], listed(s)))
+                    .collect();
+                Some((end, end, lines))
+            }
+            Value::String(_)
+                if one_line && !value.starts_with(['"', '\'']) && !value.contains(" #") =>
+            {
+                if !items.iter().all(|s| plain(s) && !s.contains(' ')) {
+                    return None;
+                }
+                let end = value_at + value.len();
+                Some((end, end, format!(", {}", items.join(", "))))
+            }
+            _ => None,
+        }
+    }
+
+    fn line_start(yaml: &str, at: usize) -> usize {
+        yaml[..at].rfind('\n').map_or(0, |i| i + 1)
+    }
+
+    /// The end of the top-level entry whose key is at `at`: its line and the indented or
+    /// `- ` lines after it (blank lines between them included, not after them).
+    fn entry_end(yaml: &str, at: usize) -> usize {
+        let mut pos = yaml[at..].find('\n').map_or(yaml.len(), |i| at + i + 1);
+        let mut end = pos;
+        for line in yaml[pos..].split_inclusive('\n') {
+            pos += line.len();
+            if line.trim().is_empty() {
+                continue;
+            }
+            if !line.starts_with([' ', '\t', '-']) {
+                break;
+            }
+            end = pos;
+        }
+        end
     }
 }
 
@@ -592,5 +899,130 @@ mod tests {
         assert!(parse_yaml("- a\n- b").is_err());
         assert_eq!(parse_yaml("tags: #a #b").unwrap()["tags"], Value::Null);
         assert!(parse_yaml("created: {{date}}").is_ok());
+    }
+
+    fn note(text: &str) -> crate::model::Note {
+        crate::parse::parse_note("n.md".into(), text.as_bytes().to_vec())
+    }
+
+    fn unquoted(text: &str) -> Vec<String> {
+        let n = note(text);
+        let fm = n.frontmatter.as_ref().unwrap();
+        fm.unquoted_links
+            .iter()
+            .map(|s| n.text[s.range()].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn unquoted_wikilinks_are_found_where_yaml_reads_a_nested_list() {
+        let text = "---\nparent: [[Whirlpool]]\nrelated:\n  - [[Maytag|the brand]]\n  - \"[[Quoted]]\"\n  - - [[Deep]]\nsummary: |\n  [[In a block]]\n\"q\": [[ Spaced ]]  # comment\nprose: see [[Inline]]\nfolded: a\n  [[Continued]]\nlist: [[[A]], [[B]]]\npair: [[A, B]]\n---\n";
+        assert_eq!(
+            unquoted(text),
+            [
+                "[[Whirlpool]]",
+                "[[Maytag|the brand]]",
+                "[[Deep]]",
+                "[[ Spaced ]]"
+            ]
+        );
+        let n = note(text);
+        let links: Vec<&str> = n.links.iter().map(|l| l.target(&n)).collect();
+        assert_eq!(
+            links,
+            ["Quoted", "In a block", "Inline", "Continued"],
+            "unquoted values are no links"
+        );
+        assert!(unquoted("---\nparent: \"[[Whirlpool]]\"\n---\n").is_empty());
+        // Invalid YAML is invalid-frontmatter's, not this.
+        assert!(unquoted("---\nparent: [[Whirlpool]]\nparent: x\n---\n").is_empty());
+    }
+
+    /// The text after the deprecated keys' rewrites.
+    fn rewritten(text: &str) -> String {
+        let n = note(text);
+        let mut out = n.text.clone();
+        let mut edits: Vec<_> = n
+            .frontmatter
+            .iter()
+            .flat_map(|f| &f.deprecated_keys)
+            .flat_map(|d| &d.rewrite)
+            .collect();
+        edits.sort_by_key(|r| std::cmp::Reverse(r.start));
+        for r in edits {
+            out.replace_range(r.start as usize..r.end as usize, &r.with);
+        }
+        out
+    }
+
+    fn read_as(text: &str) -> (Vec<String>, Vec<String>) {
+        let n = note(text);
+        // Tags compare case-insensitively.
+        let mut tags: Vec<String> = n.tags.iter().map(|t| t.name.to_lowercase()).collect();
+        tags.sort();
+        tags.dedup();
+        let mut aliases: Vec<String> = n.aliases.iter().map(|a| a.text.clone()).collect();
+        aliases.sort();
+        aliases.dedup();
+        (tags, aliases)
+    }
+
+    #[test]
+    fn deprecated_keys_are_read_and_rewritten_the_current_way() {
+        let cases = [
+            // Renamed alone; the value reads the same under the new key.
+            (
+                "---\ntag: project, important\nalias: My Note\ncssclass: wide\n---\n",
+                "---\ntags: project, important\naliases: My Note\ncssclasses: wide\n---\n",
+            ),
+            ("---\n\"tag\": [a]\n---\n", "---\n\"tags\": [a]\n---\n"),
+            // Merged into a one-line list, a block list (CRLF kept), a string.
+            (
+                "---\ntags: [a, b]\ntag: c, B\n---\n",
+                "---\ntags: [a, b, c]\n---\n",
+            ),
+            (
+                "---\ntags: []\ntag:\n  - c d\n---\n",
+                "---\ntags: [c d]\n---\n",
+            ),
+            (
+                "---\naliases: [A]\nalias: \"x, y: z\"\n---\n",
+                "---\naliases: [A, x, \"y: z\"]\n---\n",
+            ),
+            (
+                "---\r\naliases:\r\n  - One\r\n\r\n  - Two\r\nalias: [Three, One]\r\ntitle: x\r\n---\r\n",
+                "---\r\naliases:\r\n  - One\r\n\r\n  - Two\r\n  - Three\r\ntitle: x\r\n---\r\n",
+            ),
+            (
+                "---\nalias: [Solo]\naliases: Main\n---\n",
+                "---\naliases: Main, Solo\n---\n",
+            ),
+            // Nothing new to add: the old entry just goes.
+            ("---\ntag: a\ntags: [a]\n---\n", "---\ntags: [a]\n---\n"),
+        ];
+        for (before, after) in cases {
+            assert_eq!(rewritten(before), after, "{before:?}");
+            if !before.contains("\"tag\"") {
+                assert_eq!(read_as(before), read_as(after), "{before:?}");
+            }
+        }
+        // Read as the current keys are.
+        let (tags, aliases) = read_as("---\ntag: project, important\nalias: My Note\n---\n");
+        assert_eq!(tags, ["important", "project"]);
+        assert_eq!(aliases, ["My Note"]);
+        // No safe place for the values: reported without a rewrite.
+        for text in [
+            "---\ntags:\ntag: a\n---\n",
+            "---\ntags: \"x\"\ntag: a\n---\n",
+            "---\ntags: x # c\ntag: a\n---\n",
+            "---\ntags: {a: 1}\ntag: a\n---\n",
+        ] {
+            let n = note(text);
+            let d = &n.frontmatter.as_ref().unwrap().deprecated_keys;
+            assert_eq!(d.len(), 1, "{text:?}");
+            assert!(d[0].rewrite.is_empty(), "{text:?}");
+        }
+        let nested = note("---\nmeta:\n  tag: a\n---\n");
+        assert!(nested.frontmatter.unwrap().deprecated_keys.is_empty());
     }
 }

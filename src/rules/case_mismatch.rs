@@ -1,7 +1,7 @@
 //! case-mismatch: a link that finds its file only when case is ignored.
 
 use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::index::Target;
 use crate::model::{LinkKind, NoteId};
 
@@ -22,12 +22,14 @@ declare_rule! {
     ///
     /// Use instead:
     /// ```markdown
-    /// Long [[NVIDIA]] into earnings.
+    /// Long [[NVIDIA|nvidia]] into earnings.
     /// ```
     ///
     /// ## Fix
-    /// Safe (`--fix`): rewrites the name in the wikilink with the file's exact case; no other
-    /// byte changes.
+    /// Safe (`--fix`): writes the file's exact case in the link and keeps the words readers
+    /// see: a wikilink that shows its target gets the name as written for display text
+    /// (`[[nvidia]]` → `[[NVIDIA|nvidia]]`, `\|` inside a table); a link with display text,
+    /// a heading or block link, and an embed only change case. No other byte changes.
     pub struct CaseMismatch { name: "case-mismatch", level: Info, fixable: true }
 }
 
@@ -62,19 +64,13 @@ impl Rule for CaseMismatch {
             // Only where the target is written verbatim: a percent-encoded or reference-style
             // Markdown image has no byte range that holds it, and rewriting the whole link
             // would lose the note's text.
-            let range = link.target_range();
-            let written = note.text.get(range.clone());
+            let keep_shown = link.subpath_raw.is_none();
             if matches!(link.kind, LinkKind::Wiki | LinkKind::Embed)
-                && !note.lossy
-                && written == Some(target)
+                && let Some(edit) = crate::fix::retarget(note, link, &exact, keep_shown)
             {
                 d = d.with_fix(Fix {
                     message: format!("replace `{target}` with `{exact}`"),
-                    edits: vec![Edit {
-                        start: range.start as u32,
-                        end: range.end as u32,
-                        content: exact,
-                    }],
+                    edits: vec![edit],
                 });
             }
             out.push(d);

@@ -40,7 +40,7 @@ impl Rule for DuplicateAlias {
                 .collect();
             let others: Vec<NoteId> = cx
                 .index
-                .alias_owners(&alias.text)
+                .alias_owners_any_case(&alias.text)
                 .iter()
                 .copied()
                 .filter(|&n| n != id)

@@ -50,8 +50,10 @@ mod broken_block_ref;
 mod broken_heading;
 mod broken_link;
 mod case_mismatch;
+mod deprecated_property;
 mod duplicate_alias;
 mod empty_link;
+mod frontmatter_unquoted_link;
 mod future_date;
 mod invalid_date;
 mod invalid_frontmatter;
@@ -188,8 +190,10 @@ pub static RULES: &[&dyn Rule] = &[
     &broken_heading::BrokenHeading,
     &broken_link::BrokenLink,
     &case_mismatch::CaseMismatch,
+    &deprecated_property::DeprecatedProperty,
     &duplicate_alias::DuplicateAlias,
     &empty_link::EmptyLink,
+    &frontmatter_unquoted_link::FrontmatterUnquotedLink,
     &future_date::FutureDate,
     &invalid_date::InvalidDate,
     &invalid_frontmatter::InvalidFrontmatter,

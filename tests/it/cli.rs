@@ -89,7 +89,7 @@ fn fix_escapes_pipes_and_fixes_case_changing_nothing_else() {
     );
     let after = std::fs::read_to_string(dir.path().join("Rotation.md")).unwrap();
     let expected = before
-        .replace("[[nvidia]]", "[[NVIDIA]]")
+        .replace("[[nvidia]]", "[[NVIDIA|nvidia]]")
         .replace("[[NVIDIA|NVDA]]", "[[NVIDIA\\|NVDA]]");
     assert_eq!(after, expected);
     assert!(String::from_utf8_lossy(&o.stderr).contains("Fixed 2 issues in 1 file"));

@@ -181,7 +181,8 @@ fn same(s: &str) -> Piece {
     (s.to_owned(), s.to_owned())
 }
 
-/// A wikilink or embed outside a table: only the target's case changes.
+/// A wikilink or embed outside a table: the target's case changes, and a wikilink that
+/// shows its target keeps showing it as written (`[[nvidia]]` → `[[NVIDIA|nvidia]]`).
 fn prose_link() -> impl Strategy<Value = Piece> {
     (
         select(TARGETS),
@@ -192,14 +193,20 @@ fn prose_link() -> impl Strategy<Value = Piece> {
     )
         .prop_map(|((w, exact), embed, sub, alias, pad)| {
             let bang = if embed { "!" } else { "" };
+            let shown = if w != exact && !embed && sub.is_empty() && alias.is_empty() {
+                format!("|{w}")
+            } else {
+                alias.to_owned()
+            };
             (
                 format!("{bang}[[{pad}{w}{pad}{sub}{alias}]]"),
-                format!("{bang}[[{pad}{exact}{pad}{sub}{alias}]]"),
+                format!("{bang}[[{pad}{exact}{pad}{sub}{shown}]]"),
             )
         })
 }
 
-/// A table cell's link: the target's case changes, and an unescaped `|` becomes `\|`.
+/// A table cell's link: the target's case changes (a wikilink that shows its target keeps
+/// it as display text, after `\|`), and an unescaped `|` becomes `\|`.
 fn cell_link() -> impl Strategy<Value = Piece> {
     (
         select(TARGETS),
@@ -216,12 +223,14 @@ fn cell_link() -> impl Strategy<Value = Piece> {
                     format!("{s}{alias}")
                 }
             };
+            let after = if sep.is_empty() && !embed && w != exact {
+                format!("\\|{w}")
+            } else {
+                tail(if sep.is_empty() { "" } else { "\\|" })
+            };
             (
                 format!("{bang}[[{w}{}]]", tail(sep)),
-                format!(
-                    "{bang}[[{exact}{}]]",
-                    tail(if sep.is_empty() { "" } else { "\\|" })
-                ),
+                format!("{bang}[[{exact}{after}]]"),
             )
         })
 }
@@ -347,8 +356,8 @@ fn fix_vault(dir: &Path) -> usize {
     total
 }
 
-/// `after` is `before` with only these changes: letters changed case, and `\` inserted
-/// right before a `|`.
+/// `after` is `before` with only these changes: letters changed case, `\` inserted right
+/// before a `|`, and a display text (`|…` or `\|…`) added right before a link's `]]`.
 pub(crate) fn only_fix_differences(before: &[u8], after: &[u8]) -> Result<(), String> {
     let (b, a) = (
         String::from_utf8_lossy(before),
@@ -364,6 +373,12 @@ pub(crate) fn only_fix_differences(before: &[u8], after: &[u8]) -> Result<(), St
             }
             (Some((_, '|')), Some((_, '\\'))) => {
                 a.next();
+            }
+            (Some((_, ']')), Some((_, '|' | '\\'))) => {
+                // An added display text runs to the link's closing brackets.
+                while a.peek().is_some_and(|&(_, c)| c != ']') {
+                    a.next();
+                }
             }
             (Some((_, bc)), Some((_, ac))) if bc.to_lowercase().eq(ac.to_lowercase()) => {
                 b.next();
@@ -430,11 +445,11 @@ fn check_fix_twice_through_the_binary() {
     let notes = [
         note(
             "Long [[nvidia]] and ![[ CHART.png |300]], [[alpha beta#Intro|AB]].\n\n| A | B |\n|---|---|\n| [[nvidia|NV]] | [[Nowhere|x]] |\n| [[gamma\\|G]] | `[[a|b]]` |\n",
-            "Long [[NVIDIA]] and ![[ chart.png |300]], [[Alpha Beta#Intro|AB]].\n\n| A | B |\n|---|---|\n| [[NVIDIA\\|NV]] | [[Nowhere\\|x]] |\n| [[Gamma\\|G]] | `[[a|b]]` |\n",
+            "Long [[NVIDIA|nvidia]] and ![[ chart.png |300]], [[Alpha Beta#Intro|AB]].\n\n| A | B |\n|---|---|\n| [[NVIDIA\\|NV]] | [[Nowhere\\|x]] |\n| [[Gamma\\|G]] | `[[a|b]]` |\n",
         ),
         note(
             "\u{FEFF}---\r\nrelated: \"[[nvidia]]\"\r\n---\r\n| x | y |\r\n|---|---|\r\n| ![[NVIDIA|200]] | é [[sub/gamma]] |\r\n",
-            "\u{FEFF}---\r\nrelated: \"[[nvidia]]\"\r\n---\r\n| x | y |\r\n|---|---|\r\n| ![[NVIDIA\\|200]] | é [[sub/Gamma]] |\r\n",
+            "\u{FEFF}---\r\nrelated: \"[[nvidia]]\"\r\n---\r\n| x | y |\r\n|---|---|\r\n| ![[NVIDIA\\|200]] | é [[sub/Gamma\\|sub/gamma]] |\r\n",
         ),
         note("Clean [[NVIDIA]].\n", "Clean [[NVIDIA]].\n"),
     ];

@@ -118,3 +118,131 @@ fn backlinks_exclude_the_note_itself_and_need_a_note() {
     let o = vaultc(&repo, &["backlinks", "Palantir"]);
     assert_eq!(o.status.code(), Some(2), "an unresolved name has no note");
 }
+
+/// A vault of `(path, text)` files in a fresh folder.
+fn temp_vault(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn texts(doc: &serde_json::Value) -> Vec<String> {
+    doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|n| n["references"].as_array().unwrap())
+        .map(|r| r["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn stdout_json(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let o = vaultc(dir, args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// Unresolved entities of `vaultc export --json` and `vaultc graph --format json`.
+fn unresolved_names(dir: &std::path::Path) -> (Vec<String>, Vec<String>) {
+    let names = |doc: serde_json::Value, list: &str| -> Vec<String> {
+        doc[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "unresolved")
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let export = stdout_json(dir, &["export", "--json", "-", "--today", crate::TODAY]);
+    let graph = stdout_json(dir, &["graph", "--format", "json"]);
+    (names(export, "entities"), names(graph, "nodes"))
+}
+
+/// Issue 11, point 6: an alias matches case-exactly. `[[man]]` (the manual) is no reference
+/// to the note aliased `MAN`, in refs, backlinks, the graph or the exports; `[[MAN]]` is.
+#[test]
+fn an_alias_in_another_case_is_no_reference() {
+    let dir = temp_vault(&[
+        ("MAN Group.md", "---\naliases: [MAN]\n---\n# MAN Group\n"),
+        ("Shell.md", "Read the [[man]] pages; [[MAN]] reported.\n"),
+    ]);
+    let group = refs_json(dir.path(), "MAN Group");
+    assert_eq!(texts(&group), ["[[MAN]]"]);
+    let backlinks = stdout_json(dir.path(), &["backlinks", "MAN Group", "--json"]);
+    assert_eq!(backlinks["count"], 1);
+    // Typed on the command line, `man` is the link target the vault writes, not the alias.
+    let man = refs_json(dir.path(), "man");
+    assert_eq!(man["entity"]["kind"], "unresolved");
+    assert_eq!(texts(&man), ["[[man]]"]);
+    assert_eq!(
+        unresolved_names(dir.path()),
+        (vec!["man".to_owned()], vec!["man".to_owned()])
+    );
+    let (found, _) = crate::json(dir.path(), &[]);
+    let rules: Vec<&str> = found.iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["broken-link", "alias-link"]);
+    assert!(
+        found[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `MAN Group`?"),
+        "{:?}",
+        found[0]["help"]
+    );
+}
+
+/// Issue 11, point 7: `[[Example]]`, `[[Example.md]]` and `[text](Example.md)` with no
+/// `Example.md` are one missing note in every output, and `planned` silences all three.
+#[test]
+fn a_missing_note_is_one_entity_however_it_is_linked() {
+    let files = [
+        ("a.md", "# A\n\n[[Example]] and [[Example.md]].\n"),
+        ("b.md", "# B\n\n[text](Example.md) and [[example]].\n"),
+    ];
+    let dir = temp_vault(&files);
+    for name in ["Example", "Example.md", "example"] {
+        let doc = refs_json(dir.path(), name);
+        assert_eq!(doc["entity"]["name"], "Example", "{name}");
+        assert_eq!(doc["count"], 4, "{name}");
+        assert_eq!(doc["notes"].as_array().unwrap().len(), 2, "{name}");
+    }
+    assert_eq!(
+        unresolved_names(dir.path()),
+        (vec!["Example".to_owned()], vec!["Example".to_owned()])
+    );
+    // One entity page on the site.
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("out");
+    let o = vaultc(
+        dir.path(),
+        &[
+            "build",
+            "--out",
+            out.to_str().unwrap(),
+            "--today",
+            crate::TODAY,
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pages: Vec<String> = std::fs::read_dir(out.join("entities"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(pages, ["example.html"]);
+
+    let (found, _) = crate::json(dir.path(), &[]);
+    assert_eq!(found.len(), 4, "every link is reported without `planned`");
+    let planned = temp_vault(&files);
+    std::fs::write(
+        planned.path().join("book.toml"),
+        "[book]\nsrc = \".\"\n\n[lint]\nplanned = [\"Example\"]\n",
+    )
+    .unwrap();
+    let (found, code) = crate::json(planned.path(), &[]);
+    assert!(found.is_empty(), "{found:#?}");
+    assert_eq!(code, 0);
+}

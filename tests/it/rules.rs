@@ -1,7 +1,10 @@
 //! Each rule's fixture vault (`tests/fixtures/rules/<rule>/`), checked with every rule at
-//! its default level (plus the folder's own book.toml), snapshotted as concise output.
+//! its default level (plus the folder's own book.toml), snapshotted as concise output; the
+//! help lines of the resolution rules; and what `--fix` writes, byte for byte.
 
-use crate::{check, fixture};
+use std::collections::BTreeMap;
+
+use crate::{check, copy_fixture, fixture, json, vaultc};
 
 #[test]
 fn rule_fixtures() {
@@ -25,5 +28,95 @@ fn rule_fixtures() {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let (out, _) = check(&dir, "concise", &[]);
         insta::assert_snapshot!(format!("rule_{name}"), out);
+    }
+}
+
+/// Resolution rules whose help line is part of the behaviour (the pick, the hint).
+const HELPED: &[&str] = &[
+    "alias-link",
+    "ambiguous-link",
+    "broken-link",
+    "case-mismatch",
+    "deprecated-property",
+    "frontmatter-unquoted-link",
+];
+
+/// `path:line:col rule: help` for each finding of these fixtures, and whether it has a fix.
+#[test]
+fn rule_help_lines() {
+    for name in HELPED {
+        let (found, _) = json(&fixture("rules").join(name), &[]);
+        let lines: Vec<String> = found
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}:{} {}: {}{}",
+                    d["path"].as_str().unwrap(),
+                    d["location"]["line"],
+                    d["location"]["column"],
+                    d["rule"].as_str().unwrap(),
+                    d["help"].as_str().unwrap_or("(no help)"),
+                    if d["fix"].is_null() { "" } else { "  [fix]" }
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(format!("help_{name}"), lines.join("\n"));
+    }
+}
+
+/// Every file of a folder, by `/`-separated relative path.
+fn files(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    crate::props::snapshot(dir)
+}
+
+/// `vaultc check --fix` on each fixable rule's fixture: every file it changed, each line
+/// written with its escapes (`\r`, trailing spaces and all), so the snapshot is the bytes.
+/// A second run finds nothing left to fix.
+#[test]
+fn rule_fix_results_byte_for_byte() {
+    let fixable = vaultc::rules::RULES
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.fixable);
+    for meta in fixable {
+        let dir = copy_fixture(&format!("rules/{}", meta.name));
+        let before = files(dir.path());
+        let args = [
+            "check",
+            "--today",
+            crate::TODAY,
+            "--format",
+            "concise",
+            "--fix",
+        ];
+        let first = vaultc(dir.path(), &args);
+        assert!(first.status.code().is_some_and(|c| c <= 1), "{first:?}");
+        let after = files(dir.path());
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>(),
+            "{}: files appeared or vanished",
+            meta.name
+        );
+        let mut out = String::new();
+        for (path, bytes) in &after {
+            if before[path] == *bytes {
+                continue;
+            }
+            out.push_str(&format!("=== {path}\n"));
+            for line in String::from_utf8_lossy(bytes).split_inclusive('\n') {
+                out.push_str(&format!("{line:?}\n"));
+            }
+        }
+        assert!(!out.is_empty(), "{}: --fix changed nothing", meta.name);
+        insta::assert_snapshot!(format!("fix_{}", meta.name), out);
+        let second = vaultc(dir.path(), &args);
+        assert!(
+            !String::from_utf8_lossy(&second.stderr).contains("Fixed"),
+            "{}: a second --fix found more: {}",
+            meta.name,
+            String::from_utf8_lossy(&second.stderr)
+        );
+        assert_eq!(files(dir.path()), after, "{}", meta.name);
     }
 }
