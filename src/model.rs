@@ -112,9 +112,7 @@ impl Note {
 pub struct Frontmatter {
     /// The YAML text between the fences.
     pub span: Span,
-    /// The parsed mapping, as JSON values; `None` when the YAML is invalid or not a mapping,
-    /// and at [`Detail::Lean`](crate::parse::Detail), where only the exports would read it
-    /// (what the rest needs from it, aliases, tags, dates, links, is read out at parse time).
+    /// The parsed mapping, as JSON values; `None` when the YAML is invalid or not a mapping.
     #[serde(with = "json_text")]
     pub value: Option<serde_json::Map<String, serde_json::Value>>,
     pub error: Option<FrontmatterError>,

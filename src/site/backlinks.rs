@@ -10,6 +10,7 @@ use crate::model::{LinkKind, NoteId};
 use crate::pipeline::Analysis;
 use crate::query::EntityRef;
 
+use super::plan::Plan;
 use super::text::readable;
 
 /// How much of a line a context snippet keeps around its link.
@@ -29,9 +30,13 @@ pub struct Backlinks {
 }
 
 impl Backlinks {
-    pub fn collect(a: &Analysis) -> Self {
+    /// The links of published notes (a private note is nobody's backlink).
+    pub fn collect(a: &Analysis, plan: &Plan) -> Self {
         let mut by_entity = vec![Vec::new(); a.graph.entity_count()];
         for (id, note) in a.vault.notes.iter().enumerate() {
+            if !plan.is_published(id) {
+                continue;
+            }
             for (i, (link, r)) in note.links.iter().zip(&a.resolved[id]).enumerate() {
                 let to = match r.target() {
                     Target::Note(t) | Target::Alias(t) if t != id => Some(a.graph.note_entity(t)),
@@ -50,6 +55,17 @@ impl Backlinks {
 
     pub fn of(&self, entity: EntityId) -> &[Backlink] {
         self.by_entity.get(entity).map_or(&[], Vec::as_slice)
+    }
+
+    /// How many notes link to `entity` (its links come grouped by note).
+    pub fn note_count(&self, entity: EntityId) -> usize {
+        let links = self.of(entity);
+        links
+            .iter()
+            .zip(links.iter().skip(1))
+            .filter(|(x, y)| x.note != y.note)
+            .count()
+            + usize::from(!links.is_empty())
     }
 }
 

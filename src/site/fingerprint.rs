@@ -48,7 +48,7 @@ pub fn note(site: &Site<'_>, id: NoteId) -> u64 {
     let mut h = FxHasher::default();
     site.base_fingerprint.hash(&mut h);
     "note".hash(&mut h);
-    site.plan.notes[id].hash(&mut h);
+    site.plan.note_page(id).hash(&mut h);
     note.path.hash(&mut h);
     note.digest.hash(&mut h);
     super::title(note).hash(&mut h);
@@ -115,7 +115,7 @@ fn backlinks(site: &Site<'_>, entity: EntityId, h: &mut FxHasher) {
             if groups > LINKING_NOTES_SHOWN {
                 continue;
             }
-            site.plan.notes[b.note].hash(h);
+            site.plan.note_page(b.note).hash(h);
             let note = &a.vault.notes[b.note];
             super::title(note).hash(h);
             note.digest.hash(h);

@@ -43,6 +43,7 @@ use self::svg::Neighbours;
 use self::tags::Tags;
 use self::theme::Theme;
 pub use self::theme::ThemeError;
+use crate::model::NoteId;
 use crate::pipeline::{Analysis, Timings};
 
 /// How much of a note's text its search entry shows.
@@ -101,108 +102,16 @@ pub fn build(
     reuse: &dyn Reuse,
 ) -> Result<Vec<SiteFile>, ThemeError> {
     let mut clock = Timings::start();
-    let theme = Theme::load(options.theme_dir.as_deref())?;
-    let tags = Tags::collect(&a.vault);
-    let mut site = Site {
-        a,
-        options,
-        plan: Plan::new(a, &tags),
-        backlinks: Backlinks::collect(a),
-        neighbours: Neighbours::collect(a),
-        tags,
-        base_fingerprint: 0,
-        theme,
-    };
-    site.base_fingerprint = fingerprint::base(&site, site.theme.fingerprint);
-    let site = site;
-    let plan = &site.plan;
+    let site = Site::new(a, options)?;
     clock.lap("site: plan");
-    progress.start((a.vault.notes.len() + plan.entities.len() + plan.tags.len()) as u64);
-
-    // The pages that make up most of the site, and most of its build time.
-    let page = |path: &str, fingerprint: u64, render: &dyn Fn() -> Result<String, ThemeError>| {
-        let file = if reuse.reusable(path, fingerprint) {
-            Ok(SiteFile::kept(path, fingerprint))
-        } else {
-            render().map(|html| SiteFile::page(path, html, fingerprint))
-        };
-        progress.advance();
-        file
-    };
-    let mut files: Vec<SiteFile> = (0..a.vault.notes.len())
-        .into_par_iter()
-        .map(|id| {
-            page(&plan.notes[id], fingerprint::note(&site, id), &|| {
-                pages::note::render(&site, id)
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    clock.lap("site: notes");
-    let entity_pages: Vec<SiteFile> = plan
-        .entity_order
-        .par_iter()
-        .map(|&id| {
-            let path = &plan.entities[&id];
-            page(path, fingerprint::entity(&site, id), &|| {
-                pages::entity::render(&site, id, path)
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    files.extend(entity_pages);
-    clock.lap("site: entities");
-
-    let mut tag_keys: Vec<(&String, &String)> = plan.tags.iter().collect();
-    tag_keys.sort();
-    let tag_pages: Vec<SiteFile> = tag_keys
-        .par_iter()
-        .map(|&(key, path)| {
-            let html = pages::lists::tag(&site, key, path);
-            progress.advance();
-            Ok(SiteFile::bytes(path, html?.into_bytes()))
-        })
-        .collect::<Result<_, ThemeError>>()?;
-    files.extend(tag_pages);
+    let plan = &site.plan;
+    progress.start((plan.published().count() + plan.entities.len() + plan.tags.len()) as u64);
+    let mut files = site.entity_pages(progress, reuse)?;
+    clock.lap("site: notes + entities");
+    files.extend(site.tag_pages(progress)?);
     clock.lap("site: tags");
-
-    let entries: Vec<search::Entry<'_>> = a
-        .vault
-        .notes
-        .par_iter()
-        .enumerate()
-        .map(|(id, note)| search::Entry {
-            title: title(note),
-            path: &note.path,
-            url: &plan.notes[id],
-            tags: unique_tags(note),
-            aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
-            headings: note.headings.iter().map(|h| h.text()).collect(),
-            snippet: text::summary(note, SNIPPET_CHARS),
-        })
-        .collect();
-    let (json, js) = search::files(&entries);
-    files.push(SiteFile::bytes("search-index.json", json));
-    files.push(SiteFile::bytes("search-index.js", js));
-
-    if plan.home.is_none() {
-        files.push(SiteFile::bytes(
-            HOME_PAGE,
-            pages::lists::home(&site, HOME_PAGE)?.into_bytes(),
-        ));
-    }
-    type SitePage = fn(&Site<'_>, &str) -> Result<String, ThemeError>;
-    let site_pages: [(&str, SitePage); 6] = [
-        ("notes.html", pages::lists::notes),
-        ("tags.html", pages::lists::tags),
-        ("entities.html", pages::lists::entities),
-        ("graph.html", pages::lists::graph),
-        ("search.html", pages::lists::search),
-        ("404.html", pages::lists::not_found),
-    ];
-    let site_pages: Vec<SiteFile> = site_pages
-        .par_iter()
-        .map(|(path, make)| Ok(SiteFile::bytes(path, make(&site, path)?.into_bytes())))
-        .collect::<Result<_, ThemeError>>()?;
-    files.extend(site_pages);
+    files.extend(site.search_index());
+    files.extend(site.site_pages()?);
     for (name, bytes) in &site.theme.assets {
         files.push(SiteFile::bytes(&format!("assets/{name}"), bytes.clone()));
     }
@@ -218,6 +127,129 @@ pub fn build(
     files.sort_by(|x, y| x.path.cmp(&y.path));
     clock.lap("site: lists");
     Ok(files)
+}
+
+impl<'a> Site<'a> {
+    /// Plans the site and gathers what every page reads.
+    fn new(a: &'a Analysis, options: &'a Options) -> Result<Self, ThemeError> {
+        let theme = Theme::load(options.theme_dir.as_deref())?;
+        let published = plan::published(a);
+        let tags = Tags::collect(&a.vault, &published);
+        let plan = Plan::new(a, &tags, &published);
+        let mut site = Site {
+            a,
+            options,
+            backlinks: Backlinks::collect(a, &plan),
+            neighbours: Neighbours::collect(a, &plan),
+            plan,
+            tags,
+            base_fingerprint: 0,
+            theme,
+        };
+        site.base_fingerprint = fingerprint::base(&site, site.theme.fingerprint);
+        Ok(site)
+    }
+
+    /// The pages of published notes and of unresolved names, in parallel, each skipped when
+    /// `reuse` still has it.
+    fn entity_pages(
+        &self,
+        progress: &dyn Progress,
+        reuse: &dyn Reuse,
+    ) -> Result<Vec<SiteFile>, ThemeError> {
+        let page =
+            |path: &str, fingerprint: u64, render: &dyn Fn() -> Result<String, ThemeError>| {
+                let file = if reuse.reusable(path, fingerprint) {
+                    Ok(SiteFile::kept(path, fingerprint))
+                } else {
+                    render().map(|html| SiteFile::page(path, html, fingerprint))
+                };
+                progress.advance();
+                file
+            };
+        let published: Vec<(NoteId, &str)> = self.plan.published().collect();
+        let mut files: Vec<SiteFile> = published
+            .into_par_iter()
+            .map(|(id, path)| {
+                page(path, fingerprint::note(self, id), &|| {
+                    pages::note::render(self, id, path)
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let entity_pages: Vec<SiteFile> = self
+            .plan
+            .entity_order
+            .par_iter()
+            .map(|&id| {
+                let path = &self.plan.entities[&id];
+                page(path, fingerprint::entity(self, id), &|| {
+                    pages::entity::render(self, id, path)
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        files.extend(entity_pages);
+        Ok(files)
+    }
+
+    /// One page per tag.
+    fn tag_pages(&self, progress: &dyn Progress) -> Result<Vec<SiteFile>, ThemeError> {
+        let mut tag_keys: Vec<(&String, &String)> = self.plan.tags.iter().collect();
+        tag_keys.sort();
+        tag_keys
+            .par_iter()
+            .map(|&(key, path)| {
+                let html = pages::lists::tag(self, key, path);
+                progress.advance();
+                Ok(SiteFile::bytes(path, html?.into_bytes()))
+            })
+            .collect()
+    }
+
+    /// The search index of the published notes, as JSON and as a script.
+    fn search_index(&self) -> [SiteFile; 2] {
+        let published: Vec<(NoteId, &str)> = self.plan.published().collect();
+        let entries: Vec<search::Entry<'_>> = published
+            .par_iter()
+            .map(|&(id, url)| {
+                let note = &self.a.vault.notes[id];
+                search::Entry {
+                    title: title(note),
+                    path: &note.path,
+                    url,
+                    tags: unique_tags(note),
+                    aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
+                    headings: note.headings.iter().map(|h| h.text()).collect(),
+                    snippet: text::summary(note, SNIPPET_CHARS),
+                }
+            })
+            .collect();
+        let (json, js) = search::files(&entries);
+        [
+            SiteFile::bytes("search-index.json", json),
+            SiteFile::bytes("search-index.js", js),
+        ]
+    }
+
+    /// The site's own pages: the overview (when no note is the home page), the lists, the
+    /// graph, search and 404.
+    fn site_pages(&self) -> Result<Vec<SiteFile>, ThemeError> {
+        type SitePage = fn(&Site<'_>, &str) -> Result<String, ThemeError>;
+        let mut site_pages: Vec<(&str, SitePage)> = vec![
+            ("notes.html", pages::lists::notes),
+            ("tags.html", pages::lists::tags),
+            ("entities.html", pages::lists::entities),
+            ("graph.html", pages::lists::graph),
+            ("search.html", pages::lists::search),
+            ("404.html", pages::lists::not_found),
+        ];
+        if self.plan.home.is_none() {
+            site_pages.push((HOME_PAGE, pages::lists::home));
+        }
+        site_pages
+            .par_iter()
+            .map(|(path, make)| Ok(SiteFile::bytes(path, make(self, path)?.into_bytes())))
+            .collect()
+    }
 }
 
 /// What a note is called on the site: its title, or its name when the title is empty (a

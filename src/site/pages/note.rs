@@ -61,10 +61,10 @@ pub struct LinkingNote<'a> {
     pub more: usize,
 }
 
-pub fn render(site: &Site<'_>, id: NoteId) -> Result<String, ThemeError> {
+/// The page of published note `id`, at `page`.
+pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeError> {
     let a = site.a;
     let note = &a.vault.notes[id];
-    let page = site.plan.notes[id].as_str();
     let body = render_note(
         &Context {
             a,
@@ -102,8 +102,8 @@ pub fn render(site: &Site<'_>, id: NoteId) -> Result<String, ThemeError> {
                 })
                 .collect(),
             body: body.html,
+            backlink_count: linking.notes.len() + linking.more,
             backlinks: linking.notes,
-            backlink_count: backlinks.len(),
             more_notes: linking.more,
             graph: svg::local(a, &site.plan, page, &site.neighbours, entity),
         },
@@ -156,6 +156,9 @@ pub fn linking_notes<'a>(site: &Site<'a>, page: &str, backlinks: &[Backlink]) ->
     let mut more = 0;
     let mut last: Option<NoteId> = None;
     for &b in backlinks {
+        let Some(from) = site.plan.note_page(b.note) else {
+            continue;
+        };
         if last != Some(b.note) {
             last = Some(b.note);
             if notes.len() == LINKING_NOTES_SHOWN {
@@ -165,7 +168,7 @@ pub fn linking_notes<'a>(site: &Site<'a>, page: &str, backlinks: &[Backlink]) ->
             let note = &site.a.vault.notes[b.note];
             notes.push(LinkingNote {
                 title: crate::site::title(note),
-                href: href(page, &site.plan.notes[b.note]),
+                href: href(page, from),
                 contexts: Vec::new(),
                 more: 0,
             });

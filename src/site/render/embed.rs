@@ -64,33 +64,54 @@ impl<'a> Renderer<'a, '_> {
         if link.is_embed() {
             return self.embed(events, i, end, link, dest);
         }
-        let open = match &dest {
-            Dest::Note { page, fragment, .. } => format!(
-                "<a href=\"{}\">",
-                escape(&href_with_fragment(self.page, page, fragment.as_deref()))
+        let (open, close) = match &dest {
+            Dest::Note { page, fragment, .. } => (
+                format!(
+                    "<a href=\"{}\">",
+                    escape(&href_with_fragment(self.page, page, fragment.as_deref()))
+                ),
+                "</a>",
             ),
-            Dest::File { path, .. } => format!(
-                "<a class=\"attachment\" href=\"{}\">",
-                escape(&href(self.page, path))
+            Dest::Section { page, .. } => (
+                format!(
+                    "<a class=\"broken\" href=\"{}\" title=\"No such heading or block\">",
+                    escape(&href(self.page, page))
+                ),
+                "</a>",
             ),
-            Dest::Entity { page, .. } => format!(
-                "<a class=\"broken\" href=\"{}\" title=\"No note yet\">",
-                escape(&href(self.page, page))
+            Dest::File { path, .. } => (
+                format!(
+                    "<a class=\"attachment\" href=\"{}\">",
+                    escape(&href(self.page, path))
+                ),
+                "</a>",
             ),
-            Dest::Nowhere => "<span class=\"broken\">".to_owned(),
+            Dest::Entity { page, .. } => (
+                format!(
+                    "<a class=\"broken\" href=\"{}\" title=\"No note yet\">",
+                    escape(&href(self.page, page))
+                ),
+                "</a>",
+            ),
+            Dest::Nowhere => ("<span class=\"broken\">".to_owned(), "</span>"),
+            // A private note: what the link says, as text (not even its name in a title).
+            Dest::Private => (String::new(), ""),
         };
-        let close = if matches!(dest, Dest::Nowhere) {
-            "</span>"
-        } else {
-            "</a>"
-        };
-        self.push(Event::InlineHtml(open.into()));
+        if !open.is_empty() {
+            self.push(Event::InlineHtml(open.into()));
+        }
         if keep_children {
-            self.open(Close::Html(close.into()));
+            self.open(if close.is_empty() {
+                Close::Skip
+            } else {
+                Close::Html(close.into())
+            });
             return i + 1;
         }
         self.push_text(links::label(self.note, link).into());
-        self.push(Event::InlineHtml(close.into()));
+        if !close.is_empty() {
+            self.push(Event::InlineHtml(close.into()));
+        }
         end + 1
     }
 
@@ -153,17 +174,12 @@ impl<'a> Renderer<'a, '_> {
                 self.push(Event::Html(html.into()));
             }
             Dest::Note { page, fragment, .. } => {
-                let mut html = format!(
+                let html = format!(
                     "<a class=\"embed-link\" href=\"{}\">{}</a>",
                     escape(&href_with_fragment(self.page, &page, fragment.as_deref())),
                     escape(&links::label(self.note, link))
                 );
-                if self.embed_block.is_some() {
-                    // Its paragraph was dropped for a transclusion that cannot happen here
-                    // (a cycle, or too deep): the link stands as a paragraph of its own.
-                    html = format!("<p>{html}</p>\n");
-                }
-                self.push(Event::InlineHtml(html.into()));
+                self.push_embed_link(html);
             }
             Dest::Entity { page, .. } => {
                 let html = format!(
@@ -173,6 +189,16 @@ impl<'a> Renderer<'a, '_> {
                 );
                 self.push(Event::InlineHtml(html.into()));
             }
+            Dest::Section { page, .. } => {
+                let html = format!(
+                    "<a class=\"broken embed-link\" href=\"{}\" title=\"No such heading or block\">{}</a>",
+                    escape(&href(self.page, &page)),
+                    escape(&links::label(self.note, link))
+                );
+                self.push_embed_link(html);
+            }
+            // An embedded private note shows nothing.
+            Dest::Private => {}
             Dest::Nowhere => {
                 let html = format!(
                     "<span class=\"broken\">{}</span>",
@@ -182,6 +208,17 @@ impl<'a> Renderer<'a, '_> {
             }
         }
         end + 1
+    }
+
+    /// A note embed shown as a link: in a paragraph dropped for embeds (a cycle, too deep,
+    /// a missing section), the link stands as a paragraph of its own.
+    fn push_embed_link(&mut self, html: String) {
+        let html = if self.embed_block.is_some() {
+            format!("<p>{html}</p>\n")
+        } else {
+            html
+        };
+        self.push(Event::InlineHtml(html.into()));
     }
 
     /// The embedded note (or its section or block), rendered for this page.

@@ -1,6 +1,6 @@
 //! Where a link in a note goes on the site, from the model's own resolution (never resolved
 //! again here): a note's page (with the heading or block fragment when the target has it), a
-//! copied attachment, or the entity page of a name no note has.
+//! copied attachment, or the entity page of a name no note has; nowhere for a private note.
 
 use crate::graph::EntityId;
 use crate::index::Target;
@@ -24,8 +24,13 @@ pub enum Dest {
         /// The attachment's vault path, for its name and type.
         source: String,
     },
+    /// The note is there but not the heading or block the link names: a broken link to the
+    /// note's page.
+    Section { id: NoteId, page: String },
     /// No note has this name: its entity page.
     Entity { id: EntityId, page: String },
+    /// A private note: the link is its text, and an embed shows nothing.
+    Private,
     /// Nothing to link to (an unresolved name the graph does not know).
     Nowhere,
 }
@@ -35,11 +40,23 @@ pub fn dest(a: &Analysis, plan: &Plan, note: NoteId, link: usize) -> Dest {
     let from = &a.vault.notes[note];
     let l = &from.links[link];
     match a.resolved[note][link].target() {
-        Target::Note(id) | Target::Alias(id) => Dest::Note {
-            id,
-            page: plan.notes[id].clone(),
-            fragment: fragment(&a.vault.notes[id], l.subpath(from)),
-        },
+        Target::Note(id) | Target::Alias(id) => {
+            let Some(page) = plan.note_page(id) else {
+                return Dest::Private;
+            };
+            let subpath = l.subpath(from);
+            match fragment(&a.vault.notes[id], subpath) {
+                None if subpath != Subpath::None => Dest::Section {
+                    id,
+                    page: page.to_owned(),
+                },
+                fragment => Dest::Note {
+                    id,
+                    page: page.to_owned(),
+                    fragment,
+                },
+            }
+        }
         Target::Attachment(i) => match &plan.files[i] {
             Some(path) => Dest::File {
                 path: path.clone(),

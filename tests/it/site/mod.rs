@@ -823,6 +823,14 @@ fn rebuild_after_edits_equals_a_fresh_build() {
                 "is short, still.",
             )),
         ),
+        (
+            "making a linked note private",
+            Box::new(edit_file(
+                v.join("Actors/Michael Burry.md"),
+                "aliases: [Burry]",
+                "aliases: [Burry]\npublish: false",
+            )),
+        ),
     ];
     let edits: Vec<(&str, &dyn Fn())> = edits.iter().map(|(w, e)| (*w, e.as_ref())).collect();
     assert_rebuilds_equal_fresh_builds(dir.path(), &dir.path().join("book.toml"), &edits);
@@ -992,3 +1000,5 @@ fn a_site_in_the_browser_searches_follows_links_and_switches_to_dark_mode() {
     );
     assert!(tmp.path().join("screenshot-note.png").is_file());
 }
+
+mod publish;
