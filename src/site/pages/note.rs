@@ -7,13 +7,13 @@ use super::{Base, Named, Page};
 use crate::index::fold;
 use crate::model::NoteId;
 use crate::site::Site;
-use crate::site::backlinks::{Backlink, context};
+use crate::site::backlinks::{Backlink, Quote, quote};
 use crate::site::render::{Context, render_note};
 use crate::site::svg::{self, GraphView};
 use crate::site::theme::ThemeError;
 use crate::site::urls::href;
 
-/// Context lines shown per linking note; the rest are counted.
+/// Quotes shown per linking note; the rest are counted.
 const CONTEXTS_PER_NOTE: usize = 3;
 /// Linking notes listed on a page; the rest are counted. A hub that thousands of notes link
 /// to would otherwise carry megabytes of backlinks.
@@ -51,13 +51,13 @@ struct TocEntry<'a> {
     anchor: &'a str,
 }
 
-/// A note that links to the page's entity, with the lines that do.
+/// A note that links to the page's entity, with the blocks that do.
 #[derive(Debug, Serialize)]
 pub struct LinkingNote<'a> {
     pub title: &'a str,
     pub href: String,
-    pub contexts: Vec<String>,
-    /// Further linking lines not shown.
+    pub contexts: Vec<Quote>,
+    /// Further links from this note, not quoted.
     pub more: usize,
 }
 
@@ -179,11 +179,13 @@ pub fn linking_notes<'a>(site: &Site<'a>, page: &str, backlinks: &[Backlink]) ->
         let Some(group) = notes.last_mut() else {
             continue;
         };
+        // A link in a block already quoted is in that quote.
+        let at = site.a.vault.notes[b.note].links[b.link].span.start as usize;
+        if group.contexts.iter().any(|c| c.source.contains(&at)) {
+            continue;
+        }
         if group.contexts.len() < CONTEXTS_PER_NOTE {
-            let line = context(site.a, b);
-            if !group.contexts.contains(&line) {
-                group.contexts.push(line);
-            }
+            group.contexts.push(quote(site.a, b));
         } else {
             group.more += 1;
         }
