@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 
+use super::highlight::Mark;
 use super::links::{self, Dest, Media};
 use super::{Close, MAX_EMBED_DEPTH, Renderer, Select, end_of};
 use crate::index::Target;
@@ -51,52 +52,22 @@ impl<'a> Renderer<'a, '_> {
                 self.open(Close::Skip);
                 return i + 1;
             }
+            self.in_image += u32::from(image);
             self.push(Event::Start(tag));
             self.open(Close::Default);
             return i + 1;
         };
         let link: &'a Link = &self.note.links[index];
         let dest = links::dest(self.a, self.cx.plan, self.note_id, index);
+        if link.is_embed() {
+            self.embed(events, i, end, link, dest);
+            return end + 1;
+        }
         let keep_children = match link_type {
             LinkType::WikiLink { has_pothole } => has_pothole,
             _ => true,
         };
-        if link.is_embed() {
-            return self.embed(events, i, end, link, dest);
-        }
-        let (open, close) = match &dest {
-            Dest::Note { page, fragment, .. } => (
-                format!(
-                    "<a href=\"{}\">",
-                    escape(&href_with_fragment(self.page, page, fragment.as_deref()))
-                ),
-                "</a>",
-            ),
-            Dest::Section { page, .. } => (
-                format!(
-                    "<a class=\"broken\" href=\"{}\" title=\"No such heading or block\">",
-                    escape(&href(self.page, page))
-                ),
-                "</a>",
-            ),
-            Dest::File { path, .. } => (
-                format!(
-                    "<a class=\"attachment\" href=\"{}\">",
-                    escape(&href(self.page, path))
-                ),
-                "</a>",
-            ),
-            Dest::Entity { page, .. } => (
-                format!(
-                    "<a class=\"broken\" href=\"{}\" title=\"No note yet\">",
-                    escape(&href(self.page, page))
-                ),
-                "</a>",
-            ),
-            Dest::Nowhere => ("<span class=\"broken\">".to_owned(), "</span>"),
-            // A private note: what the link says, as text (not even its name in a title).
-            Dest::Private => (String::new(), ""),
-        };
+        let (open, close) = self.link_tags(&dest);
         if !open.is_empty() {
             self.push(Event::InlineHtml(open.into()));
         }
@@ -115,6 +86,42 @@ impl<'a> Renderer<'a, '_> {
         end + 1
     }
 
+    /// The HTML around a link's text.
+    fn link_tags(&self, dest: &Dest) -> (String, &'static str) {
+        let a = |class: &str, url: String, title: &str| {
+            let class = if class.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{class}\"")
+            };
+            let title = if title.is_empty() {
+                String::new()
+            } else {
+                format!(" title=\"{title}\"")
+            };
+            (
+                format!("<a{class} href=\"{}\"{title}>", escape(&url)),
+                "</a>",
+            )
+        };
+        match dest {
+            Dest::Note { page, fragment, .. } => a(
+                "",
+                href_with_fragment(self.page, page, fragment.as_deref()),
+                "",
+            ),
+            Dest::Section { page, .. } => {
+                a("broken", href(self.page, page), "No such heading or block")
+            }
+            Dest::File { path, .. } => a("attachment", href(self.page, path), ""),
+            Dest::Entity { page, .. } => a("broken", href(self.page, page), "No note yet"),
+            Dest::Nowhere => ("<span class=\"broken\">".to_owned(), "</span>"),
+            // A private note: what the link says, as text (not even its name in a title).
+            Dest::Private => (String::new(), ""),
+        }
+    }
+
+    /// An embed: an attachment shown, a note transcluded, or a link when it cannot be.
     fn embed(
         &mut self,
         events: &[(Event<'a>, Range<usize>)],
@@ -122,62 +129,27 @@ impl<'a> Renderer<'a, '_> {
         end: usize,
         link: &'a Link,
         dest: Dest,
-    ) -> usize {
+    ) {
+        let label = || escape(&links::label(self.note, link));
         match dest {
             Dest::File { path, source } => {
-                let src = escape(&href(self.page, &path));
-                let name = source.rsplit('/').next().unwrap_or(&source);
-                let display = link.display(self.note);
-                let size = links::image_size(display);
-                let alt = match (display, size) {
-                    // `![[chart.png|A caption]]`
-                    (Some(d), None) => d.to_owned(),
-                    // `![[chart.png|200]]`
-                    (_, Some(_)) => name.to_owned(),
-                    // `![alt](chart.png)`, or `![[chart.png]]` whose text is its target
-                    (None, None) => {
-                        let children = plain_text(&events[i + 1..end]);
-                        if children.trim().is_empty() || children == link.target(self.note) {
-                            name.to_owned()
-                        } else {
-                            children
-                        }
-                    }
-                };
-                let html = match links::media(&source) {
-                    Media::Image => {
-                        let dims = match size {
-                            Some((w, Some(h))) => format!(" width=\"{w}\" height=\"{h}\""),
-                            Some((w, None)) => format!(" width=\"{w}\""),
-                            None => String::new(),
-                        };
-                        format!(
-                            "<img src=\"{src}\" alt=\"{}\"{dims} loading=\"lazy\">",
-                            escape(&alt)
-                        )
-                    }
-                    Media::Audio => format!("<audio controls src=\"{src}\"></audio>"),
-                    Media::Video => format!("<video controls src=\"{src}\"></video>"),
-                    Media::Other => format!(
-                        "<a class=\"attachment\" href=\"{src}\">{}</a>",
-                        escape(name)
-                    ),
-                };
+                let html = self.embed_file(&events[i + 1..end], link, &path, &source);
                 self.push(Event::InlineHtml(html.into()));
             }
             Dest::Note { id, page, fragment }
-                if self.embed_block.is_some()
-                    && self.stack.len() < MAX_EMBED_DEPTH
-                    && !self.stack.contains(&id) =>
+                if self.stack.len() < MAX_EMBED_DEPTH
+                    && !self.stack.contains(&id)
+                    && (self.embed_block.is_some() || self.in_text_block()) =>
             {
                 let html = self.transclude(id, &page, fragment.as_deref(), link);
-                self.push(Event::Html(html.into()));
+                self.push_block(html);
             }
             Dest::Note { page, fragment, .. } => {
+                let url = href_with_fragment(self.page, &page, fragment.as_deref());
                 let html = format!(
                     "<a class=\"embed-link\" href=\"{}\">{}</a>",
-                    escape(&href_with_fragment(self.page, &page, fragment.as_deref())),
-                    escape(&links::label(self.note, link))
+                    escape(&url),
+                    label()
                 );
                 self.push_embed_link(html);
             }
@@ -185,7 +157,7 @@ impl<'a> Renderer<'a, '_> {
                 let html = format!(
                     "<a class=\"broken embed-link\" href=\"{}\" title=\"No note yet\">{}</a>",
                     escape(&href(self.page, &page)),
-                    escape(&links::label(self.note, link))
+                    label()
                 );
                 self.push(Event::InlineHtml(html.into()));
             }
@@ -193,21 +165,91 @@ impl<'a> Renderer<'a, '_> {
                 let html = format!(
                     "<a class=\"broken embed-link\" href=\"{}\" title=\"No such heading or block\">{}</a>",
                     escape(&href(self.page, &page)),
-                    escape(&links::label(self.note, link))
+                    label()
                 );
                 self.push_embed_link(html);
             }
-            // An embedded private note shows nothing.
-            Dest::Private => {}
             Dest::Nowhere => {
-                let html = format!(
-                    "<span class=\"broken\">{}</span>",
-                    escape(&links::label(self.note, link))
-                );
+                let html = format!("<span class=\"broken\">{}</span>", label());
                 self.push(Event::InlineHtml(html.into()));
             }
+            // An embedded private note shows nothing.
+            Dest::Private => {}
         }
-        end + 1
+    }
+
+    /// An embedded attachment: an image, a player, or a link to the file.
+    fn embed_file(
+        &self,
+        children: &[(Event<'a>, Range<usize>)],
+        link: &Link,
+        path: &str,
+        source: &str,
+    ) -> String {
+        let src = escape(&href(self.page, path));
+        let name = source.rsplit('/').next().unwrap_or(source);
+        let display = link.display(self.note);
+        let size = links::image_size(display);
+        let alt = match (display, size) {
+            // `![[chart.png|A caption]]`
+            (Some(d), None) => d.to_owned(),
+            // `![[chart.png|200]]`
+            (_, Some(_)) => name.to_owned(),
+            // `![alt](chart.png)`, or `![[chart.png]]` whose text is its target
+            (None, None) => {
+                let text = plain_text(children);
+                if text.trim().is_empty() || text == link.target(self.note) {
+                    name.to_owned()
+                } else {
+                    text
+                }
+            }
+        };
+        match links::media(source) {
+            Media::Image => {
+                let dims = match size {
+                    Some((w, Some(h))) => format!(" width=\"{w}\" height=\"{h}\""),
+                    Some((w, None)) => format!(" width=\"{w}\""),
+                    None => String::new(),
+                };
+                format!(
+                    "<img src=\"{src}\" alt=\"{}\"{dims} loading=\"lazy\">",
+                    escape(&alt)
+                )
+            }
+            Media::Audio => format!("<audio controls src=\"{src}\"></audio>"),
+            Media::Video => format!("<video controls src=\"{src}\"></video>"),
+            Media::Other => format!(
+                "<a class=\"attachment\" href=\"{src}\">{}</a>",
+                escape(name)
+            ),
+        }
+    }
+
+    /// Is the innermost open element a paragraph or list item, where a transcluded note
+    /// can stand (the paragraph split around it)?
+    fn in_text_block(&self) -> bool {
+        matches!(self.closes.last(), Some(Close::Container { .. }))
+    }
+
+    /// A block (a transcluded note) where the text is: in a paragraph dropped for its
+    /// embeds or a list item, as it is; in a paragraph with text, the paragraph is split
+    /// around it, as Obsidian shows `See below: ![[Other]]`.
+    fn push_block(&mut self, html: String) {
+        match self.closes.last_mut() {
+            Some(Close::Container { index, tag: "p" }) if self.embed_block.is_none() => {
+                if *index + 1 == self.out.len() {
+                    // Nothing in the paragraph yet: the block goes before it.
+                    self.out
+                        .insert(*index, (Event::Html(html.into()), Mark::None));
+                    *index += 1;
+                } else {
+                    self.push(Event::Html(format!("</p>\n{html}<p>").into()));
+                    self.split = Some(self.out.len() - 1);
+                }
+            }
+            _ => self.push(Event::Html(html.into())),
+        }
     }
 
     /// A note embed shown as a link: in a paragraph dropped for embeds (a cycle, too deep,
@@ -222,7 +264,13 @@ impl<'a> Renderer<'a, '_> {
     }
 
     /// The embedded note (or its section or block), rendered for this page.
-    fn transclude(&self, id: NoteId, page: &str, fragment: Option<&str>, link: &Link) -> String {
+    fn transclude(
+        &mut self,
+        id: NoteId,
+        page: &str,
+        fragment: Option<&str>,
+        link: &Link,
+    ) -> String {
         let target = &self.a.vault.notes[id];
         let select = match link.subpath(self.note) {
             Subpath::None => Select::All,
@@ -251,6 +299,7 @@ impl<'a> Renderer<'a, '_> {
         let mut stack = self.stack.clone();
         stack.push(id);
         let body = Renderer::new(self.cx, id, self.page, stack).run(select);
+        self.diagrams |= body.diagrams;
         format!(
             "<div class=\"embed\">\n<div class=\"embed-title\"><a href=\"{}\">{}</a></div>\n{}</div>\n",
             escape(&href_with_fragment(self.page, page, fragment)),

@@ -495,8 +495,8 @@ fn obsidian_markdown_renders_as_html() {
         r#"<li id="^task-block">"#,
         r#"<p id="^para-block">A paragraph with a block id.</p>"#,
         r#"<code class="language-rust">"#,
-        // raw HTML is shown, not run
-        "&lt;div onclick=",
+        // raw HTML is cleaned: the element stays, its handler goes
+        "<div>raw html</div>",
         // transclusion of a note, a section and a block; attachments
         r#"<div class="embed">"#,
         "<p>Wrote the first program.</p>\n</div>",
