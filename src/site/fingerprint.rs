@@ -28,7 +28,7 @@ use crate::graph::{Entity, EntityId};
 use crate::model::NoteId;
 
 /// Bumped when the meaning of a fingerprint changes (what rendering reads).
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The fingerprint every page starts from: vaultc, the theme and the site settings.
 pub fn base(site: &Site<'_>, theme: u64) -> u64 {
@@ -36,8 +36,12 @@ pub fn base(site: &Site<'_>, theme: u64) -> u64 {
     VERSION.hash(&mut h);
     env!("CARGO_PKG_VERSION").hash(&mut h);
     theme.hash(&mut h);
-    site.a.settings.title.hash(&mut h);
-    site.a.settings.stale_after_days.hash(&mut h);
+    let settings = &site.a.settings;
+    settings.title.hash(&mut h);
+    settings.stale_after_days.hash(&mut h);
+    settings.allow_html.hash(&mut h);
+    settings.properties.hash(&mut h);
+    settings.hide_properties.hash(&mut h);
     h.finish()
 }
 

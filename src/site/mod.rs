@@ -2,7 +2,7 @@
 //!
 //! [`build`] plans every URL first ([`plan`]), then renders pages in parallel from the model:
 //! note pages ([`render`] turns each body into HTML), entity pages for names no note has, tag
-//! pages, the lists, the graph, search and 404. The result is a sorted list of files with
+//! pages, the lists, the graph, search and 404, the sitemap and the Atom feed. The result is a sorted list of files with
 //! their bytes; [`output`] puts it on disk (atomically for a fresh build, rewriting only
 //! changed files for a rebuild). The same vault gives the same bytes: no timestamps, and
 //! every list in a fixed order. On a rebuild, note and entity pages whose [`fingerprint`]
@@ -14,6 +14,7 @@
 //! the lists live on their own pages.
 
 mod backlinks;
+mod feeds;
 mod fingerprint;
 mod html;
 pub mod inputs;
@@ -111,9 +112,15 @@ pub fn build(
     files.extend(site.tag_pages(progress)?);
     clock.lap("site: tags");
     files.extend(site.search_index());
+    files.push(SiteFile::bytes("sitemap.xml", feeds::sitemap(&site)));
+    files.push(SiteFile::bytes("feed.xml", feeds::atom(&site)));
     files.extend(site.site_pages()?);
     for (name, bytes) in &site.theme.assets {
         files.push(SiteFile::bytes(&format!("assets/{name}"), bytes.clone()));
+    }
+    if site.has_diagrams() {
+        let (name, bytes) = theme::MERMAID;
+        files.push(SiteFile::bytes(&format!("assets/{name}"), bytes.to_vec()));
     }
     for (i, out) in plan.files.iter().enumerate() {
         if let Some(out) = out {
@@ -189,6 +196,16 @@ impl<'a> Site<'a> {
             .collect::<Result<_, _>>()?;
         files.extend(entity_pages);
         Ok(files)
+    }
+
+    /// Might a published note hold a Mermaid diagram? (Its script, 3.5 MB, is written only
+    /// then; a page loads it only when its body has one.)
+    fn has_diagrams(&self) -> bool {
+        self.plan.published().any(|(id, _)| {
+            let text = self.a.vault.notes[id].text.as_bytes();
+            memchr::memmem::find(text, b"ermaid").is_some()
+                || memchr::memmem::find(text, b"ERMAID").is_some()
+        })
     }
 
     /// One page per tag.

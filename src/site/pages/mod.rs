@@ -4,6 +4,7 @@
 pub mod entity;
 pub mod lists;
 pub mod note;
+pub mod properties;
 
 use serde::Serialize;
 

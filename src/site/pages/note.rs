@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::properties::{Property, properties};
 use super::{Base, Named, Page};
 use crate::index::fold;
 use crate::model::NoteId;
@@ -31,11 +32,14 @@ struct NoteData<'a> {
     path: &'a str,
     tags: Vec<Named>,
     aliases: Vec<&'a str>,
+    properties: Vec<Property>,
     updated: Option<String>,
     stale: bool,
     age_days: Option<i64>,
     toc: Vec<TocEntry<'a>>,
     body: String,
+    /// The body has a Mermaid diagram: the page loads the script that draws it.
+    diagrams: bool,
     backlinks: Vec<LinkingNote<'a>>,
     backlink_count: usize,
     /// Linking notes not listed.
@@ -90,6 +94,7 @@ pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeEr
             path: &note.path,
             tags: tags(site, page, id),
             aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
+            properties: properties(site, id, page),
             updated,
             stale,
             age_days: site.age_days(note),
@@ -102,6 +107,7 @@ pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeEr
                 })
                 .collect(),
             body: body.html,
+            diagrams: body.diagrams,
             backlink_count: linking.notes.len() + linking.more,
             backlinks: linking.notes,
             more_notes: linking.more,

@@ -67,7 +67,7 @@ impl<'a> Renderer<'a, '_> {
             LinkType::WikiLink { has_pothole } => has_pothole,
             _ => true,
         };
-        let (open, close) = self.link_tags(&dest);
+        let (open, close) = links::link_tags(self.page, &dest);
         if !open.is_empty() {
             self.push(Event::InlineHtml(open.into()));
         }
@@ -84,41 +84,6 @@ impl<'a> Renderer<'a, '_> {
             self.push(Event::InlineHtml(close.into()));
         }
         end + 1
-    }
-
-    /// The HTML around a link's text.
-    fn link_tags(&self, dest: &Dest) -> (String, &'static str) {
-        let a = |class: &str, url: String, title: &str| {
-            let class = if class.is_empty() {
-                String::new()
-            } else {
-                format!(" class=\"{class}\"")
-            };
-            let title = if title.is_empty() {
-                String::new()
-            } else {
-                format!(" title=\"{title}\"")
-            };
-            (
-                format!("<a{class} href=\"{}\"{title}>", escape(&url)),
-                "</a>",
-            )
-        };
-        match dest {
-            Dest::Note { page, fragment, .. } => a(
-                "",
-                href_with_fragment(self.page, page, fragment.as_deref()),
-                "",
-            ),
-            Dest::Section { page, .. } => {
-                a("broken", href(self.page, page), "No such heading or block")
-            }
-            Dest::File { path, .. } => a("attachment", href(self.page, path), ""),
-            Dest::Entity { page, .. } => a("broken", href(self.page, page), "No note yet"),
-            Dest::Nowhere => ("<span class=\"broken\">".to_owned(), "</span>"),
-            // A private note: what the link says, as text (not even its name in a title).
-            Dest::Private => (String::new(), ""),
-        }
     }
 
     /// An embed: an attachment shown, a note transcluded, or a link when it cannot be.
@@ -205,6 +170,9 @@ impl<'a> Renderer<'a, '_> {
                 }
             }
         };
+        if source.to_ascii_lowercase().ends_with(".base") {
+            return base_placeholder(name, link.subpath_raw(self.note), &src);
+        }
         match links::media(source) {
             Media::Image => {
                 let dims = match size {
@@ -339,6 +307,21 @@ impl<'a> Renderer<'a, '_> {
         }
         any
     }
+}
+
+/// An Obsidian Bases view (`![[Movies.base#Favorites]]`): its name and view, labelled, with
+/// the base file to download; the view itself is Obsidian's to compute.
+fn base_placeholder(file: &str, view: Option<&str>, src: &str) -> String {
+    let name = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let title = match view.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(view) => format!("{name} › {view}"),
+        None => name.to_owned(),
+    };
+    format!(
+        "<span class=\"base-view\"><span class=\"base-title\">Base: {}</span> <a class=\"attachment\" href=\"{src}\">{}</a> (a view Obsidian computes)</span>",
+        escape(&title),
+        escape(file)
+    )
 }
 
 /// The text inside a run of events (an image's alt text).

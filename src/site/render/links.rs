@@ -9,7 +9,9 @@ use crate::parse::heading_key;
 use crate::pipeline::Analysis;
 use crate::query::EntityRef;
 
+use super::super::html::escape;
 use super::super::plan::Plan;
+use super::super::urls::{href, href_with_fragment};
 
 /// A link's destination as a site path (plus fragment).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -143,5 +145,36 @@ pub fn image_size(display: Option<&str>) -> Option<(u32, Option<u32>)> {
     match d.split_once('x') {
         Some((w, h)) => Some((w.trim().parse().ok()?, Some(h.trim().parse().ok()?))),
         None => Some((d.parse().ok()?, None)),
+    }
+}
+
+/// The HTML around a link's text on the page at `page`: `(open, close)`, both empty for a
+/// private note (its link is only text).
+pub fn link_tags(page: &str, dest: &Dest) -> (String, &'static str) {
+    let a = |class: &str, url: String, title: &str| {
+        let class = if class.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{class}\"")
+        };
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{title}\"")
+        };
+        (
+            format!("<a{class} href=\"{}\"{title}>", escape(&url)),
+            "</a>",
+        )
+    };
+    match dest {
+        Dest::Note {
+            page: to, fragment, ..
+        } => a("", href_with_fragment(page, to, fragment.as_deref()), ""),
+        Dest::Section { page: to, .. } => a("broken", href(page, to), "No such heading or block"),
+        Dest::File { path, .. } => a("attachment", href(page, path), ""),
+        Dest::Entity { page: to, .. } => a("broken", href(page, to), "No note yet"),
+        Dest::Nowhere => ("<span class=\"broken\">".to_owned(), "</span>"),
+        Dest::Private => (String::new(), ""),
     }
 }

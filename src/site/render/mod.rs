@@ -10,8 +10,8 @@
 //! - embedded notes are transcluded (nested at most [`MAX_EMBED_DEPTH`] deep, never in a
 //!   cycle), embedded attachments shown;
 //! - headings get their model anchors, `^block-id`s become element ids;
-//! - `%% comments %%` are dropped, `$math$` kept verbatim, `==highlights==` marked,
-//!   `> [!type]` callouts styled, `#tags` linked;
+//! - `%% comments %%` are dropped, `$math$` rendered to MathML, `==highlights==` marked,
+//!   `> [!type]` callouts styled, `#tags` linked, `mermaid` code left for the browser;
 //! - raw HTML is cleaned to a harmless allow-list (`raw_html`) when `[output.html]
 //!   allow-html` is on, and shown as text when it is off; links with other schemes than
 //!   http(s) and mailto lose their link.
@@ -21,6 +21,7 @@ mod embed;
 mod hidden;
 mod highlight;
 pub mod links;
+mod math;
 mod raw_html;
 
 use std::borrow::Cow;
@@ -614,16 +615,15 @@ impl<'a, 'c> Renderer<'a, 'c> {
             return;
         }
         let src: &'a str = &self.text[self.hidden.math[m].clone()];
-        let class = if src.starts_with("$$") {
-            "math math-display"
-        } else {
-            "math math-inline"
-        };
-        self.push(Event::InlineHtml(
-            format!("<span class=\"{class}\">").into(),
-        ));
-        self.push(Event::Text(CowStr::Borrowed(src)));
-        self.push(Event::InlineHtml("</span>".into()));
+        match math::to_mathml(src) {
+            Some(mathml) => self.push(Event::InlineHtml(mathml.into())),
+            None => {
+                // TeX the converter cannot read is shown as written.
+                self.push(Event::InlineHtml(r#"<code class="math-error">"#.into()));
+                self.push(Event::Text(CowStr::Borrowed(src)));
+                self.push(Event::InlineHtml("</code>".into()));
+            }
+        }
     }
 
     fn tag_link(&mut self, name: &str) {
