@@ -6,6 +6,7 @@
 //! links, `[[]]`) is read from the raw text of the ranges it reports. Later stages read the
 //! [`Note`] and never parse again.
 
+pub mod base;
 pub(crate) mod comments;
 mod dates;
 mod frontmatter;

@@ -89,6 +89,12 @@ fn links(site: &Site<'_>, id: NoteId, stack: &mut Vec<NoteId>, h: &mut FxHasher)
     for (i, link) in a.vault.notes[id].links.iter().enumerate() {
         let d = dest(a, &site.plan, id, i);
         d.hash(h);
+        if let Dest::File { source, .. } = &d
+            && link.is_embed()
+        {
+            // A Bases view lists other notes.
+            site.bases.hash_base(a, source, h);
+        }
         if let Dest::Note { id: target, .. } = d
             && link.is_embed()
             && stack.len() < MAX_EMBED_DEPTH

@@ -14,6 +14,7 @@
 //! the lists live on their own pages.
 
 mod backlinks;
+pub mod bases;
 mod feeds;
 mod fingerprint;
 mod html;
@@ -90,6 +91,7 @@ pub struct Site<'a> {
     tags: Tags,
     backlinks: Backlinks,
     neighbours: Neighbours,
+    bases: bases::Bases,
     theme: Theme,
     base_fingerprint: u64,
 }
@@ -148,6 +150,7 @@ impl<'a> Site<'a> {
             options,
             backlinks: Backlinks::collect(a, &plan),
             neighbours: Neighbours::collect(a, &plan),
+            bases: bases::Bases::collect(a, &plan),
             plan,
             tags,
             base_fingerprint: 0,

@@ -73,6 +73,7 @@ pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeEr
         &Context {
             a,
             plan: &site.plan,
+            bases: &site.bases,
         },
         id,
         page,

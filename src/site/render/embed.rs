@@ -97,6 +97,12 @@ impl<'a> Renderer<'a, '_> {
     ) {
         let label = || escape(&links::label(self.note, link));
         match dest {
+            Dest::File { path, source }
+                if source.to_ascii_lowercase().ends_with(".base") && self.in_text_block() =>
+            {
+                let html = self.base_view(link, &path, &source);
+                self.push_block(html);
+            }
             Dest::File { path, source } => {
                 let html = self.embed_file(&events[i + 1..end], link, &path, &source);
                 self.push(Event::InlineHtml(html.into()));
@@ -306,6 +312,94 @@ impl<'a> Renderer<'a, '_> {
             }
         }
         any
+    }
+}
+
+impl Renderer<'_, '_> {
+    /// An Obsidian Bases view as a block: its name and view, and the table of the notes it
+    /// selects when its filters are simple enough to apply here.
+    fn base_view(&self, link: &Link, path: &str, source: &str) -> String {
+        let file = source.rsplit('/').next().unwrap_or(source);
+        let src = escape(&href(self.page, path));
+        let base = self.a.vault.bases.iter().find(|b| b.path == source);
+        let wanted = link.subpath_raw(self.note).map(str::trim).unwrap_or("");
+        let view = base.and_then(|b| {
+            b.views
+                .iter()
+                .find(|v| v.name == wanted)
+                .or_else(|| b.views.first().filter(|_| wanted.is_empty()))
+        });
+        let selected = view.and_then(|v| self.cx.bases.selected(source, &v.name));
+        let (Some(view), Some(selected)) = (view, selected) else {
+            return format!(
+                "<div class=\"base-view\">{}</div>\n",
+                base_placeholder(file, Some(wanted), &src)
+            );
+        };
+        let columns: Vec<&str> = if view.columns.is_empty() {
+            vec!["file.name"]
+        } else {
+            view.columns.iter().map(String::as_str).collect()
+        };
+        let mut html = format!(
+            "<div class=\"base-view\">\n<div class=\"base-title\">Base: {} › {} <a class=\"attachment\" href=\"{src}\">{}</a></div>\n<table><thead><tr>",
+            escape(file.rsplit_once('.').map_or(file, |(s, _)| s)),
+            escape(&view.name),
+            escape(file)
+        );
+        for c in &columns {
+            let shown = c.strip_prefix("note.").unwrap_or(c);
+            html.push_str(&format!(
+                "<th>{}</th>",
+                escape(if *c == "file.name" { "name" } else { shown })
+            ));
+        }
+        html.push_str("</tr></thead><tbody>\n");
+        for &id in selected.iter().take(BASE_ROWS) {
+            html.push_str("<tr>");
+            for c in &columns {
+                html.push_str(&format!("<td>{}</td>", self.base_cell(id, c)));
+            }
+            html.push_str("</tr>\n");
+        }
+        html.push_str("</tbody></table>\n</div>\n");
+        html
+    }
+
+    /// One cell of a Bases table: the note's name linked, or a property as text.
+    fn base_cell(&self, id: NoteId, column: &str) -> String {
+        let note = &self.a.vault.notes[id];
+        if column == "file.name" {
+            return match self.cx.plan.note_page(id) {
+                Some(page) => format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape(&href(self.page, page)),
+                    escape(crate::site::title(note))
+                ),
+                None => String::new(),
+            };
+        }
+        let key = column.strip_prefix("note.").unwrap_or(column);
+        let value = note
+            .frontmatter
+            .as_ref()
+            .and_then(|f| f.value.as_ref()?.get(key));
+        escape(&value.map(cell_text).unwrap_or_default())
+    }
+}
+
+/// At most this many rows in a Bases table.
+const BASE_ROWS: usize = 500;
+
+/// A property value as the text of a table cell (links by their text).
+fn cell_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => crate::site::text::readable(s),
+        serde_json::Value::Array(items) => {
+            items.iter().map(cell_text).collect::<Vec<_>>().join(", ")
+        }
+        other => other.to_string(),
     }
 }
 

@@ -43,10 +43,12 @@ use crate::pipeline::Analysis;
 /// How deep embeds nest: a note embedding a note embedding a note, and no further.
 pub const MAX_EMBED_DEPTH: usize = 3;
 
-/// What rendering needs: the analysed vault and where every page lives.
+/// What rendering needs: the analysed vault, where every page lives, and what each
+/// Bases view selects.
 pub struct Context<'a> {
     pub a: &'a Analysis,
     pub plan: &'a Plan,
+    pub bases: &'a super::bases::Bases,
 }
 
 /// A rendered note body.

@@ -839,6 +839,14 @@ fn rebuild_after_edits_equals_a_fresh_build() {
                 "Wrote the first program, 1843.",
             )),
         ),
+        (
+            "retagging a note a Bases view lists",
+            Box::new(edit_file(
+                features.path().join("Tags/Inside.md"),
+                "#demo/site",
+                "#other",
+            )),
+        ),
     ];
     let edits: Vec<(&str, &dyn Fn())> = edits.iter().map(|(w, e)| (*w, e.as_ref())).collect();
     assert_rebuilds_equal_fresh_builds(features.path(), &features.path().join("book.toml"), &edits);
