@@ -55,6 +55,27 @@ pub struct Settings {
     /// `[output.html] theme`: a folder of templates and assets replacing the built-in ones,
     /// relative to book.toml.
     pub theme: Option<PathBuf>,
+    /// `[output.html] publish`: which notes the site shows.
+    pub publish: Publish,
+    /// `[build] exclude`: notes left out of the site (not out of `check`).
+    pub site_exclude: GlobSet,
+    /// `[output.html] allow-html`: safe inline HTML in notes is rendered (sanitised), not
+    /// shown as text.
+    pub allow_html: bool,
+    /// `[output.html] properties`: a note page shows its frontmatter properties.
+    pub properties: bool,
+    /// `[output.html] hide-properties`: property keys the properties block leaves out.
+    pub hide_properties: Vec<String>,
+}
+
+/// `[output.html] publish`: which notes become pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Publish {
+    /// Every note but those with `publish: false` (or `draft: true`).
+    #[default]
+    All,
+    /// Only notes with `publish: true`.
+    Explicit,
 }
 
 impl Settings {
@@ -73,6 +94,11 @@ impl Settings {
             rule_levels: BTreeMap::new(),
             site_url: "/".to_owned(),
             theme: None,
+            publish: Publish::All,
+            site_exclude: GlobSet::empty(),
+            allow_html: true,
+            properties: true,
+            hide_properties: Vec::new(),
         }
     }
 
@@ -124,6 +150,8 @@ struct RawBook {
 #[serde(rename_all = "kebab-case")]
 struct RawBuild {
     build_dir: Option<String>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -145,15 +173,14 @@ struct RawOutput {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-#[allow(
-    dead_code,
-    reason = "allow-html and publish are accepted so a valid file passes; not yet used"
-)]
 struct RawHtml {
     site_url: Option<String>,
     theme: Option<String>,
     allow_html: Option<bool>,
-    publish: Option<String>,
+    publish: Option<Spanned<String>>,
+    properties: Option<bool>,
+    #[serde(default)]
+    hide_properties: Vec<String>,
 }
 
 /// The nearest book.toml in `dir` or its ancestors.
@@ -228,6 +255,7 @@ pub fn load(path: &Path, known_rules: &[&str]) -> Result<Settings, ConfigError> 
                 .map_err(|e| invalid(format!("invalid glob: {e}"), None, "", None))
         };
     settings.exclude = globs(&raw.lint.exclude, false)?;
+    settings.site_exclude = globs(&raw.build.exclude, false)?;
     settings.planned = globs(&raw.lint.planned, true)?;
     for (name, level) in raw.lint.rules {
         if !known_rules.contains(&name.get_ref().as_str()) {
@@ -257,10 +285,43 @@ pub fn load(path: &Path, known_rules: &[&str]) -> Result<Settings, ConfigError> 
         settings.rule_levels.insert(name.into_inner(), parsed);
     }
     if let Some(html) = raw.output.html {
-        settings.site_url = html.site_url.unwrap_or(settings.site_url);
-        settings.theme = html.theme.map(|t| base.join(t));
+        read_html(&mut settings, html, base).map_err(|(message, span, label, help)| {
+            invalid(message, Some(span), label, Some(help))
+        })?;
     }
     Ok(settings)
+}
+
+/// What went wrong in a value: message, span, label, help.
+type ValueError = (String, std::ops::Range<usize>, &'static str, String);
+
+/// Reads `[output.html]` into `settings`.
+fn read_html(settings: &mut Settings, html: RawHtml, base: &Path) -> Result<(), ValueError> {
+    settings.site_url = html.site_url.unwrap_or_else(|| settings.site_url.clone());
+    settings.theme = html.theme.map(|t| base.join(t));
+    settings.allow_html = html.allow_html.unwrap_or(settings.allow_html);
+    settings.properties = html.properties.unwrap_or(settings.properties);
+    settings.hide_properties = html.hide_properties;
+    if let Some(p) = html.publish {
+        settings.publish = parse_publish(p.get_ref()).ok_or_else(|| {
+            (
+                format!("invalid `publish` value `{}`", p.get_ref()),
+                p.span(),
+                "expected \"all\" or \"explicit\"",
+                "\"explicit\" publishes only notes with `publish: true`".to_owned(),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// `[output.html] publish`: `"all"` or `"explicit"`.
+fn parse_publish(s: &str) -> Option<Publish> {
+    match s {
+        "all" => Some(Publish::All),
+        "explicit" => Some(Publish::Explicit),
+        _ => None,
+    }
 }
 
 /// `180d`, `26w`, `1y`, or a plain number of days.
@@ -350,5 +411,28 @@ mod tests {
 
         let p = write(dir.path(), "[output.html]\nsite-ur = \"/\"\n");
         assert!(load(&p, &[]).is_err());
+
+        let text = "[output.html]\npublish = \"some\"\n";
+        let p = write(dir.path(), text);
+        let ConfigError::Invalid { span, .. } = load(&p, &[]).unwrap_err() else {
+            panic!("expected an invalid-config error")
+        };
+        assert_eq!(span.unwrap().offset(), text.find("\"some\"").unwrap());
+    }
+
+    #[test]
+    fn site_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "[build]\nexclude = [\"drafts/**\"]\n[output.html]\npublish = \"explicit\"\nallow-html = false\nproperties = false\nhide-properties = [\"cssclasses\"]\n",
+        );
+        let s = load(&p, &[]).unwrap();
+        assert_eq!(s.publish, Publish::Explicit);
+        assert!(s.site_exclude.is_match("drafts/a/b.md") && !s.exclude.is_match("drafts/a.md"));
+        assert!(!s.allow_html && !s.properties);
+        assert_eq!(s.hide_properties, ["cssclasses"]);
+        let d = Settings::defaults(".".into());
+        assert!(d.publish == Publish::All && d.allow_html && d.properties);
     }
 }

@@ -362,6 +362,7 @@ pub fn run(
             .map(|f| f.rel.clone())
             .collect(),
         load_errors: Vec::new(),
+        bases: Vec::new(),
     };
     let mut changes = changes;
     let mut full = vec![false; stored.len()];

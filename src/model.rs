@@ -22,6 +22,43 @@ pub struct Vault {
     pub attachments: Vec<String>,
     /// Files or folders that could not be read; the run goes on without them.
     pub load_errors: Vec<LoadError>,
+    /// The Obsidian Bases files (`*.base`) among the attachments, read, sorted by path.
+    pub bases: Vec<BaseFile>,
+}
+
+/// An Obsidian Bases file: views of the notes its filters select.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaseFile {
+    /// Vault-relative path, as in [`Vault::attachments`].
+    pub path: String,
+    /// The filter every view applies.
+    pub filter: Option<BaseFilter>,
+    pub views: Vec<BaseView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaseView {
+    pub name: String,
+    /// The view's own filter, besides the file's.
+    pub filter: Option<BaseFilter>,
+    /// The columns (`order`): `file.name` or a property.
+    pub columns: Vec<String>,
+}
+
+/// A Bases filter, as far as it is simple enough to apply outside Obsidian.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BaseFilter {
+    And(Vec<BaseFilter>),
+    Or(Vec<BaseFilter>),
+    Not(Vec<BaseFilter>),
+    /// `file.hasTag("t")`
+    Tag(String),
+    /// `file.inFolder("f")`
+    Folder(String),
+    /// `property == value`
+    Equals(String, serde_json::Value),
+    /// Anything else, as written: the view cannot be computed here.
+    Other(String),
 }
 
 /// A file or folder the loader could not read.
@@ -112,9 +149,7 @@ impl Note {
 pub struct Frontmatter {
     /// The YAML text between the fences.
     pub span: Span,
-    /// The parsed mapping, as JSON values; `None` when the YAML is invalid or not a mapping,
-    /// and at [`Detail::Lean`](crate::parse::Detail), where only the exports would read it
-    /// (what the rest needs from it, aliases, tags, dates, links, is read out at parse time).
+    /// The parsed mapping, as JSON values; `None` when the YAML is invalid or not a mapping.
     #[serde(with = "json_text")]
     pub value: Option<serde_json::Map<String, serde_json::Value>>,
     pub error: Option<FrontmatterError>,

@@ -261,6 +261,14 @@ pub fn parse_walked_cached(
             Err(e) => load_errors.push(e),
         }
     }
+    vault.bases = attachments
+        .par_iter()
+        .filter(|f| f.rel.to_ascii_lowercase().ends_with(".base"))
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(&f.path).ok()?;
+            Some(crate::parse::base::parse(f.rel.clone(), &text))
+        })
+        .collect();
     vault.attachments = attachments.into_iter().map(|f| f.rel).collect();
     load_errors.sort_by(|a, b| a.path.cmp(&b.path));
     vault.load_errors = load_errors;

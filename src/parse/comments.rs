@@ -60,6 +60,9 @@ fn pair_math(text: &str, dollars: &[usize], comments: &[Range<usize>]) -> Vec<Ra
         .collect();
     let is_double = |i: usize| d.get(i + 1) == Some(&(d[i] + 1));
     let mut out = Vec::new();
+    // The end of the line of the current `$`, found once per line: a 10 MB line of dollars
+    // must not be scanned once per dollar.
+    let mut line_end = 0;
     let mut i = 0;
     while i < d.len() {
         let p = d[i];
@@ -78,7 +81,9 @@ fn pair_math(text: &str, dollars: &[usize], comments: &[Range<usize>]) -> Vec<Ra
             .chars()
             .next()
             .is_some_and(|c| !c.is_whitespace());
-        let line_end = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |e| p + e);
+        if line_end <= p {
+            line_end = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |e| p + e);
+        }
         let close = opens
             .then(|| {
                 (i + 1..d.len())

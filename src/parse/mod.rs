@@ -6,6 +6,7 @@
 //! links, `[[]]`) is read from the raw text of the ranges it reports. Later stages read the
 //! [`Note`] and never parse again.
 
+pub mod base;
 pub(crate) mod comments;
 mod dates;
 mod frontmatter;
@@ -50,7 +51,7 @@ pub enum Detail {
     /// shape (spans, column and raw cell counts) but not their cells, caption or heading path,
     /// which are most of a table-heavy note's model and which only the exports and `vaultc
     /// tables` read (the site renders tables from the note's text); the frontmatter keeps
-    /// what was read out of it (aliases, tags, dates, links) but not its parsed mapping; the
+    /// its parsed mapping (the site shows it, and reads `publish` and `draft` from it); the
     /// word count, which only the exports read, is 0.
     Lean,
 }
@@ -88,12 +89,7 @@ pub fn parse_note_with(path: String, bytes: Vec<u8>, detail: Detail) -> Note {
         None => 0,
     };
     c.body(body_start);
-    let mut parts = c.finish();
-    if detail == Detail::Lean
-        && let Some(fm) = parts.frontmatter.as_mut()
-    {
-        fm.value = None;
-    }
+    let parts = c.finish();
     let title = parts
         .headings
         .iter()

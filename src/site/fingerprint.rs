@@ -28,7 +28,7 @@ use crate::graph::{Entity, EntityId};
 use crate::model::NoteId;
 
 /// Bumped when the meaning of a fingerprint changes (what rendering reads).
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The fingerprint every page starts from: vaultc, the theme and the site settings.
 pub fn base(site: &Site<'_>, theme: u64) -> u64 {
@@ -36,8 +36,12 @@ pub fn base(site: &Site<'_>, theme: u64) -> u64 {
     VERSION.hash(&mut h);
     env!("CARGO_PKG_VERSION").hash(&mut h);
     theme.hash(&mut h);
-    site.a.settings.title.hash(&mut h);
-    site.a.settings.stale_after_days.hash(&mut h);
+    let settings = &site.a.settings;
+    settings.title.hash(&mut h);
+    settings.stale_after_days.hash(&mut h);
+    settings.allow_html.hash(&mut h);
+    settings.properties.hash(&mut h);
+    settings.hide_properties.hash(&mut h);
     h.finish()
 }
 
@@ -48,7 +52,7 @@ pub fn note(site: &Site<'_>, id: NoteId) -> u64 {
     let mut h = FxHasher::default();
     site.base_fingerprint.hash(&mut h);
     "note".hash(&mut h);
-    site.plan.notes[id].hash(&mut h);
+    site.plan.note_page(id).hash(&mut h);
     note.path.hash(&mut h);
     note.digest.hash(&mut h);
     super::title(note).hash(&mut h);
@@ -85,6 +89,12 @@ fn links(site: &Site<'_>, id: NoteId, stack: &mut Vec<NoteId>, h: &mut FxHasher)
     for (i, link) in a.vault.notes[id].links.iter().enumerate() {
         let d = dest(a, &site.plan, id, i);
         d.hash(h);
+        if let Dest::File { source, .. } = &d
+            && link.is_embed()
+        {
+            // A Bases view lists other notes.
+            site.bases.hash_base(a, source, h);
+        }
         if let Dest::Note { id: target, .. } = d
             && link.is_embed()
             && stack.len() < MAX_EMBED_DEPTH
@@ -115,7 +125,7 @@ fn backlinks(site: &Site<'_>, entity: EntityId, h: &mut FxHasher) {
             if groups > LINKING_NOTES_SHOWN {
                 continue;
             }
-            site.plan.notes[b.note].hash(h);
+            site.plan.note_page(b.note).hash(h);
             let note = &a.vault.notes[b.note];
             super::title(note).hash(h);
             note.digest.hash(h);

@@ -3,8 +3,9 @@
 //! Beside the marker, a built site keeps [`FILE`]: a key for everything besides the vault that
 //! decides the site (vaultc's version and binary, the config file's bytes, the theme folder,
 //! "today"), and one line per vault file: its content hash (notes), size, modification time
-//! and path. A rebuild first walks the vault and compares. Files whose size and time both
-//! match are taken as unchanged (as git and make do); a note whose time alone moved, say by
+//! and the hash of its path (the site folder is published: it names no file of the vault).
+//! A rebuild first walks the vault and compares. Files whose size and time both match are
+//! taken as unchanged (as git and make do); a note whose time alone moved, say by
 //! `touch` or an editor saving the same text, is read and hashed, and counts as unchanged
 //! when its hash matches. Anything else — a file added, removed or resized, an attachment
 //! touched, an unreadable file, another key — means a full build.
@@ -123,7 +124,7 @@ impl Record {
             };
             let racy = is_racy(f.mtime_ns, now);
             files.insert(
-                f.rel.clone(),
+                path_key(&f.rel),
                 Stamp {
                     digest,
                     len: f.len,
@@ -202,7 +203,7 @@ impl Record {
             .files
             .par_iter()
             .map(|f| {
-                let old = self.files.get(&f.rel)?;
+                let old = self.files.get(&path_key(&f.rel))?;
                 if f.len != old.len || f.mtime_ns == 0 {
                     return None;
                 }
@@ -216,7 +217,7 @@ impl Record {
                 }
                 let racy = is_racy(f.mtime_ns, now);
                 Some((
-                    f.rel.clone(),
+                    path_key(&f.rel),
                     Stamp {
                         digest: old.digest,
                         len: f.len,
@@ -246,6 +247,12 @@ pub fn recent_attachments(walk: &Walk) -> BTreeMap<String, [u8; 32]> {
             Some((f.rel.clone(), *blake3::hash(&bytes).as_bytes()))
         })
         .collect()
+}
+
+/// A vault path as the record keeps it: hashed, because the record sits in the published
+/// site folder and must not name the vault's files (a private note's name among them).
+fn path_key(rel: &str) -> String {
+    hex(blake3::hash(rel.as_bytes()).as_bytes())
 }
 
 fn hex(bytes: &[u8; 32]) -> String {

@@ -2,7 +2,7 @@
 //!
 //! [`build`] plans every URL first ([`plan`]), then renders pages in parallel from the model:
 //! note pages ([`render`] turns each body into HTML), entity pages for names no note has, tag
-//! pages, the lists, the graph, search and 404. The result is a sorted list of files with
+//! pages, the lists, the graph, search and 404, the sitemap and the Atom feed. The result is a sorted list of files with
 //! their bytes; [`output`] puts it on disk (atomically for a fresh build, rewriting only
 //! changed files for a rebuild). The same vault gives the same bytes: no timestamps, and
 //! every list in a fixed order. On a rebuild, note and entity pages whose [`fingerprint`]
@@ -14,6 +14,8 @@
 //! the lists live on their own pages.
 
 mod backlinks;
+pub mod bases;
+mod feeds;
 mod fingerprint;
 mod html;
 pub mod inputs;
@@ -43,6 +45,7 @@ use self::svg::Neighbours;
 use self::tags::Tags;
 use self::theme::Theme;
 pub use self::theme::ThemeError;
+use crate::model::NoteId;
 use crate::pipeline::{Analysis, Timings};
 
 /// How much of a note's text its search entry shows.
@@ -88,6 +91,7 @@ pub struct Site<'a> {
     tags: Tags,
     backlinks: Backlinks,
     neighbours: Neighbours,
+    bases: bases::Bases,
     theme: Theme,
     base_fingerprint: u64,
 }
@@ -101,110 +105,24 @@ pub fn build(
     reuse: &dyn Reuse,
 ) -> Result<Vec<SiteFile>, ThemeError> {
     let mut clock = Timings::start();
-    let theme = Theme::load(options.theme_dir.as_deref())?;
-    let tags = Tags::collect(&a.vault);
-    let mut site = Site {
-        a,
-        options,
-        plan: Plan::new(a, &tags),
-        backlinks: Backlinks::collect(a),
-        neighbours: Neighbours::collect(a),
-        tags,
-        base_fingerprint: 0,
-        theme,
-    };
-    site.base_fingerprint = fingerprint::base(&site, site.theme.fingerprint);
-    let site = site;
-    let plan = &site.plan;
+    let site = Site::new(a, options)?;
     clock.lap("site: plan");
-    progress.start((a.vault.notes.len() + plan.entities.len() + plan.tags.len()) as u64);
-
-    // The pages that make up most of the site, and most of its build time.
-    let page = |path: &str, fingerprint: u64, render: &dyn Fn() -> Result<String, ThemeError>| {
-        let file = if reuse.reusable(path, fingerprint) {
-            Ok(SiteFile::kept(path, fingerprint))
-        } else {
-            render().map(|html| SiteFile::page(path, html, fingerprint))
-        };
-        progress.advance();
-        file
-    };
-    let mut files: Vec<SiteFile> = (0..a.vault.notes.len())
-        .into_par_iter()
-        .map(|id| {
-            page(&plan.notes[id], fingerprint::note(&site, id), &|| {
-                pages::note::render(&site, id)
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    clock.lap("site: notes");
-    let entity_pages: Vec<SiteFile> = plan
-        .entity_order
-        .par_iter()
-        .map(|&id| {
-            let path = &plan.entities[&id];
-            page(path, fingerprint::entity(&site, id), &|| {
-                pages::entity::render(&site, id, path)
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    files.extend(entity_pages);
-    clock.lap("site: entities");
-
-    let mut tag_keys: Vec<(&String, &String)> = plan.tags.iter().collect();
-    tag_keys.sort();
-    let tag_pages: Vec<SiteFile> = tag_keys
-        .par_iter()
-        .map(|&(key, path)| {
-            let html = pages::lists::tag(&site, key, path);
-            progress.advance();
-            Ok(SiteFile::bytes(path, html?.into_bytes()))
-        })
-        .collect::<Result<_, ThemeError>>()?;
-    files.extend(tag_pages);
+    let plan = &site.plan;
+    progress.start((plan.published().count() + plan.entities.len() + plan.tags.len()) as u64);
+    let mut files = site.entity_pages(progress, reuse)?;
+    clock.lap("site: notes + entities");
+    files.extend(site.tag_pages(progress)?);
     clock.lap("site: tags");
-
-    let entries: Vec<search::Entry<'_>> = a
-        .vault
-        .notes
-        .par_iter()
-        .enumerate()
-        .map(|(id, note)| search::Entry {
-            title: title(note),
-            path: &note.path,
-            url: &plan.notes[id],
-            tags: unique_tags(note),
-            aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
-            headings: note.headings.iter().map(|h| h.text()).collect(),
-            snippet: text::summary(note, SNIPPET_CHARS),
-        })
-        .collect();
-    let (json, js) = search::files(&entries);
-    files.push(SiteFile::bytes("search-index.json", json));
-    files.push(SiteFile::bytes("search-index.js", js));
-
-    if plan.home.is_none() {
-        files.push(SiteFile::bytes(
-            HOME_PAGE,
-            pages::lists::home(&site, HOME_PAGE)?.into_bytes(),
-        ));
-    }
-    type SitePage = fn(&Site<'_>, &str) -> Result<String, ThemeError>;
-    let site_pages: [(&str, SitePage); 6] = [
-        ("notes.html", pages::lists::notes),
-        ("tags.html", pages::lists::tags),
-        ("entities.html", pages::lists::entities),
-        ("graph.html", pages::lists::graph),
-        ("search.html", pages::lists::search),
-        ("404.html", pages::lists::not_found),
-    ];
-    let site_pages: Vec<SiteFile> = site_pages
-        .par_iter()
-        .map(|(path, make)| Ok(SiteFile::bytes(path, make(&site, path)?.into_bytes())))
-        .collect::<Result<_, ThemeError>>()?;
-    files.extend(site_pages);
+    files.extend(site.search_index());
+    files.push(SiteFile::bytes("sitemap.xml", feeds::sitemap(&site)));
+    files.push(SiteFile::bytes("feed.xml", feeds::atom(&site)));
+    files.extend(site.site_pages()?);
     for (name, bytes) in &site.theme.assets {
         files.push(SiteFile::bytes(&format!("assets/{name}"), bytes.clone()));
+    }
+    if site.has_diagrams() {
+        let (name, bytes) = theme::MERMAID;
+        files.push(SiteFile::bytes(&format!("assets/{name}"), bytes.to_vec()));
     }
     for (i, out) in plan.files.iter().enumerate() {
         if let Some(out) = out {
@@ -218,6 +136,140 @@ pub fn build(
     files.sort_by(|x, y| x.path.cmp(&y.path));
     clock.lap("site: lists");
     Ok(files)
+}
+
+impl<'a> Site<'a> {
+    /// Plans the site and gathers what every page reads.
+    fn new(a: &'a Analysis, options: &'a Options) -> Result<Self, ThemeError> {
+        let theme = Theme::load(options.theme_dir.as_deref())?;
+        let published = plan::published(a);
+        let tags = Tags::collect(&a.vault, &published);
+        let plan = Plan::new(a, &tags, &published);
+        let mut site = Site {
+            a,
+            options,
+            backlinks: Backlinks::collect(a, &plan),
+            neighbours: Neighbours::collect(a, &plan),
+            bases: bases::Bases::collect(a, &plan),
+            plan,
+            tags,
+            base_fingerprint: 0,
+            theme,
+        };
+        site.base_fingerprint = fingerprint::base(&site, site.theme.fingerprint);
+        Ok(site)
+    }
+
+    /// The pages of published notes and of unresolved names, in parallel, each skipped when
+    /// `reuse` still has it.
+    fn entity_pages(
+        &self,
+        progress: &dyn Progress,
+        reuse: &dyn Reuse,
+    ) -> Result<Vec<SiteFile>, ThemeError> {
+        let page =
+            |path: &str, fingerprint: u64, render: &dyn Fn() -> Result<String, ThemeError>| {
+                let file = if reuse.reusable(path, fingerprint) {
+                    Ok(SiteFile::kept(path, fingerprint))
+                } else {
+                    render().map(|html| SiteFile::page(path, html, fingerprint))
+                };
+                progress.advance();
+                file
+            };
+        let published: Vec<(NoteId, &str)> = self.plan.published().collect();
+        let mut files: Vec<SiteFile> = published
+            .into_par_iter()
+            .map(|(id, path)| {
+                page(path, fingerprint::note(self, id), &|| {
+                    pages::note::render(self, id, path)
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let entity_pages: Vec<SiteFile> = self
+            .plan
+            .entity_order
+            .par_iter()
+            .map(|&id| {
+                let path = &self.plan.entities[&id];
+                page(path, fingerprint::entity(self, id), &|| {
+                    pages::entity::render(self, id, path)
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        files.extend(entity_pages);
+        Ok(files)
+    }
+
+    /// Might a published note hold a Mermaid diagram? (Its script, 3.5 MB, is written only
+    /// then; a page loads it only when its body has one.)
+    fn has_diagrams(&self) -> bool {
+        self.plan.published().any(|(id, _)| {
+            let text = self.a.vault.notes[id].text.as_bytes();
+            memchr::memmem::find(text, b"ermaid").is_some()
+                || memchr::memmem::find(text, b"ERMAID").is_some()
+        })
+    }
+
+    /// One page per tag.
+    fn tag_pages(&self, progress: &dyn Progress) -> Result<Vec<SiteFile>, ThemeError> {
+        let mut tag_keys: Vec<(&String, &String)> = self.plan.tags.iter().collect();
+        tag_keys.sort();
+        tag_keys
+            .par_iter()
+            .map(|&(key, path)| {
+                let html = pages::lists::tag(self, key, path);
+                progress.advance();
+                Ok(SiteFile::bytes(path, html?.into_bytes()))
+            })
+            .collect()
+    }
+
+    /// The search index of the published notes, as JSON and as a script.
+    fn search_index(&self) -> [SiteFile; 2] {
+        let published: Vec<(NoteId, &str)> = self.plan.published().collect();
+        let entries: Vec<search::Entry<'_>> = published
+            .par_iter()
+            .map(|&(id, url)| {
+                let note = &self.a.vault.notes[id];
+                search::Entry {
+                    title: title(note),
+                    path: &note.path,
+                    url,
+                    tags: unique_tags(note),
+                    aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
+                    headings: note.headings.iter().map(|h| h.text()).collect(),
+                    snippet: text::summary(note, SNIPPET_CHARS),
+                }
+            })
+            .collect();
+        let (json, js) = search::files(&entries);
+        [
+            SiteFile::bytes("search-index.json", json),
+            SiteFile::bytes("search-index.js", js),
+        ]
+    }
+
+    /// The site's own pages: the overview (when no note is the home page), the lists, the
+    /// graph, search and 404.
+    fn site_pages(&self) -> Result<Vec<SiteFile>, ThemeError> {
+        type SitePage = fn(&Site<'_>, &str) -> Result<String, ThemeError>;
+        let mut site_pages: Vec<(&str, SitePage)> = vec![
+            ("notes.html", pages::lists::notes),
+            ("tags.html", pages::lists::tags),
+            ("entities.html", pages::lists::entities),
+            ("graph.html", pages::lists::graph),
+            ("search.html", pages::lists::search),
+            ("404.html", pages::lists::not_found),
+        ];
+        if self.plan.home.is_none() {
+            site_pages.push((HOME_PAGE, pages::lists::home));
+        }
+        site_pages
+            .par_iter()
+            .map(|(path, make)| Ok(SiteFile::bytes(path, make(self, path)?.into_bytes())))
+            .collect()
+    }
 }
 
 /// What a note is called on the site: its title, or its name when the title is empty (a

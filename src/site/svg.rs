@@ -53,11 +53,18 @@ pub struct Neighbours {
 }
 
 impl Neighbours {
-    pub fn collect(a: &Analysis) -> Self {
+    /// The links among entities that have a page: private notes, and names only they link
+    /// to, are no one's neighbours.
+    pub fn collect(a: &Analysis, plan: &Plan) -> Self {
+        let shown: Vec<bool> = a
+            .graph
+            .entities()
+            .map(|(id, e)| plan.entity_page(id, e).is_some())
+            .collect();
         let mut pairs: Vec<(EntityId, EntityId, u32)> =
             Vec::with_capacity(a.graph.edge_count() * 2);
         for (from, to, count) in a.graph.edges() {
-            if from != to {
+            if from != to && shown[from] && shown[to] {
                 pairs.push((from, to, count));
                 pairs.push((to, from, count));
             }

@@ -1,7 +1,8 @@
 //! The vault's tags as a tree, with the notes under each.
 //!
 //! Tags compare case-insensitively; the first spelling met (in path order) is shown. A note
-//! tagged `#a/b` counts under `a` too, as in Obsidian's tag pane.
+//! tagged `#a/b` counts under `a` too, as in Obsidian's tag pane. Private notes' tags are not
+//! collected.
 
 use std::collections::BTreeMap;
 
@@ -25,9 +26,14 @@ pub struct Tags {
 }
 
 impl Tags {
-    pub fn collect(vault: &Vault) -> Self {
+    /// The tags of the notes `published` (by `NoteId`) lets through: a tag only private
+    /// notes carry has no entry.
+    pub fn collect(vault: &Vault, published: &[bool]) -> Self {
         let mut entries: BTreeMap<String, TagEntry> = BTreeMap::new();
         for (id, note) in vault.notes.iter().enumerate() {
+            if !published[id] {
+                continue;
+            }
             for tag in &note.tags {
                 let parts: Vec<&str> = tag.name.split('/').filter(|p| !p.is_empty()).collect();
                 for depth in 1..=parts.len() {

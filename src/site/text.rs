@@ -43,6 +43,22 @@ pub fn readable(line: &str) -> String {
         .join(" · ")
 }
 
+/// How far a link's closing bracket is looked for: a line of many `[` must not make every
+/// one of them search to the end of the line.
+const LINK_LOOKAHEAD: usize = 1024;
+
+/// `s` cut to at most `max` bytes (at a character boundary).
+fn near(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// `[[target#sub|shown]]` or `![[…]]` at the start of `s`: (what a reader sees, length).
 fn wikilink_text(s: &str) -> Option<(&str, usize)> {
     let open = if s.starts_with("![[") {
@@ -52,7 +68,7 @@ fn wikilink_text(s: &str) -> Option<(&str, usize)> {
     } else {
         return None;
     };
-    let close = s[open..].find("]]")?;
+    let close = near(&s[open..], LINK_LOOKAHEAD).find("]]")?;
     let inner = &s[open..open + close];
     let shown = match inner.find('|') {
         Some(p) => &inner[p + 1..],
@@ -65,12 +81,12 @@ fn wikilink_text(s: &str) -> Option<(&str, usize)> {
 fn markdown_link_text(s: &str) -> Option<(&str, usize)> {
     let s_no_bang = s.strip_prefix('!').unwrap_or(s);
     let bang = s.len() - s_no_bang.len();
-    let text_end = s_no_bang.strip_prefix('[')?.find("](")? + 1;
+    let text_end = near(s_no_bang.strip_prefix('[')?, LINK_LOOKAHEAD).find("](")? + 1;
     let text = &s_no_bang[1..text_end];
     if text.contains('[') {
         return None;
     }
-    let url_end = s_no_bang[text_end + 2..].find(')')? + text_end + 2;
+    let url_end = near(&s_no_bang[text_end + 2..], LINK_LOOKAHEAD).find(')')? + text_end + 2;
     Some((text, bang + url_end + 1))
 }
 

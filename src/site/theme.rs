@@ -41,7 +41,15 @@ const ASSETS: &[(&str, &[u8])] = &[
     ("search.js", include_bytes!("static/search.js")),
     ("theme.js", include_bytes!("static/theme.js")),
     ("favicon.svg", include_bytes!("static/favicon.svg")),
+    ("diagrams.js", include_bytes!("static/diagrams.js")),
 ];
+
+/// Mermaid, vendored from npm (see `static/vendor/README.md`): written only into sites with a
+/// diagram, loaded only by their pages that have one.
+pub const MERMAID: (&str, &[u8]) = (
+    "mermaid.min.js",
+    include_bytes!("static/vendor/mermaid.min.js"),
+);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {

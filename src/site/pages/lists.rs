@@ -54,19 +54,20 @@ pub fn home(site: &Site<'_>, page: &str) -> Result<String, ThemeError> {
         .notes
         .iter()
         .enumerate()
+        .filter(|&(id, _)| site.plan.is_published(id))
         .filter_map(|(id, n)| Some((n.updated_date()?.date?, id)))
         .collect();
     // Newest first; ties in vault order.
     dated.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
     let view = HomeView {
         home: HomeData {
-            notes: a.vault.notes.len(),
+            notes: site.plan.published().count(),
             tags: site.tags.entries.len(),
             unresolved: site.plan.entities.len(),
             recent: dated
                 .iter()
                 .take(RECENT_NOTES)
-                .map(|&(_, id)| NoteItem::new(site, page, id))
+                .filter_map(|&(_, id)| NoteItem::new(site, page, id))
                 .collect(),
             top_tags: top_tags(site, page),
         },
@@ -109,7 +110,7 @@ struct Group<'a> {
 /// Every note, grouped by folder.
 pub fn notes(site: &Site<'_>, page: &str) -> Result<String, ThemeError> {
     let a = site.a;
-    let mut order: Vec<usize> = (0..a.vault.notes.len()).collect();
+    let mut order: Vec<usize> = site.plan.published().map(|(id, _)| id).collect();
     order.sort_by(|&x, &y| {
         let (nx, ny) = (&a.vault.notes[x], &a.vault.notes[y]);
         nx.folder().cmp(ny.folder()).then(nx.path.cmp(&ny.path))
@@ -124,11 +125,11 @@ pub fn notes(site: &Site<'_>, page: &str) -> Result<String, ThemeError> {
             });
         }
         if let Some(g) = groups.last_mut() {
-            g.notes.push(NoteItem::new(site, page, id));
+            g.notes.extend(NoteItem::new(site, page, id));
         }
     }
     let view = NotesView {
-        count: a.vault.notes.len(),
+        count: site.plan.published().count(),
         groups,
     };
     render(site, "notes.html", page, "notes", "All notes", view)
@@ -225,7 +226,7 @@ pub fn tag(site: &Site<'_>, key: &str, page: &str) -> Result<String, ThemeError>
             notes: entry
                 .notes
                 .iter()
-                .map(|&id| NoteItem::new(site, page, id))
+                .filter_map(|&id| NoteItem::new(site, page, id))
                 .collect(),
         },
     };
@@ -257,7 +258,7 @@ struct EntityItem<'a> {
 /// Names without a note, and the most linked notes.
 pub fn entities(site: &Site<'_>, page: &str) -> Result<String, ThemeError> {
     let a = site.a;
-    let count = |id| a.graph.linking_sources(id);
+    let count = |id| site.backlinks.note_count(id);
     let unresolved = site
         .plan
         .entity_order
@@ -271,17 +272,19 @@ pub fn entities(site: &Site<'_>, page: &str) -> Result<String, ThemeError> {
             Entity::Note(_) => None,
         })
         .collect();
-    let mut ranked: Vec<(usize, usize)> = (0..a.vault.notes.len())
-        .map(|id| (count(a.graph.note_entity(id)), id))
-        .filter(|(c, _)| *c > 0)
+    let mut ranked: Vec<(usize, usize, &str)> = site
+        .plan
+        .published()
+        .map(|(id, note_page)| (count(a.graph.note_entity(id)), id, note_page))
+        .filter(|(c, _, _)| *c > 0)
         .collect();
     ranked.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
     let linked = ranked
         .iter()
         .take(TOP_ITEMS)
-        .map(|&(c, id)| EntityItem {
+        .map(|&(c, id, note_page)| EntityItem {
             name: crate::site::title(&a.vault.notes[id]),
-            href: href(page, &site.plan.notes[id]),
+            href: href(page, note_page),
             count: c,
         })
         .collect();

@@ -4,6 +4,7 @@
 pub mod entity;
 pub mod lists;
 pub mod note;
+pub mod properties;
 
 use serde::Serialize;
 
@@ -56,16 +57,17 @@ pub struct NoteItem<'a> {
 }
 
 impl<'a> NoteItem<'a> {
-    pub fn new(site: &Site<'a>, page: &str, id: NoteId) -> Self {
+    /// Note `id` as listed on `page`; `None` for a private note.
+    pub fn new(site: &Site<'a>, page: &str, id: NoteId) -> Option<Self> {
         let note = &site.a.vault.notes[id];
         let (updated, stale) = site.freshness(note);
-        NoteItem {
+        Some(NoteItem {
             title: crate::site::title(note),
             path: &note.path,
-            href: href(page, &site.plan.notes[id]),
+            href: href(page, site.plan.note_page(id)?),
             updated,
             stale,
-        }
+        })
     }
 }
 

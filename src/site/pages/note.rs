@@ -3,17 +3,18 @@
 
 use serde::Serialize;
 
+use super::properties::{Property, properties};
 use super::{Base, Named, Page};
 use crate::index::fold;
 use crate::model::NoteId;
 use crate::site::Site;
-use crate::site::backlinks::{Backlink, context};
+use crate::site::backlinks::{Backlink, Quote, quote};
 use crate::site::render::{Context, render_note};
 use crate::site::svg::{self, GraphView};
 use crate::site::theme::ThemeError;
 use crate::site::urls::href;
 
-/// Context lines shown per linking note; the rest are counted.
+/// Quotes shown per linking note; the rest are counted.
 const CONTEXTS_PER_NOTE: usize = 3;
 /// Linking notes listed on a page; the rest are counted. A hub that thousands of notes link
 /// to would otherwise carry megabytes of backlinks.
@@ -31,11 +32,14 @@ struct NoteData<'a> {
     path: &'a str,
     tags: Vec<Named>,
     aliases: Vec<&'a str>,
+    properties: Vec<Property>,
     updated: Option<String>,
     stale: bool,
     age_days: Option<i64>,
     toc: Vec<TocEntry<'a>>,
     body: String,
+    /// The body has a Mermaid diagram: the page loads the script that draws it.
+    diagrams: bool,
     backlinks: Vec<LinkingNote<'a>>,
     backlink_count: usize,
     /// Linking notes not listed.
@@ -51,24 +55,25 @@ struct TocEntry<'a> {
     anchor: &'a str,
 }
 
-/// A note that links to the page's entity, with the lines that do.
+/// A note that links to the page's entity, with the blocks that do.
 #[derive(Debug, Serialize)]
 pub struct LinkingNote<'a> {
     pub title: &'a str,
     pub href: String,
-    pub contexts: Vec<String>,
-    /// Further linking lines not shown.
+    pub contexts: Vec<Quote>,
+    /// Further links from this note, not quoted.
     pub more: usize,
 }
 
-pub fn render(site: &Site<'_>, id: NoteId) -> Result<String, ThemeError> {
+/// The page of published note `id`, at `page`.
+pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeError> {
     let a = site.a;
     let note = &a.vault.notes[id];
-    let page = site.plan.notes[id].as_str();
     let body = render_note(
         &Context {
             a,
             plan: &site.plan,
+            bases: &site.bases,
         },
         id,
         page,
@@ -90,6 +95,7 @@ pub fn render(site: &Site<'_>, id: NoteId) -> Result<String, ThemeError> {
             path: &note.path,
             tags: tags(site, page, id),
             aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
+            properties: properties(site, id, page),
             updated,
             stale,
             age_days: site.age_days(note),
@@ -102,8 +108,9 @@ pub fn render(site: &Site<'_>, id: NoteId) -> Result<String, ThemeError> {
                 })
                 .collect(),
             body: body.html,
+            diagrams: body.diagrams,
+            backlink_count: linking.notes.len() + linking.more,
             backlinks: linking.notes,
-            backlink_count: backlinks.len(),
             more_notes: linking.more,
             graph: svg::local(a, &site.plan, page, &site.neighbours, entity),
         },
@@ -156,6 +163,9 @@ pub fn linking_notes<'a>(site: &Site<'a>, page: &str, backlinks: &[Backlink]) ->
     let mut more = 0;
     let mut last: Option<NoteId> = None;
     for &b in backlinks {
+        let Some(from) = site.plan.note_page(b.note) else {
+            continue;
+        };
         if last != Some(b.note) {
             last = Some(b.note);
             if notes.len() == LINKING_NOTES_SHOWN {
@@ -165,7 +175,7 @@ pub fn linking_notes<'a>(site: &Site<'a>, page: &str, backlinks: &[Backlink]) ->
             let note = &site.a.vault.notes[b.note];
             notes.push(LinkingNote {
                 title: crate::site::title(note),
-                href: href(page, &site.plan.notes[b.note]),
+                href: href(page, from),
                 contexts: Vec::new(),
                 more: 0,
             });
@@ -176,11 +186,13 @@ pub fn linking_notes<'a>(site: &Site<'a>, page: &str, backlinks: &[Backlink]) ->
         let Some(group) = notes.last_mut() else {
             continue;
         };
+        // A link in a block already quoted is in that quote.
+        let at = site.a.vault.notes[b.note].links[b.link].span.start as usize;
+        if group.contexts.iter().any(|c| c.source.contains(&at)) {
+            continue;
+        }
         if group.contexts.len() < CONTEXTS_PER_NOTE {
-            let line = context(site.a, b);
-            if !group.contexts.contains(&line) {
-                group.contexts.push(line);
-            }
+            group.contexts.push(quote(site.a, b));
         } else {
             group.more += 1;
         }

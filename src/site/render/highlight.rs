@@ -6,17 +6,28 @@
 
 use pulldown_cmark::{CowStr, Event};
 
-/// A rendered event; `Some(scope)` marks note text that may hold `==`, with the id of the
-/// element it sits in.
-pub type Tagged<'a> = (Event<'a>, Option<u32>);
+/// A rendered event and what it is.
+pub type Tagged<'a> = (Event<'a>, Mark);
 
-/// Replaces paired `==` in highlightable text with `<mark>` and `</mark>`.
-pub fn apply(events: Vec<Tagged<'_>>) -> Vec<Event<'_>> {
+/// What a rendered event is, besides its HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// The renderer's own output, or text never highlighted (code, math).
+    None,
+    /// Note text that may hold `==`, with the id of the element it sits in.
+    Text(u32),
+    /// The note's own inline HTML, to be cleaned (see `raw_html`).
+    Raw,
+}
+
+/// Replaces paired `==` in highlightable text with `<mark>` and `</mark>`; each event comes
+/// back with whether it is the note's raw HTML.
+pub fn apply(events: Vec<Tagged<'_>>) -> Vec<(Event<'_>, bool)> {
     // (event index, byte offset in its text) of every `==`, then pair them per scope.
     let mut open: std::collections::HashMap<u32, (usize, usize)> = Default::default();
     let mut cuts: Vec<(usize, usize, bool)> = Vec::new();
     for (i, (event, scope)) in events.iter().enumerate() {
-        let (Event::Text(t), Some(scope)) = (event, scope) else {
+        let (Event::Text(t), Mark::Text(scope)) = (event, scope) else {
             continue;
         };
         let mut from = 0;
@@ -35,35 +46,35 @@ pub fn apply(events: Vec<Tagged<'_>>) -> Vec<Event<'_>> {
         }
     }
     if cuts.is_empty() {
-        return events.into_iter().map(|(e, _)| e).collect();
+        return events
+            .into_iter()
+            .map(|(e, m)| (e, m == Mark::Raw))
+            .collect();
     }
     cuts.sort_unstable();
     let mut out = Vec::with_capacity(events.len() + cuts.len() * 2);
     let mut cut = cuts.iter().peekable();
-    for (i, (event, _)) in events.into_iter().enumerate() {
+    for (i, (event, mark)) in events.into_iter().enumerate() {
         if cut.peek().is_none_or(|c| c.0 != i) {
-            out.push(event);
+            out.push((event, mark == Mark::Raw));
             continue;
         }
         let Event::Text(t) = event else {
-            out.push(event);
+            out.push((event, mark == Mark::Raw));
             continue;
         };
         let mut pos = 0;
         while let Some(&&(_, at, opens)) = cut.peek().filter(|c| c.0 == i) {
             cut.next();
             if at > pos {
-                out.push(Event::Text(CowStr::from(t[pos..at].to_owned())));
+                out.push((Event::Text(CowStr::from(t[pos..at].to_owned())), false));
             }
-            out.push(Event::InlineHtml(CowStr::Borrowed(if opens {
-                "<mark>"
-            } else {
-                "</mark>"
-            })));
+            let tag = if opens { "<mark>" } else { "</mark>" };
+            out.push((Event::InlineHtml(CowStr::Borrowed(tag)), false));
             pos = at + 2;
         }
         if pos < t.len() {
-            out.push(Event::Text(CowStr::from(t[pos..].to_owned())));
+            out.push((Event::Text(CowStr::from(t[pos..].to_owned())), false));
         }
     }
     out
@@ -75,12 +86,12 @@ mod tests {
 
     fn html(events: Vec<Tagged<'_>>) -> String {
         let mut s = String::new();
-        pulldown_cmark::html::push_html(&mut s, apply(events).into_iter());
+        pulldown_cmark::html::push_html(&mut s, apply(events).into_iter().map(|(e, _)| e));
         s
     }
 
     fn text(s: &str, scope: u32) -> Tagged<'_> {
-        (Event::Text(s.into()), Some(scope))
+        (Event::Text(s.into()), Mark::Text(scope))
     }
 
     #[test]
@@ -93,7 +104,7 @@ mod tests {
         assert_eq!(html(vec![text("==a ", 1), text("b==", 2)]), "==a b==");
         assert_eq!(html(vec![text("x ==== y", 1)]), "x ==== y");
         assert_eq!(
-            html(vec![(Event::Text("==code==".into()), None)]),
+            html(vec![(Event::Text("==code==".into()), Mark::None)]),
             "==code=="
         );
     }

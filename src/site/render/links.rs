@@ -1,6 +1,6 @@
 //! Where a link in a note goes on the site, from the model's own resolution (never resolved
 //! again here): a note's page (with the heading or block fragment when the target has it), a
-//! copied attachment, or the entity page of a name no note has.
+//! copied attachment, or the entity page of a name no note has; nowhere for a private note.
 
 use crate::graph::EntityId;
 use crate::index::Target;
@@ -9,7 +9,9 @@ use crate::parse::heading_key;
 use crate::pipeline::Analysis;
 use crate::query::EntityRef;
 
+use super::super::html::escape;
 use super::super::plan::Plan;
+use super::super::urls::{href, href_with_fragment};
 
 /// A link's destination as a site path (plus fragment).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -24,8 +26,13 @@ pub enum Dest {
         /// The attachment's vault path, for its name and type.
         source: String,
     },
+    /// The note is there but not the heading or block the link names: a broken link to the
+    /// note's page.
+    Section { id: NoteId, page: String },
     /// No note has this name: its entity page.
     Entity { id: EntityId, page: String },
+    /// A private note: the link is its text, and an embed shows nothing.
+    Private,
     /// Nothing to link to (an unresolved name the graph does not know).
     Nowhere,
 }
@@ -35,11 +42,23 @@ pub fn dest(a: &Analysis, plan: &Plan, note: NoteId, link: usize) -> Dest {
     let from = &a.vault.notes[note];
     let l = &from.links[link];
     match a.resolved[note][link].target() {
-        Target::Note(id) | Target::Alias(id) => Dest::Note {
-            id,
-            page: plan.notes[id].clone(),
-            fragment: fragment(&a.vault.notes[id], l.subpath(from)),
-        },
+        Target::Note(id) | Target::Alias(id) => {
+            let Some(page) = plan.note_page(id) else {
+                return Dest::Private;
+            };
+            let subpath = l.subpath(from);
+            match fragment(&a.vault.notes[id], subpath) {
+                None if subpath != Subpath::None => Dest::Section {
+                    id,
+                    page: page.to_owned(),
+                },
+                fragment => Dest::Note {
+                    id,
+                    page: page.to_owned(),
+                    fragment,
+                },
+            }
+        }
         Target::Attachment(i) => match &plan.files[i] {
             Some(path) => Dest::File {
                 path: path.clone(),
@@ -126,5 +145,36 @@ pub fn image_size(display: Option<&str>) -> Option<(u32, Option<u32>)> {
     match d.split_once('x') {
         Some((w, h)) => Some((w.trim().parse().ok()?, Some(h.trim().parse().ok()?))),
         None => Some((d.parse().ok()?, None)),
+    }
+}
+
+/// The HTML around a link's text on the page at `page`: `(open, close)`, both empty for a
+/// private note (its link is only text).
+pub fn link_tags(page: &str, dest: &Dest) -> (String, &'static str) {
+    let a = |class: &str, url: String, title: &str| {
+        let class = if class.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{class}\"")
+        };
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{title}\"")
+        };
+        (
+            format!("<a{class} href=\"{}\"{title}>", escape(&url)),
+            "</a>",
+        )
+    };
+    match dest {
+        Dest::Note {
+            page: to, fragment, ..
+        } => a("", href_with_fragment(page, to, fragment.as_deref()), ""),
+        Dest::Section { page: to, .. } => a("broken", href(page, to), "No such heading or block"),
+        Dest::File { path, .. } => a("attachment", href(page, path), ""),
+        Dest::Entity { page: to, .. } => a("broken", href(page, to), "No note yet"),
+        Dest::Nowhere => ("<span class=\"broken\">".to_owned(), "</span>"),
+        Dest::Private => (String::new(), ""),
     }
 }

@@ -10,9 +10,10 @@
 //! - embedded notes are transcluded (nested at most [`MAX_EMBED_DEPTH`] deep, never in a
 //!   cycle), embedded attachments shown;
 //! - headings get their model anchors, `^block-id`s become element ids;
-//! - `%% comments %%` are dropped, `$math$` kept verbatim, `==highlights==` marked,
-//!   `> [!type]` callouts styled, `#tags` linked;
-//! - raw HTML is shown as text, never passed through, and links with other schemes than
+//! - `%% comments %%` are dropped, `$math$` rendered to MathML, `==highlights==` marked,
+//!   `> [!type]` callouts styled, `#tags` linked, `mermaid` code left for the browser;
+//! - raw HTML is cleaned to a harmless allow-list (`raw_html`) when `[output.html]
+//!   allow-html` is on, and shown as text when it is off; links with other schemes than
 //!   http(s) and mailto lose their link.
 
 pub mod callout;
@@ -20,6 +21,8 @@ mod embed;
 mod hidden;
 mod highlight;
 pub mod links;
+mod math;
+mod raw_html;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -29,7 +32,7 @@ use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
 use self::callout::Callout;
 use self::hidden::Hidden;
-use self::highlight::Tagged;
+use self::highlight::{Mark, Tagged};
 use super::html::escape;
 use super::plan::Plan;
 use super::urls::href;
@@ -40,10 +43,12 @@ use crate::pipeline::Analysis;
 /// How deep embeds nest: a note embedding a note embedding a note, and no further.
 pub const MAX_EMBED_DEPTH: usize = 3;
 
-/// What rendering needs: the analysed vault and where every page lives.
+/// What rendering needs: the analysed vault, where every page lives, and what each
+/// Bases view selects.
 pub struct Context<'a> {
     pub a: &'a Analysis,
     pub plan: &'a Plan,
+    pub bases: &'a super::bases::Bases,
 }
 
 /// A rendered note body.
@@ -53,6 +58,8 @@ pub struct Rendered {
     /// The anchor of the title heading, which the page shows above the body (the heading is
     /// left out of the body).
     pub title_anchor: Option<String>,
+    /// The body holds a Mermaid diagram: the page loads the script that draws it.
+    pub diagrams: bool,
 }
 
 /// Renders note `id` for the page at site path `page`.
@@ -135,6 +142,14 @@ struct Renderer<'a, 'c> {
     next_scope: u32,
     in_code: bool,
     in_html_comment: bool,
+    /// Inside an image's alt text, where raw HTML is only text.
+    in_image: u32,
+    /// Raw HTML was kept for cleaning.
+    any_raw: bool,
+    /// A Mermaid diagram was rendered (here or in an embedded note).
+    diagrams: bool,
+    /// `out[i]` closed a paragraph for a transcluded note and opened it again.
+    split: Option<usize>,
     /// Set while inside a paragraph or list item that holds nothing but note embeds: those
     /// are transcluded as blocks (elsewhere an embed is a link). The depth of `closes`.
     embed_block: Option<usize>,
@@ -180,6 +195,10 @@ impl<'a, 'c> Renderer<'a, 'c> {
             next_scope: 1,
             in_code: false,
             in_html_comment: false,
+            in_image: 0,
+            any_raw: false,
+            diagrams: false,
+            split: None,
             embed_block: None,
             callout_title: None,
             footnotes: HashMap::new(),
@@ -227,11 +246,17 @@ impl<'a, 'c> Renderer<'a, 'c> {
             i = self.event(&mut events, i);
         }
         let events = highlight::apply(std::mem::take(&mut self.out));
-        let mut html = String::with_capacity(text.len() + text.len() / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        let html = if self.any_raw {
+            raw_html::render(events)
+        } else {
+            let mut html = String::with_capacity(text.len() + text.len() / 2);
+            pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+            html
+        };
         Rendered {
             html,
             title_anchor: self.title_anchor,
+            diagrams: self.diagrams,
         }
     }
 
@@ -253,7 +278,11 @@ impl<'a, 'c> Renderer<'a, 'c> {
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 let shown = self.strip_html_comments(&h);
-                if !shown.is_empty() && !self.hidden.inside(r.start) {
+                if shown.is_empty() || self.hidden.inside(r.start) {
+                } else if self.a.settings.allow_html && self.in_image == 0 {
+                    self.any_raw = true;
+                    self.out.push((Event::InlineHtml(shown.into()), Mark::Raw));
+                } else {
                     self.push(Event::Text(shown.into()));
                 }
             }
@@ -323,21 +352,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
                 }));
                 self.open(Close::Default);
             }
-            Tag::Paragraph => {
-                if let Some(title) = self.callout_title.as_mut()
-                    && title.stage == TitleStage::Waiting
-                {
-                    title.stage = TitleStage::Open;
-                    self.open(Close::CalloutTitle);
-                } else if self.embeds_only(events, i) {
-                    self.embed_block = Some(self.closes.len());
-                    self.open(Close::Skip);
-                } else {
-                    self.push(Event::Start(Tag::Paragraph));
-                    let index = self.out.len() - 1;
-                    self.open(Close::Container { index, tag: "p" });
-                }
-            }
+            Tag::Paragraph => self.paragraph(events, i),
             Tag::Item => {
                 if self.embeds_only(events, i) {
                     self.embed_block = Some(self.closes.len());
@@ -347,38 +362,9 @@ impl<'a, 'c> Renderer<'a, 'c> {
                 self.open(Close::Container { index, tag: "li" });
             }
             Tag::BlockQuote(kind) => self.block_quote(kind, &r),
-            Tag::CodeBlock(kind) => {
-                self.in_code = true;
-                self.push(Event::Start(Tag::CodeBlock(kind)));
-                self.open(Close::Default);
-            }
-            Tag::HtmlBlock => {
-                let end = end_of(events, i);
-                let mut in_comment = false;
-                let shown = events[i + 1..end].iter().any(|(e, _)| match e {
-                    Event::Html(h) => !strip_comments(h, &mut in_comment).trim().is_empty(),
-                    _ => false,
-                });
-                if !shown {
-                    return end + 1;
-                }
-                self.push(Event::Html(r#"<pre class="raw-html"><code>"#.into()));
-                self.open(Close::Html("</code></pre>\n".into()));
-            }
-            Tag::FootnoteDefinition(name) => {
-                let n = self.footnote_number(&name);
-                let html = if self.top {
-                    format!(
-                        "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
-                    )
-                } else {
-                    format!(
-                        "<div class=\"footnote-definition\"><sup class=\"footnote-definition-label\">{n}</sup>"
-                    )
-                };
-                self.push(Event::Html(html.into()));
-                self.open(Close::Html("</div>\n".into()));
-            }
+            Tag::CodeBlock(kind) => self.code_block(kind),
+            Tag::HtmlBlock => return self.html_block(events, i),
+            Tag::FootnoteDefinition(name) => self.footnote_definition(&name),
             tag @ (Tag::Link { .. } | Tag::Image { .. }) => {
                 return self.link(events, i, r, tag);
             }
@@ -390,9 +376,83 @@ impl<'a, 'c> Renderer<'a, 'c> {
         i + 1
     }
 
+    fn paragraph(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) {
+        if let Some(title) = self.callout_title.as_mut()
+            && title.stage == TitleStage::Waiting
+        {
+            title.stage = TitleStage::Open;
+            self.open(Close::CalloutTitle);
+        } else if self.embeds_only(events, i) {
+            self.embed_block = Some(self.closes.len());
+            self.open(Close::Skip);
+        } else {
+            self.push(Event::Start(Tag::Paragraph));
+            let index = self.out.len() - 1;
+            self.open(Close::Container { index, tag: "p" });
+        }
+    }
+
+    /// A code block; a `mermaid` one is left for the browser to draw (its text escaped, as
+    /// Mermaid reads it back).
+    fn code_block(&mut self, kind: pulldown_cmark::CodeBlockKind<'a>) {
+        self.in_code = true;
+        if let pulldown_cmark::CodeBlockKind::Fenced(lang) = &kind
+            && lang.trim().eq_ignore_ascii_case("mermaid")
+        {
+            self.diagrams = true;
+            self.push(Event::Html(r#"<pre class="mermaid">"#.into()));
+            self.open(Close::Html("</pre>\n".into()));
+            return;
+        }
+        self.push(Event::Start(Tag::CodeBlock(kind)));
+        self.open(Close::Default);
+    }
+
+    /// A block of raw HTML: cleaned when HTML is allowed, else shown as code; dropped when
+    /// it holds only comments.
+    fn html_block(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> usize {
+        let end = end_of(events, i);
+        let mut in_comment = false;
+        let shown: String = events[i + 1..end]
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Html(h) => Some(strip_comments(h, &mut in_comment)),
+                _ => None,
+            })
+            .collect();
+        if shown.trim().is_empty() {
+            return end + 1;
+        }
+        if self.a.settings.allow_html {
+            self.push(Event::Html(raw_html::clean(&shown).into()));
+            return end + 1;
+        }
+        self.push(Event::Html(r#"<pre class="raw-html"><code>"#.into()));
+        self.open(Close::Html("</code></pre>\n".into()));
+        i + 1
+    }
+
+    fn footnote_definition(&mut self, name: &str) {
+        let n = self.footnote_number(name);
+        let html = if self.top {
+            format!(
+                "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+            )
+        } else {
+            format!(
+                "<div class=\"footnote-definition\"><sup class=\"footnote-definition-label\">{n}</sup>"
+            )
+        };
+        self.push(Event::Html(html.into()));
+        self.open(Close::Html("</div>\n".into()));
+    }
+
     fn end(&mut self, tag: TagEnd) {
         if tag == TagEnd::CodeBlock {
             self.in_code = false;
+        }
+        if tag == TagEnd::Image {
+            self.in_image = self.in_image.saturating_sub(1);
         }
         if tag == TagEnd::HtmlBlock {
             self.in_html_comment = false;
@@ -403,6 +463,16 @@ impl<'a, 'c> Renderer<'a, 'c> {
             self.embed_block = None;
         }
         match close {
+            Close::Container { tag: "p", .. }
+                if self.split.is_some_and(|at| at + 1 == self.out.len()) =>
+            {
+                // The paragraph ends right after the note that split it: not reopened.
+                if let Some((Event::Html(h), _)) = self.out.last_mut()
+                    && let Some(kept) = h.strip_suffix("<p>")
+                {
+                    *h = CowStr::from(kept.to_owned());
+                }
+            }
             Close::Default | Close::Container { .. } => self.push(Event::End(tag)),
             Close::Skip => {}
             Close::Html(html) => self.push(Event::Html(CowStr::from(html.into_owned()))),
@@ -423,13 +493,13 @@ impl<'a, 'c> Renderer<'a, 'c> {
     }
 
     fn push(&mut self, event: Event<'a>) {
-        self.out.push((event, None));
+        self.out.push((event, Mark::None));
     }
 
     /// Note text, which `==highlights==` may mark.
     fn push_text(&mut self, t: CowStr<'a>) {
         let scope = self.scopes.last().copied().unwrap_or(0);
-        self.out.push((Event::Text(t), Some(scope)));
+        self.out.push((Event::Text(t), Mark::Text(scope)));
     }
 
     fn heading_at(&self, r: &Range<usize>) -> Option<&'a crate::model::Heading> {
@@ -547,16 +617,15 @@ impl<'a, 'c> Renderer<'a, 'c> {
             return;
         }
         let src: &'a str = &self.text[self.hidden.math[m].clone()];
-        let class = if src.starts_with("$$") {
-            "math math-display"
-        } else {
-            "math math-inline"
-        };
-        self.push(Event::InlineHtml(
-            format!("<span class=\"{class}\">").into(),
-        ));
-        self.push(Event::Text(CowStr::Borrowed(src)));
-        self.push(Event::InlineHtml("</span>".into()));
+        match math::to_mathml(src) {
+            Some(mathml) => self.push(Event::InlineHtml(mathml.into())),
+            None => {
+                // TeX the converter cannot read is shown as written.
+                self.push(Event::InlineHtml(r#"<code class="math-error">"#.into()));
+                self.push(Event::Text(CowStr::Borrowed(src)));
+                self.push(Event::InlineHtml("</code>".into()));
+            }
+        }
     }
 
     fn tag_link(&mut self, name: &str) {

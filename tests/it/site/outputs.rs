@@ -1,0 +1,53 @@
+//! The sitemap, the Atom feed, and the scripts a page loads only when it needs them.
+
+use super::{build, files, ok};
+use crate::copy_fixture;
+
+/// Builds the features fixture with `extra` appended to its book.toml.
+fn features(extra: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = copy_fixture("site-features");
+    let config = dir.path().join("book.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(extra);
+    std::fs::write(&config, text).unwrap();
+    let site = dir.path().join("site-out");
+    ok(&build(dir.path(), Some(&config), &site), "vaultc build");
+    (dir, site)
+}
+
+#[test]
+fn sitemap_and_feed_list_published_notes_with_absolute_urls() {
+    let (_dir, site) = features("site-url = \"https://example.org/notes/\"\n");
+    let read = |f: &str| std::fs::read_to_string(site.join(f)).unwrap();
+    insta::assert_snapshot!("sitemap", read("sitemap.xml"));
+    // Newest first, by each note's `updated` date.
+    insta::assert_snapshot!("feed", read("feed.xml"));
+    // Every page says where the feed is.
+    assert!(
+        read("overview.html")
+            .contains(r#"<link rel="alternate" type="application/atom+xml" href="feed.xml""#)
+    );
+}
+
+#[test]
+fn the_diagram_script_is_shipped_and_loaded_only_where_a_diagram_is() {
+    let (_dir, site) = features("");
+    let read = |f: &str| std::fs::read_to_string(site.join(f)).unwrap();
+    assert!(read("rendering.html").contains(r#"<script src="assets/mermaid.min.js"></script>"#));
+    assert!(!read("overview.html").contains("mermaid.min.js"));
+    assert!(site.join("assets/mermaid.min.js").is_file());
+    // The sample vault has no diagram: no 3.5 MB script.
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = tmp.path().join("site");
+    ok(&build(&super::repo(), None, &sample), "vaultc build");
+    assert!(!files(&sample).iter().any(|f| f.contains("mermaid")));
+}
+
+#[test]
+fn with_allow_html_off_note_html_is_shown_as_text() {
+    let (_dir, site) = features("allow-html = false\n");
+    let html = std::fs::read_to_string(site.join("rendering.html")).unwrap();
+    assert!(html.contains("line&lt;br&gt;break"), "inline HTML as text");
+    assert!(html.contains(r#"<pre class="raw-html"><code>&lt;details&gt;"#));
+    assert!(!html.contains("<kbd>"));
+}
