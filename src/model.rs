@@ -442,6 +442,21 @@ pub struct Updated {
     pub date: Option<Date>,
     pub source: UpdatedSource,
     pub span: Span,
+    /// The stamp names a month, not a day (`Updated Jan 2026`): `date` is the month's last
+    /// day, the latest it can mean, so the note is never called stale too early.
+    pub whole_month: bool,
+}
+
+impl Updated {
+    /// The earliest day the stamp can mean: `date`, or the first of its month.
+    pub fn earliest(&self) -> Option<Date> {
+        let date = self.date?;
+        Some(if self.whole_month {
+            date.first_of_month()
+        } else {
+            date
+        })
+    }
 }
 
 /// A heading that names a date; `date` is the earliest day it can mean.

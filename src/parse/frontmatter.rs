@@ -99,6 +99,7 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
                     raw: raw.clone(),
                     source: UpdatedSource::Frontmatter,
                     span: c.span(at, end),
+                    whole_month: false,
                 });
             }
             "vaultc" => {

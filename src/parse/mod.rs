@@ -592,13 +592,14 @@ impl<'t> Collector<'t> {
     /// `updated` stamps on the lines of a paragraph.
     fn stamps(&mut self, r: Range<usize>) {
         let para = &self.text[r.clone()];
-        for (s, e) in dates::find_stamps(para) {
-            let raw = para[s..e].to_owned();
+        for stamp in dates::find_stamps(para) {
+            let (s, e) = (stamp.range.start, stamp.range.end);
             self.updated.push(Updated {
-                date: dates::parse_date(&raw),
-                raw,
+                date: stamp.date,
+                raw: para[s..e].to_owned(),
                 source: UpdatedSource::Footer,
                 span: self.span(r.start + s, r.start + e),
+                whole_month: stamp.whole_month,
             });
         }
     }
