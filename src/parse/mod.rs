@@ -164,9 +164,8 @@ pub(crate) struct Collector<'t> {
     dated_sections: Vec<DatedSection>,
     suppressions: Vec<Suppression>,
     word_count: u32,
-    // Raw positions for the post-pass.
-    comment_markers: Vec<usize>,
-    dollars: Vec<usize>,
+    /// `%%` and `$` positions for the post-pass, with what math may not cross.
+    markers: comments::Markers,
     /// Code spans, code blocks and HTML: no links or comments there.
     inert: Vec<Range<usize>>,
     html_comments: Vec<Range<usize>>,
@@ -208,8 +207,7 @@ impl<'t> Collector<'t> {
             dated_sections: Vec::new(),
             suppressions: Vec::new(),
             word_count: 0,
-            comment_markers: Vec::new(),
-            dollars: Vec::new(),
+            markers: comments::Markers::default(),
             inert: Vec::new(),
             html_comments: Vec::new(),
             anchors: rustc_hash::FxHashSet::default(),
@@ -269,25 +267,32 @@ impl<'t> Collector<'t> {
         let mut st = State::default();
         for (event, r) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
             let r = r.start + body_start..r.end + body_start;
-            match event {
-                Event::Text(t) => self.on_text(&mut st, &t, r),
-                Event::Code(t) => {
-                    self.inert.push(r);
-                    st.append_text(&t);
-                }
-                Event::Html(h) | Event::InlineHtml(h) => {
-                    if h.contains("<!--") {
-                        self.html_comments.push(r.clone());
-                    }
-                    self.inert.push(r);
-                }
-                Event::SoftBreak | Event::HardBreak => st.append_text(" "),
-                Event::Start(tag) => self.on_start(&mut st, tag, r),
-                Event::End(tag) => self.on_end(&mut st, tag, r),
-                _ => {}
+            if comments::splits_math(&event) {
+                self.markers.next_block();
             }
+            self.event(&mut st, event, r);
         }
         self.post_pass(body_start);
+    }
+
+    fn event(&mut self, st: &mut State, event: Event<'_>, r: Range<usize>) {
+        match event {
+            Event::Text(t) => self.on_text(st, &t, r),
+            Event::Code(t) => {
+                self.inert.push(r);
+                st.append_text(&t);
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                if h.contains("<!--") {
+                    self.html_comments.push(r.clone());
+                }
+                self.inert.push(r);
+            }
+            Event::SoftBreak | Event::HardBreak => st.append_text(" "),
+            Event::Start(tag) => self.on_start(st, tag, r),
+            Event::End(tag) => self.on_end(st, tag, r),
+            _ => {}
+        }
     }
 
     fn on_text(&mut self, st: &mut State, t: &str, r: Range<usize>) {
@@ -308,11 +313,11 @@ impl<'t> Collector<'t> {
             match src[i] {
                 b'%' => {
                     if i >= comment_end && src.get(i + 1) == Some(&b'%') {
-                        self.comment_markers.push(r.start + i);
+                        self.markers.comment(r.start + i);
                         comment_end = i + 2;
                     }
                 }
-                b'$' => self.dollars.push(r.start + i),
+                b'$' => self.markers.dollar(r.start + i),
                 _ => {
                     if tags_here
                         && let Some((start, end)) = tags::tag_at(self.text, r.start + i, r.end)
@@ -406,6 +411,7 @@ impl<'t> Collector<'t> {
                     },
                     column_count: 0,
                     row_cells: 0,
+                    last_cell_end: 0,
                     columns: Vec::new(),
                     rows: Vec::new(),
                     cells: Vec::new(),
@@ -436,6 +442,7 @@ impl<'t> Collector<'t> {
             TagEnd::TableCell => {
                 if let (Some(cell), Some(table)) = (st.cell.take(), st.table.as_mut()) {
                     table.row_cells += 1;
+                    table.last_cell_end = table.last_cell_end.max(r.end);
                     if !cell.keep {
                         return;
                     }
@@ -499,6 +506,7 @@ impl<'t> Collector<'t> {
         let in_table = st.cell.is_some();
         let index = match link_type {
             LinkType::WikiLink { .. } => {
+                self.markers.wikilink(r.clone());
                 let kind = if image {
                     LinkKind::Embed
                 } else {
@@ -554,6 +562,7 @@ impl<'t> Collector<'t> {
         let Some(table) = st.table.as_mut() else {
             return;
         };
+        let kept_to = std::mem::take(&mut table.last_cell_end);
         let mut cells = std::mem::take(&mut table.cells);
         cells.shrink_to_fit();
         let row_cells = std::mem::take(&mut table.row_cells);
@@ -569,8 +578,7 @@ impl<'t> Collector<'t> {
             let index = self.links.len() - 1;
             if let Some(cell) = cells
                 .iter_mut()
-                .rev()
-                .find(|c| (c.span.start as usize) <= start)
+                .find(|c| (c.span.start as usize..c.span.end as usize).contains(&start))
             {
                 cell.links.push(index);
             }
@@ -586,6 +594,28 @@ impl<'t> Collector<'t> {
                 cells: cells.into_boxed_slice(),
                 raw_cell_count: scan.cell_count,
             });
+            self.dropped_cells(st, kept_to, r.end);
+        }
+    }
+
+    /// The cells of a row past the header's width, which GFM drops without an event: a row is
+    /// text first, so their links, tags and markers belong to the note all the same. Each is
+    /// parsed on its own, as the cell GFM would have made; it joins no [`Row`](crate::model::Row)
+    /// (whose cells are the header's width), and its links are `in_table`.
+    fn dropped_cells(&mut self, st: &mut State, kept_to: usize, row_end: usize) {
+        for cell in tables::dropped_cells(self.text, kept_to, row_end) {
+            let saved = st.cell.replace(CellBuilder::default());
+            self.markers.next_block();
+            let src = &self.text[cell.clone()];
+            for (event, r) in Parser::new_ext(src, markdown_options()).into_offset_iter() {
+                // Only inline content: a cell holds no block (`# 5` is not a heading there).
+                if comments::splits_math(&event) {
+                    continue;
+                }
+                self.event(st, event, r.start + cell.start..r.end + cell.start);
+            }
+            self.markers.next_block();
+            st.cell = saved;
         }
     }
 
@@ -608,11 +638,7 @@ impl<'t> Collector<'t> {
     /// sits inside them is dropped, and `[[]]`-style empty links are read from the raw text.
     fn post_pass(&mut self, body_start: usize) {
         let text = self.text;
-        let (comments, math) = comments::hidden_ranges(
-            text,
-            std::mem::take(&mut self.comment_markers),
-            std::mem::take(&mut self.dollars),
-        );
+        let (comments, math) = std::mem::take(&mut self.markers).hidden_ranges(text);
         for r in &comments {
             let content = text[r.start + 2..r.end.min(text.len())].trim_end_matches("%%");
             self.directive(content, r.start);

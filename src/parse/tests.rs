@@ -14,10 +14,80 @@ fn targets(note: &Note) -> Vec<&str> {
 #[test]
 fn links_in_code_comments_and_math_do_not_count() {
     let n = parse(
-        "[[A]] `[[B]]` %%[[C]]%% $[[D]]$ costs $5 to $10 [[E]]\n\n```\n[[F]]\n```\n\n%%\n[[G]]\n%%\n\n    [[H]]\n",
+        "[[A]] `[[B]]` %%[[C]]%% $[d](D.md)$ costs $5 to $10 [[E]]\n\n```\n[[F]]\n```\n\n%%\n[[G]]\n%%\n\n    [[H]]\n",
     );
     assert_eq!(targets(&n), ["A", "E"]);
 }
+
+#[test]
+fn a_wikilink_is_never_inside_math() {
+    // A `$` in a target opens nothing; a span that would hold a wikilink is not math.
+    let n = parse("[[LAPSUS$]] obtained access to [[Okta]], said [[LAPSUS$]] #breach\n");
+    assert_eq!(targets(&n), ["LAPSUS$", "Okta", "LAPSUS$"]);
+    assert_eq!(n.tags.len(), 1);
+    let n = parse("$[[D]]$ and $$[[E]]$$ but $x$ [[F]]\n");
+    assert_eq!(targets(&n), ["D", "E", "F"]);
+}
+
+#[test]
+fn math_never_crosses_a_table_cell_or_a_blank_line() {
+    let n = parse(
+        "| Power | State |\n|---|---|\n| $$$ | Constrained ([[Power constraints]]) |\n\
+         | Grid | [[Transformers]] |\n| $$ | [[Turbines]] |\n",
+    );
+    assert_eq!(
+        targets(&n),
+        ["Power constraints", "Transformers", "Turbines"]
+    );
+    let n = parse("Costs $$ more\n\n#capex and [x](X.md) $$ then\n");
+    assert_eq!(targets(&n), ["X.md"]);
+    assert_eq!(n.tags.len(), 1);
+}
+
+#[test]
+fn links_in_cells_past_the_header_belong_to_the_note() {
+    let text = "| Company | Peer |\n|---|---|\n\
+                | Chevron | [[Exxon|XOM]] | [[Chevron]] | [[Shell]] ![[bp.png]] #oil |\n\
+                | a | b | [c](C.md) `[[Not]]` |\n";
+    for detail in [Detail::Full, Detail::Lean] {
+        let n = parse_note_with("n.md".into(), text.as_bytes().to_vec(), detail);
+        assert_eq!(
+            targets(&n),
+            ["Exxon", "Chevron", "Shell", "bp.png", "C.md"],
+            "{detail:?}"
+        );
+        assert!(n.links.iter().all(|l| l.in_table));
+        let pipe = text.find("|XOM").map(|p| p as u32);
+        assert_eq!(
+            n.links[0].unescaped_pipe, pipe,
+            "table-unescaped-pipe still sees it"
+        );
+        assert_eq!(
+            n.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["oil"]
+        );
+        // The rows keep the header's width and the writer's cell count.
+        let t = &n.tables[0];
+        let counts: Vec<u32> = t.rows.iter().map(|r| r.raw_cell_count).collect();
+        assert_eq!(counts, [4, 3]);
+        for row in t.rows.iter().filter(|_| detail == Detail::Full) {
+            assert_eq!(row.cells.len(), 2);
+        }
+        // Each link's span holds it.
+        let shown: Vec<&str> = n.links.iter().map(|l| &n.text[l.span.range()]).collect();
+        assert_eq!(
+            shown,
+            [
+                "[[Exxon|XOM]]",
+                "[[Chevron]]",
+                "[[Shell]]",
+                "![[bp.png]]",
+                "[c](C.md)"
+            ]
+        );
+    }
+}
+
 
 #[test]
 fn wikilink_spans_point_at_the_brackets() {
