@@ -473,6 +473,8 @@ impl<'t> Collector<'t> {
         let text = collapse_whitespace(&text);
         let raw = heading_source(&self.text[start..r.end]);
         let key = heading_key(raw);
+        let shown = shown_key(&text);
+        let shown = if shown == key { "" } else { shown.as_str() };
         let anchor = unique_anchor(&self.anchors, &text);
         let (s, e) = trim_range(self.text, start, r.end);
         let span = self.span(s, e);
@@ -491,7 +493,7 @@ impl<'t> Collector<'t> {
             st.heading_path.push((level, text.clone()));
         }
         self.headings
-            .push(Heading::new(level, &text, &key, &anchor, span));
+            .push(Heading::new(level, &text, &key, &anchor, shown, span));
         self.anchors.insert(anchor);
     }
 
@@ -857,6 +859,17 @@ pub fn heading_key(text: &str) -> String {
         }
     }
     out
+}
+
+/// The heading key of a heading's text as shown (link brackets gone, a link's alias for the
+/// link, emphasis and code marks gone), with highlight marks `==` dropped too: what a link
+/// written from the rendered heading gives.
+fn shown_key(text: &str) -> String {
+    if text.contains("==") {
+        heading_key(&text.replace("==", ""))
+    } else {
+        heading_key(text)
+    }
 }
 
 /// `out.extend(c.to_lowercase())`, without the iterator for ASCII.

@@ -503,3 +503,19 @@ fn word_count_matches_a_byte_by_byte_count() {
         }
     }
 }
+
+#[test]
+fn a_heading_is_matched_as_written_and_as_shown() {
+    let n = parse(
+        "### May 8 rally ([[Apple]]-Intel deal)\n## Capex ([[Microsoft|MSFT]] guide)\n\
+         ## The **bold**-faced `NVDA`-linked ==Key==-man call\n## Plain\n",
+    );
+    let matches = |i: usize, link: &str| n.headings[i].matches_key(&heading_key(link));
+    assert_eq!(n.headings[0].text(), "May 8 rally (Apple-Intel deal)");
+    assert!(matches(0, "May 8 rally (Apple-Intel deal)"));
+    assert!(matches(1, "Capex (MSFT guide)"));
+    assert!(matches(1, "Capex Microsoft MSFT guide"), "as written");
+    assert!(!matches(1, "Capex Microsoft guide"));
+    assert!(matches(2, "The bold-faced NVDA-linked Key-man call"));
+    assert_eq!(n.headings[3].shown_key(), None, "only kept when it differs");
+}
