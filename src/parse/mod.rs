@@ -184,6 +184,8 @@ struct State {
     /// The last paragraph: its end offset and plain text (a table caption candidate).
     last_paragraph: Option<(usize, String)>,
     paragraph: Option<String>,
+    /// Where the last image or embed ended: a `^id` written right there names a block.
+    embed_end: usize,
 }
 
 impl<'t> Collector<'t> {
@@ -335,12 +337,14 @@ impl<'t> Collector<'t> {
             return;
         }
         if st.table.is_none() {
-            self.block_id(r);
+            self.block_id(r, st.embed_end);
         }
     }
 
-    /// A ` ^block-id` ending a line of text.
-    fn block_id(&mut self, r: Range<usize>) {
+    /// A ` ^block-id` ending a line of text, or a `^block-id` written straight after an embed
+    /// (`![[chart.png]]^chart`, as Obsidian's own help does; `embed_end` is where the last
+    /// embed ended).
+    fn block_id(&mut self, r: Range<usize>, embed_end: usize) {
         let text = self.text;
         let at_line_end = matches!(text.as_bytes().get(r.end), None | Some(b'\n' | b'\r'));
         if !at_line_end {
@@ -354,7 +358,7 @@ impl<'t> Collector<'t> {
         if at_line_end
             && !id.is_empty()
             && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && before.is_none_or(char::is_whitespace)
+            && (before.is_none_or(char::is_whitespace) || (caret == embed_end && caret > 0))
         {
             self.blocks.push(BlockId {
                 id: id.to_owned(),
@@ -438,7 +442,11 @@ impl<'t> Collector<'t> {
                 st.last_paragraph = Some((r.end, text));
             }
             TagEnd::CodeBlock => st.code_block = false,
-            TagEnd::Link | TagEnd::Image => st.link_depth = st.link_depth.saturating_sub(1),
+            TagEnd::Link => st.link_depth = st.link_depth.saturating_sub(1),
+            TagEnd::Image => {
+                st.link_depth = st.link_depth.saturating_sub(1);
+                st.embed_end = r.end;
+            }
             TagEnd::TableCell => {
                 if let (Some(cell), Some(table)) = (st.cell.take(), st.table.as_mut()) {
                     table.row_cells += 1;

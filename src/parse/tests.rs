@@ -88,6 +88,16 @@ fn links_in_cells_past_the_header_belong_to_the_note() {
     }
 }
 
+#[test]
+fn a_block_id_right_after_an_embed_defines_the_block() {
+    let n = parse(
+        "![[version-history-collaboration.png]]^version-history-image\n\n\
+         ![chart](c.png)^chart-1\n\nword^not-a-block\n\n[[Link]]^nor-this\n",
+    );
+    let ids: Vec<_> = n.blocks.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["version-history-image", "chart-1"]);
+    assert_eq!(&n.text[n.blocks[0].span.range()], "^version-history-image");
+}
 
 #[test]
 fn wikilink_spans_point_at_the_brackets() {
