@@ -304,7 +304,7 @@ impl<'t> Collector<'t> {
         st.append_text(t);
         // Only the exports read the word count.
         if self.detail == Detail::Full {
-            self.word_count += count_words(t.as_bytes());
+            self.word_count += count_text_words(t);
         }
         // One pass over the source for the three markers: `%%` (comments, found left to
         // right without overlapping), `$` (math) and `#` (tags, outside link text).
@@ -805,6 +805,59 @@ struct Collected {
     dated_sections: Vec<DatedSection>,
     suppressions: Vec<Suppression>,
     word_count: u32,
+}
+
+/// Words in a run of text, as Obsidian's status bar counts them for CJK: each Han or kana
+/// character is a word of its own, CJK punctuation separates like a space; elsewhere a word
+/// is a run of non-whitespace ([`count_words`]). Hangul is written with spaces and counts by
+/// them.
+fn count_text_words(t: &str) -> u32 {
+    if t.is_ascii() {
+        return count_words(t.as_bytes());
+    }
+    let mut count = 0;
+    let mut in_word = false;
+    for c in t.chars() {
+        if is_cjk_letter(c) {
+            count += 1;
+            in_word = false;
+        } else if c.is_ascii_whitespace() || is_cjk_punctuation(c) {
+            in_word = false;
+        } else {
+            count += u32::from(!in_word);
+            in_word = true;
+        }
+    }
+    count
+}
+
+/// A Han character (ideograph) or kana: a word on its own.
+fn is_cjk_letter(c: char) -> bool {
+    matches!(c,
+        '\u{3005}'..='\u{3007}'          // 々 〆 〇
+        | '\u{3041}'..='\u{3096}'        // Hiragana
+        | '\u{309D}'..='\u{309F}'
+        | '\u{30A1}'..='\u{30FA}'        // Katakana (not the middle dot ・)
+        | '\u{30FC}'..='\u{30FF}'
+        | '\u{31F0}'..='\u{31FF}'
+        | '\u{3400}'..='\u{4DBF}'        // CJK Unified Ideographs, extension A
+        | '\u{4E00}'..='\u{9FFF}'        // CJK Unified Ideographs
+        | '\u{F900}'..='\u{FAFF}'        // compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}'        // halfwidth katakana
+        | '\u{20000}'..='\u{2FA1F}'      // extensions B to F, compatibility supplement
+        | '\u{30000}'..='\u{323AF}') // extensions G and H
+}
+
+/// CJK symbols and punctuation, and the fullwidth forms of ASCII punctuation: `。，、「」！`.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{3004}'
+        | '\u{3008}'..='\u{3040}'
+        | '\u{30FB}'
+        | '\u{FF01}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}')
 }
 
 /// Words in a run of text: starts of non-whitespace runs (ASCII whitespace separates).

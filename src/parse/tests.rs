@@ -529,3 +529,30 @@ fn a_heading_is_matched_as_written_and_as_shown() {
     assert!(matches(2, "The bold-faced NVDA-linked Key-man call"));
     assert_eq!(n.headings[3].shown_key(), None, "only kept when it differs");
 }
+
+#[test]
+fn cjk_characters_count_one_word_each() {
+    // Han and kana one each; CJK punctuation separates; Latin words and Hangul by spaces.
+    let cases = [
+        ("中文", 2),
+        ("我是学生。", 4),
+        ("中文abc", 3),
+        ("NVIDIA发布了新的GPU，股价上涨5%", 12),
+        ("「日本語」のテスト", 7),
+        ("한국어 단어", 2),
+        ("plain words here", 3),
+        ("é ü\u{a0}x", 2),
+    ];
+    for (text, want) in cases {
+        assert_eq!(count_text_words(text), want, "{text:?}");
+    }
+    // Text without CJK counts as before, in either path.
+    for s in ["", " a", "é ü\u{a0}x  y", "— dash — ", "naïve café"] {
+        assert_eq!(count_text_words(s), count_words(s.as_bytes()), "{s:?}");
+    }
+    let n = parse(
+        "# 投资\n\n长期持有 [[NVIDIA]] 的理由。\n\n| 公司 | 市值 |\n|---|---|\n| 英伟达 | 5T |\n",
+    );
+    // 投资 2, 长期持有 4, NVIDIA 1, 的理由 3, 公司 2, 市值 2, 英伟达 3, 5T 1.
+    assert_eq!(n.word_count, 18);
+}
