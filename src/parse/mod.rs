@@ -808,27 +808,49 @@ struct Collected {
 }
 
 /// Words in a run of text, as Obsidian's status bar counts them for CJK: each Han or kana
-/// character is a word of its own, CJK punctuation separates like a space; elsewhere a word
-/// is a run of non-whitespace ([`count_words`]). Hangul is written with spaces and counts by
-/// them.
+/// character is a word of its own, and CJK punctuation separates like a space. Elsewhere a
+/// word is a run of non-whitespace ([`count_words`]), except that a run touching CJK text
+/// counts only if it holds a letter or digit (`（天马-1000）` is 天, 马 and `-1000`, the
+/// brackets are not words). Hangul is written with spaces and counts by them.
 fn count_text_words(t: &str) -> u32 {
     if t.is_ascii() {
         return count_words(t.as_bytes());
     }
-    let mut count = 0;
-    let mut in_word = false;
-    for c in t.chars() {
-        if is_cjk_letter(c) {
-            count += 1;
-            in_word = false;
-        } else if c.is_ascii_whitespace() || is_cjk_punctuation(c) {
-            in_word = false;
-        } else {
-            count += u32::from(!in_word);
-            in_word = true;
+    /// The run of other characters being read.
+    #[derive(Default)]
+    struct Run {
+        open: bool,
+        after_cjk: bool,
+        alphanumeric: bool,
+    }
+    impl Run {
+        /// Ends the run: is it a word? (`before_cjk`: a CJK character ends it.)
+        fn end(&mut self, before_cjk: bool) -> u32 {
+            let run = std::mem::take(self);
+            let word = run.alphanumeric || !(run.after_cjk || before_cjk);
+            u32::from(run.open && word)
         }
     }
-    count
+    let mut count = 0;
+    let mut run = Run::default();
+    let mut last_cjk = false;
+    for c in t.chars() {
+        if is_cjk_letter(c) {
+            count += run.end(true) + 1;
+            last_cjk = true;
+        } else if c.is_ascii_whitespace() || is_cjk_punctuation(c) {
+            count += run.end(false);
+            last_cjk = false;
+        } else {
+            if !run.open {
+                run.open = true;
+                run.after_cjk = last_cjk;
+            }
+            run.alphanumeric |= c.is_alphanumeric();
+            last_cjk = false;
+        }
+    }
+    count + run.end(false)
 }
 
 /// A Han character (ideograph) or kana: a word on its own.

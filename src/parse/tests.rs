@@ -542,6 +542,9 @@ fn cjk_characters_count_one_word_each() {
         ("한국어 단어", 2),
         ("plain words here", 3),
         ("é ü\u{a0}x", 2),
+        ("(天马-1000)", 3),
+        ("(中国兵器工业集团 / China", 10),
+        ("「日本語」", 3),
     ];
     for (text, want) in cases {
         assert_eq!(count_text_words(text), want, "{text:?}");
