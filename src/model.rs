@@ -213,8 +213,9 @@ impl Heading {
 
     /// Does a link's heading key ([`crate::parse::heading_key`]) name this heading, as
     /// written or as shown?
+    #[inline]
     pub fn matches_key(&self, key: &str) -> bool {
-        self.key() == key || self.shown_key() == Some(key)
+        self.key() == key || (!key.is_empty() && &self.strings[self.shown_key_at as usize..] == key)
     }
 }
 

@@ -25,8 +25,10 @@ pub(crate) struct Markers {
     comments: Vec<usize>,
     /// `$` offsets, each with the number of the block it sits in.
     dollars: Vec<(usize, u32)>,
-    /// Wikilinks and embeds: no math holds one.
+    /// Wikilinks and embeds that can matter to math (see [`Markers::wikilink`]).
     wikilinks: Vec<Range<usize>>,
+    /// The last wikilink seen, kept here until a `$` inside it or after it makes it matter.
+    last_link: Option<Range<usize>>,
     block: u32,
 }
 
@@ -38,12 +40,21 @@ impl Markers {
 
     /// A `$` at `at`, in the current block.
     pub fn dollar(&mut self, at: usize) {
+        if let Some(link) = self.last_link.take_if(|l| l.contains(&at)) {
+            self.wikilinks.push(link);
+        }
         self.dollars.push((at, self.block));
     }
 
-    /// A wikilink or wikilink embed written at `r`.
+    /// A wikilink or wikilink embed written at `r`. Only one that holds a `$` or comes after
+    /// one can matter to math, so only those are kept: a link's text events come right after
+    /// it opens, and events come in text order.
     pub fn wikilink(&mut self, r: Range<usize>) {
-        self.wikilinks.push(r);
+        if self.dollars.is_empty() {
+            self.last_link = Some(r);
+        } else {
+            self.wikilinks.push(r);
+        }
     }
 
     /// A block starts or ends: math never spans it.
@@ -103,10 +114,13 @@ impl Markers {
             }
             keep
         });
+        let comments = pair_comments(&markers, text.len());
+        if dollars.is_empty() {
+            return (comments, Vec::new());
+        }
         dollars.sort_unstable();
         dollars.dedup_by_key(|d| d.0);
         wikilinks.sort_unstable_by_key(|r| (r.start, r.end));
-        let comments = pair_comments(&markers, text.len());
         let math = pair_math(text, &dollars, &comments, &wikilinks);
         (comments, math)
     }

@@ -75,6 +75,9 @@ pub(crate) fn parse_date(raw: &str) -> Option<Date> {
 /// The date a stamp gives at the start of `s`: `(its length, the date if it is a real one,
 /// whether it names a whole month)`. A month is read as its last day.
 fn stamp_date(s: &str) -> Option<(usize, Option<Date>, bool)> {
+    if let Some(day) = iso_day(s) {
+        return Some(day);
+    }
     let c = STAMP_DATE.captures(s)?;
     let group = |name: &str| c.name(name).map(|m| m.as_str());
     if let Some(m) = c.name("iso") {
@@ -101,6 +104,23 @@ fn stamp_date(s: &str) -> Option<(usize, Option<Date>, bool)> {
     let m = c.name("isomo")?;
     let date = month_end(group("imy")?, group("imm")?.parse().ok()?);
     Some((m.end(), date, true))
+}
+
+/// `YYYY-MM-DD` at the start of `s`, not followed by a letter, digit or `-`: the common stamp,
+/// read without the regex.
+fn iso_day(s: &str) -> Option<(usize, Option<Date>, bool)> {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let shape = digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-');
+    if !(shape && digits(8..10)) {
+        return None;
+    }
+    let ends = s[10..]
+        .chars()
+        .next()
+        .is_none_or(|c| !(c.is_alphanumeric() || c == '-'));
+    ends.then(|| (10, ymd(&s[0..4], &s[5..7], &s[8..10]), false))
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Option<Date> {
@@ -152,10 +172,8 @@ pub(crate) struct Stamp {
 
 /// `updated` stamps in a paragraph's raw text, in text order.
 pub(crate) fn find_stamps(paragraph: &str) -> Vec<Stamp> {
-    let bytes = paragraph.as_bytes();
-    let maybe = memchr::memmem::find(bytes, b"pdated").is_some()
-        || memchr::memmem::find(bytes, b"PDATED").is_some();
-    if !maybe {
+    // Most paragraphs hold no stamp: one quick look for the label first.
+    if !paragraph.contains("pdated") && !paragraph.contains("PDATED") {
         return Vec::new();
     }
     let mut out = Vec::new();

@@ -264,36 +264,40 @@ impl<'t> Collector<'t> {
 
     /// The pulldown-cmark pass over the body.
     fn body(&mut self, body_start: usize) {
-        let text = self.text;
-        let body = &text[body_start..];
         let mut st = State::default();
-        for (event, r) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-            let r = r.start + body_start..r.end + body_start;
-            if comments::splits_math(&event) {
-                self.markers.next_block();
-            }
-            self.event(&mut st, event, r);
-        }
+        self.events(&mut st, body_start..self.text.len(), false);
         self.post_pass(body_start);
     }
 
-    fn event(&mut self, st: &mut State, event: Event<'_>, r: Range<usize>) {
-        match event {
-            Event::Text(t) => self.on_text(st, &t, r),
-            Event::Code(t) => {
-                self.inert.push(r);
-                st.append_text(&t);
-            }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                if h.contains("<!--") {
-                    self.html_comments.push(r.clone());
+    /// One pulldown-cmark pass over `text[range]`: the body, or a table cell GFM dropped
+    /// (`inline_only`: its block events are skipped, as a cell holds no block).
+    fn events(&mut self, st: &mut State, range: Range<usize>, inline_only: bool) {
+        let src = &self.text[range.clone()];
+        for (event, r) in Parser::new_ext(src, markdown_options()).into_offset_iter() {
+            let r = r.start + range.start..r.end + range.start;
+            if comments::splits_math(&event) {
+                if inline_only {
+                    continue;
                 }
-                self.inert.push(r);
+                self.markers.next_block();
             }
-            Event::SoftBreak | Event::HardBreak => st.append_text(" "),
-            Event::Start(tag) => self.on_start(st, tag, r),
-            Event::End(tag) => self.on_end(st, tag, r),
-            _ => {}
+            match event {
+                Event::Text(t) => self.on_text(st, &t, r),
+                Event::Code(t) => {
+                    self.inert.push(r);
+                    st.append_text(&t);
+                }
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    if h.contains("<!--") {
+                        self.html_comments.push(r.clone());
+                    }
+                    self.inert.push(r);
+                }
+                Event::SoftBreak | Event::HardBreak => st.append_text(" "),
+                Event::Start(tag) => self.on_start(st, tag, r),
+                Event::End(tag) => self.on_end(st, tag, r),
+                _ => {}
+            }
         }
     }
 
@@ -481,7 +485,13 @@ impl<'t> Collector<'t> {
         let text = collapse_whitespace(&text);
         let raw = heading_source(&self.text[start..r.end]);
         let key = heading_key(raw);
-        let shown = shown_key(&text);
+        // Without markup the text as shown is the text as written: one key.
+        let plain = text == raw && !text.contains("==");
+        let shown = if plain {
+            String::new()
+        } else {
+            shown_key(&text)
+        };
         let shown = if shown == key { "" } else { shown.as_str() };
         let anchor = unique_anchor(&self.anchors, &text);
         let (s, e) = trim_range(self.text, start, r.end);
@@ -577,6 +587,9 @@ impl<'t> Collector<'t> {
         cells.shrink_to_fit();
         let row_cells = std::mem::take(&mut table.row_cells);
         let scan = tables::scan_row(self.text, r.start, r.end);
+        // GFM splits at every unescaped `|`, split links' too: wider than the header?
+        let gfm_cells = scan.cell_count as usize + scan.split_links.len();
+        let dropped = tag == TagEnd::TableRow && gfm_cells > table.column_count as usize;
         for (start, end, pipe) in scan.split_links {
             let Some(parts) = links::parse_wikilink(self.text, start, end, LinkKind::Wiki) else {
                 continue;
@@ -604,7 +617,9 @@ impl<'t> Collector<'t> {
                 cells: cells.into_boxed_slice(),
                 raw_cell_count: scan.cell_count,
             });
-            self.dropped_cells(st, kept_to, r.end);
+            if dropped {
+                self.dropped_cells(st, kept_to, r.end);
+            }
         }
     }
 
@@ -616,14 +631,7 @@ impl<'t> Collector<'t> {
         for cell in tables::dropped_cells(self.text, kept_to, row_end) {
             let saved = st.cell.replace(CellBuilder::default());
             self.markers.next_block();
-            let src = &self.text[cell.clone()];
-            for (event, r) in Parser::new_ext(src, markdown_options()).into_offset_iter() {
-                // Only inline content: a cell holds no block (`# 5` is not a heading there).
-                if comments::splits_math(&event) {
-                    continue;
-                }
-                self.event(st, event, r.start + cell.start..r.end + cell.start);
-            }
+            self.events(st, cell, true);
             self.markers.next_block();
             st.cell = saved;
         }

@@ -518,7 +518,7 @@ fn word_count_matches_a_byte_by_byte_count() {
 fn a_heading_is_matched_as_written_and_as_shown() {
     let n = parse(
         "### May 8 rally ([[Apple]]-Intel deal)\n## Capex ([[Microsoft|MSFT]] guide)\n\
-         ## The **bold**-faced `NVDA`-linked ==Key==-man call\n## Plain\n",
+         ## The **bold**-faced `NVDA`-linked ==Key==-man call\n## Plain\n## ==Key==-man risk\n",
     );
     let matches = |i: usize, link: &str| n.headings[i].matches_key(&heading_key(link));
     assert_eq!(n.headings[0].text(), "May 8 rally (Apple-Intel deal)");
@@ -528,6 +528,7 @@ fn a_heading_is_matched_as_written_and_as_shown() {
     assert!(!matches(1, "Capex Microsoft guide"));
     assert!(matches(2, "The bold-faced NVDA-linked Key-man call"));
     assert_eq!(n.headings[3].shown_key(), None, "only kept when it differs");
+    assert!(matches(4, "Key-man risk"), "highlight marks alone");
 }
 
 #[test]
