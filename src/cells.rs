@@ -7,9 +7,9 @@
 //! | Form                  | Examples                                   | Value                     |
 //! |-----------------------|--------------------------------------------|---------------------------|
 //! | ISO date              | `2026-01-14`                               | a real calendar date      |
-//! | percent               | `+25%`, `-3.5%`, `−12%` (U+2212), `25 %`   | a fraction: 0.25          |
-//! | multiple              | `29x`, `29.5X`, `29×`                      | 29                        |
-//! | basis points          | `358 bp`, `25bps`                          | kept in bp: 358           |
+//! | percent               | `+25%`, `-3.5%`, `−12%` (U+2212), `25 %`, `~98%` | a fraction: 0.25    |
+//! | multiple              | `29x`, `29.5x`, `29×`, `~16x`              | 29                        |
+//! | basis points          | `358 bp`, `25bps`, `~50bp`                 | kept in bp: 358           |
 //! | currency              | `~$38M`, `~-$1M`, `$-1M`, `€40M`, `$1,234.50` | 38000000 USD, approx   |
 //! | number                | `1,234`, `-12`, `+3.5`, `~40`, `38M`       | 1234, approx for `~`      |
 //!
@@ -17,14 +17,18 @@
 //! (`+`, `-`, `−`), an optional currency symbol (`$` USD, `€` EUR, `£` GBP, `¥` JPY), a sign
 //! after the symbol if there was none before it, a decimal number (digits, optional `,`
 //! thousands groups of exactly three digits, optional `.` fraction), then an optional unit:
-//! `%`, `x`/`X`/`×`, `bp`/`bps`, or a magnitude `K` `M` `B` `T` (thousand to trillion;
+//! `%`, `x`/`×`, `bp`/`bps`, or a magnitude `K` `M` `B` `T` (thousand to trillion;
 //! lower-case `k` `m` `b` `t` only after a currency symbol, since `38m` alone may be metres).
-//! Whitespace is allowed only between the number and its unit.
+//! Whitespace is allowed only between the number and its unit. The approximation mark goes
+//! with every unit and is kept (`approx`).
+//!
+//! A multiple is written with a lower-case `x` or `×`: an upper-case `X` after digits names a
+//! product far more often than a multiple (`7060X` an Arista switch, `1X` a robot maker), so
+//! `7060X` and `10X` stay text. The README gives the counts behind this.
 //!
 //! Not typed, on purpose: ranges (`10-15%`, `+6-8%`), trailing words (`+25% YoY`), periods
-//! (`Q3 2026`), placeholders (`n/a`, `—`), European decimals (`1,5`), and a currency or an
-//! approximation mark combined with a percent, multiple or basis points (`~25%`, `$29x`): the
-//! value types for those have nowhere to keep the mark, and dropping it would misreport the cell.
+//! (`Q3 2026`), placeholders (`n/a`, `—`), European decimals (`1,5`), and a currency combined
+//! with a percent, multiple or basis points (`$29x`, `$5%`): no value type holds both.
 //!
 //! Values are computed from the decimal text (`1.2B` is read as `1.2e9`), so each is the
 //! closest `f64` to the written number.
@@ -36,22 +40,40 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CellValue {
-    /// `+25%` → 0.25.
-    Percent { value: f64 },
+    /// `+25%` → 0.25; `~98%` → 0.98, approximate.
+    Percent {
+        value: f64,
+        #[serde(skip_serializing_if = "is_false")]
+        approx: bool,
+    },
     /// `~$38M` → 38000000, `USD`, approximate.
     Currency {
         value: f64,
         currency: String,
         approx: bool,
     },
-    /// `29x` → 29.
-    Multiple { value: f64 },
+    /// `29x` → 29; `~16x` → 16, approximate.
+    Multiple {
+        value: f64,
+        #[serde(skip_serializing_if = "is_false")]
+        approx: bool,
+    },
     /// `1,234` → 1234; `~40` → 40, approximate; `38M` → 38000000.
     Number { value: f64, approx: bool },
-    /// `358 bp` → 358 (kept in basis points).
-    BasisPoints { value: f64 },
+    /// `358 bp` → 358 (kept in basis points); `~50bp` → 50, approximate.
+    BasisPoints {
+        value: f64,
+        #[serde(skip_serializing_if = "is_false")]
+        approx: bool,
+    },
     /// `2026-01-14`.
     Date { value: Date },
+}
+
+/// `approx` is written out for a percent, multiple or basis points only when it is true, so
+/// exact values keep their short form (`{"type": "percent", "value": 0.25}`).
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The typed value of a cell's text, when the text is exactly one unambiguous value.
@@ -139,11 +161,11 @@ fn quantity(text: &str) -> Option<CellValue> {
             approx,
         }),
         (Unit::None | Unit::Magnitude(_), None, _) => Some(CellValue::Number { value, approx }),
-        (Unit::Percent, None, false) => Some(CellValue::Percent { value }),
-        (Unit::Multiple, None, false) => Some(CellValue::Multiple { value }),
-        (Unit::BasisPoints, None, false) => Some(CellValue::BasisPoints { value }),
-        // A currency or `~` on a percent, multiple or basis points: nowhere to keep it.
-        (Unit::Percent | Unit::Multiple | Unit::BasisPoints, _, _) => None,
+        (Unit::Percent, None, _) => Some(CellValue::Percent { value, approx }),
+        (Unit::Multiple, None, _) => Some(CellValue::Multiple { value, approx }),
+        (Unit::BasisPoints, None, _) => Some(CellValue::BasisPoints { value, approx }),
+        // A currency on a percent, multiple or basis points: no value type holds both.
+        (Unit::Percent | Unit::Multiple | Unit::BasisPoints, Some(_), _) => None,
     }
 }
 
@@ -236,7 +258,7 @@ impl<'a> Scanner<'a> {
         self.rest = self.rest.trim_start();
         let unit = if self.eat('%') {
             Unit::Percent
-        } else if self.eat('x') || self.eat('X') || self.eat('×') {
+        } else if self.eat('x') || self.eat('×') {
             Unit::Multiple
         } else if self.rest.eq_ignore_ascii_case("bp") || self.rest.eq_ignore_ascii_case("bps") {
             self.rest = "";
@@ -290,15 +312,38 @@ mod tests {
     }
 
     fn pct(value: f64) -> Option<CellValue> {
-        Some(CellValue::Percent { value })
+        Some(CellValue::Percent {
+            value,
+            approx: false,
+        })
     }
 
     fn mult(value: f64) -> Option<CellValue> {
-        Some(CellValue::Multiple { value })
+        Some(CellValue::Multiple {
+            value,
+            approx: false,
+        })
     }
 
     fn bp(value: f64) -> Option<CellValue> {
-        Some(CellValue::BasisPoints { value })
+        Some(CellValue::BasisPoints {
+            value,
+            approx: false,
+        })
+    }
+
+    /// The same value, marked approximate.
+    fn approx(v: Option<CellValue>) -> Option<CellValue> {
+        let mut v = v?;
+        match &mut v {
+            CellValue::Percent { approx, .. }
+            | CellValue::Multiple { approx, .. }
+            | CellValue::BasisPoints { approx, .. }
+            | CellValue::Currency { approx, .. }
+            | CellValue::Number { approx, .. } => *approx = true,
+            CellValue::Date { .. } => {}
+        }
+        Some(v)
     }
 
     fn date(y: i16, m: i8, d: i8) -> Option<CellValue> {
@@ -310,11 +355,11 @@ mod tests {
     /// The numeric payload, to compare with a tolerance.
     fn number_of(v: &CellValue) -> Option<f64> {
         match v {
-            CellValue::Percent { value }
+            CellValue::Percent { value, .. }
             | CellValue::Currency { value, .. }
-            | CellValue::Multiple { value }
+            | CellValue::Multiple { value, .. }
             | CellValue::Number { value, .. }
-            | CellValue::BasisPoints { value } => Some(*value),
+            | CellValue::BasisPoints { value, .. } => Some(*value),
             CellValue::Date { .. } => None,
         }
     }
@@ -323,11 +368,11 @@ mod tests {
     fn without_number(v: &CellValue) -> CellValue {
         let mut v = v.clone();
         match &mut v {
-            CellValue::Percent { value }
+            CellValue::Percent { value, .. }
             | CellValue::Currency { value, .. }
-            | CellValue::Multiple { value }
+            | CellValue::Multiple { value, .. }
             | CellValue::Number { value, .. }
-            | CellValue::BasisPoints { value } => *value = 0.0,
+            | CellValue::BasisPoints { value, .. } => *value = 0.0,
             CellValue::Date { .. } => {}
         }
         v
@@ -348,10 +393,21 @@ mod tests {
         }
     }
 
+    /// Checks every case, reporting all that fail at once.
+    fn check(cases: &[(&str, Option<CellValue>)]) {
+        let failures: Vec<String> = cases
+            .iter()
+            .filter_map(|(text, want)| {
+                let got = typed_value(text);
+                (!same(&got, want)).then(|| format!("{text:?}: got {got:?}, want {want:?}"))
+            })
+            .collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     #[test]
-    fn typed_values_table() {
-        let cases: Vec<(&str, Option<CellValue>)> = vec![
-            // Percent.
+    fn percents() {
+        check(&[
             ("+25%", pct(0.25)),
             ("25%", pct(0.25)),
             ("-3.5%", pct(-0.035)),
@@ -362,7 +418,17 @@ mod tests {
             ("46 %", pct(0.46)),
             ("_+1.8%_", pct(0.018)),
             ("***+240%***", pct(2.4)),
-            // Currency.
+            // Approximate: the mark is kept.
+            ("~98%", approx(pct(0.98))),
+            ("≈12%", approx(pct(0.12))),
+            ("~-3%", approx(pct(-0.03))),
+            ("**~40%**", approx(pct(0.4))),
+        ]);
+    }
+
+    #[test]
+    fn currencies() {
+        check(&[
             ("~$38M", usd(38_000_000.0, true)),
             ("~-$1M", usd(-1_000_000.0, true)),
             ("-$1M", usd(-1_000_000.0, false)),
@@ -381,12 +447,17 @@ mod tests {
             ("**~$38M**", usd(38_000_000.0, true)),
             ("≈$2M", usd(2_000_000.0, true)),
             ("$1.2 B", usd(1_200_000_000.0, false)),
-            // Multiples.
+        ]);
+    }
+
+    #[test]
+    fn multiples_basis_points_numbers_and_dates() {
+        check(&[
             ("29x", mult(29.0)),
             ("29.5x", mult(29.5)),
             ("29×", mult(29.0)),
-            ("22X", mult(22.0)),
-            // Numbers.
+            ("1.5×", mult(1.5)),
+            ("~16x", approx(mult(16.0))),
             ("1,234", num(1234.0, false)),
             ("1,234,567.89", num(1_234_567.89, false)),
             ("-12", num(-12.0, false)),
@@ -396,14 +467,24 @@ mod tests {
             ("2.5K", num(2500.0, false)),
             ("0", num(0.0, false)),
             ("2025", num(2025.0, false)),
-            // Basis points.
             ("358 bp", bp(358.0)),
             ("25bps", bp(25.0)),
             ("-50 BPS", bp(-50.0)),
-            // Dates.
+            ("~50bp", approx(bp(50.0))),
             ("2026-01-14", date(2026, 1, 14)),
             ("**2024-02-29**", date(2024, 2, 29)),
-            // Not one unambiguous value.
+        ]);
+    }
+
+    #[test]
+    fn product_names_with_an_upper_case_x_stay_text() {
+        // An Arista switch, a robot maker, an upper-case multiple: all text.
+        check(&[("7060X", None), ("1X", None), ("10X", None), ("22X", None)]);
+    }
+
+    #[test]
+    fn text_that_is_not_one_value() {
+        check(&[
             ("", None),
             ("   ", None),
             ("n/a", None),
@@ -412,6 +493,7 @@ mod tests {
             ("+25% YoY", None),
             ("10-15%", None),
             ("+6-8%", None),
+            ("~10-15%", None),
             ("4x November (~$38M)", None),
             ("2025-02-29", None),
             ("2026-13-01", None),
@@ -429,9 +511,11 @@ mod tests {
             ("-$-1M", None),
             ("$", None),
             ("%", None),
-            ("~25%", None),
+            ("~%", None),
+            ("~~25%", None),
             ("$29x", None),
             ("$5%", None),
+            ("~$5%", None),
             ("38m", None),
             ("38MM", None),
             ("5 M x", None),
@@ -442,16 +526,7 @@ mod tests {
             ("12 bp extra", None),
             ("100%+", None),
             ("9 days", None),
-        ];
-        assert!(cases.len() >= 30);
-        let failures: Vec<String> = cases
-            .iter()
-            .filter_map(|(text, want)| {
-                let got = typed_value(text);
-                (!same(&got, want)).then(|| format!("{text:?}: got {got:?}, want {want:?}"))
-            })
-            .collect();
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        ]);
     }
 
     #[test]
@@ -475,6 +550,15 @@ mod tests {
         assert_eq!(
             json(typed_value("358 bp")),
             serde_json::json!({"type": "basis_points", "value": 358.0})
+        );
+        // `approx` only when it is true, for the three types that gained it.
+        assert_eq!(
+            json(typed_value("25%")),
+            serde_json::json!({"type": "percent", "value": 0.25})
+        );
+        assert_eq!(
+            json(typed_value("~98%")),
+            serde_json::json!({"type": "percent", "value": 0.98, "approx": true})
         );
         assert_eq!(
             json(typed_value("2026-01-14")),

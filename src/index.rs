@@ -709,7 +709,7 @@ pub fn has_heading<'c>(note: &Note, chain: impl IntoIterator<Item = &'c str>) ->
         return true;
     };
     note.headings.iter().enumerate().any(|(i, h)| {
-        if h.key() != last {
+        if !h.matches_key(last) {
             return false;
         }
         // Walk up: each earlier chain segment must be a strict ancestor, in order.
@@ -718,7 +718,7 @@ pub fn has_heading<'c>(note: &Note, chain: impl IntoIterator<Item = &'c str>) ->
         for above in note.headings[..i].iter().rev() {
             if above.level < level {
                 level = above.level;
-                if want.peek().is_some_and(|k| **k == above.key()) {
+                if want.peek().is_some_and(|k| above.matches_key(k)) {
                     want.next();
                 }
             }

@@ -217,26 +217,37 @@ pub struct InvalidTag {
     pub span: Span,
 }
 
-/// A heading: its level, span and three forms of its text (see the methods).
+/// A heading: its level, span and the forms of its text (see the methods).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub span: Span,
-    /// `text`, `key` and `anchor` end to end: one allocation per heading, not three (a
-    /// vault has about ten headings per note, all kept for the run).
+    /// `text`, `key`, `anchor` and `shown_key` end to end: one allocation per heading, not
+    /// four (a vault has about ten headings per note, all kept for the run).
     strings: Box<str>,
     key_at: u32,
     anchor_at: u32,
+    shown_key_at: u32,
 }
 
 impl Heading {
-    pub fn new(level: u8, text: &str, key: &str, anchor: &str, span: Span) -> Self {
+    /// `shown_key` is the key of the text as shown, `""` when it is `key`.
+    pub fn new(
+        level: u8,
+        text: &str,
+        key: &str,
+        anchor: &str,
+        shown_key: &str,
+        span: Span,
+    ) -> Self {
+        let anchor_at = text.len() + key.len();
         Self {
             level,
             span,
-            strings: [text, key, anchor].concat().into_boxed_str(),
+            strings: [text, key, anchor, shown_key].concat().into_boxed_str(),
             key_at: text.len() as u32,
-            anchor_at: (text.len() + key.len()) as u32,
+            anchor_at: anchor_at as u32,
+            shown_key_at: (anchor_at + anchor.len()) as u32,
         }
     }
 
@@ -245,14 +256,29 @@ impl Heading {
         &self.strings[..self.key_at as usize]
     }
 
-    /// Obsidian's matching key: punctuation dropped, spaces collapsed, case folded.
+    /// Obsidian's matching key of the heading as written: punctuation dropped, spaces
+    /// collapsed, case folded.
     pub fn key(&self) -> &str {
         &self.strings[self.key_at as usize..self.anchor_at as usize]
     }
 
     /// A URL fragment, unique within the note.
     pub fn anchor(&self) -> &str {
-        &self.strings[self.anchor_at as usize..]
+        &self.strings[self.anchor_at as usize..self.shown_key_at as usize]
+    }
+
+    /// The matching key of the heading as shown, when it differs from [`Heading::key`]: what
+    /// a heading holding `[[Apple]]-Intel`, `[[Microsoft|MSFT]]` or `==mark==` is linked by
+    /// (Obsidian's heading autocomplete writes the shown text).
+    pub fn shown_key(&self) -> Option<&str> {
+        Some(&self.strings[self.shown_key_at as usize..]).filter(|k| !k.is_empty())
+    }
+
+    /// Does a link's heading key ([`crate::parse::heading_key`]) name this heading, as
+    /// written or as shown?
+    #[inline]
+    pub fn matches_key(&self, key: &str) -> bool {
+        self.key() == key || (!key.is_empty() && &self.strings[self.shown_key_at as usize..] == key)
     }
 }
 
@@ -505,6 +531,21 @@ pub struct Updated {
     pub date: Option<Date>,
     pub source: UpdatedSource,
     pub span: Span,
+    /// The stamp names a month, not a day (`Updated Jan 2026`): `date` is the month's last
+    /// day, the latest it can mean, so the note is never called stale too early.
+    pub whole_month: bool,
+}
+
+impl Updated {
+    /// The earliest day the stamp can mean: `date`, or the first of its month.
+    pub fn earliest(&self) -> Option<Date> {
+        let date = self.date?;
+        Some(if self.whole_month {
+            date.first_of_month()
+        } else {
+            date
+        })
+    }
 }
 
 /// A heading that names a date; `date` is the earliest day it can mean.

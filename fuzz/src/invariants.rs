@@ -1,6 +1,6 @@
 //! What must hold for every [`Note`] `parse_note` returns, whatever the input bytes.
 
-use vaultc::model::{LinkKind, Note};
+use vaultc::model::{Link, LinkKind, Note, UpdatedSource};
 use vaultc::source::Span;
 
 /// Everything wrong with a parsed note (empty when all invariants hold).
@@ -13,10 +13,47 @@ use vaultc::source::Span;
 ///   Markdown-syntax links whose path is not written verbatim, the whole span);
 /// - an `unescaped_pipe` is a `|` inside its link's span, in a table;
 /// - table cells only index existing links;
+/// - a body stamp's span holds its raw text; a month stamp's date is a month's last day;
 /// - the line index counts the text's lines.
 pub fn problems(note: &Note) -> Vec<String> {
     let mut out = Vec::new();
-    let text = note.text.as_str();
+    span_problems(note, &mut out);
+    for s in &note.suppressions {
+        if s.line != s.span.line {
+            out.push(format!(
+                "suppression line {} but span line {}",
+                s.line, s.span.line
+            ));
+        }
+    }
+    for l in &note.links {
+        link_problems(note, l, &mut out);
+    }
+    for t in &note.tables {
+        let cells = t.columns.iter().chain(t.rows.iter().flat_map(|r| &r.cells));
+        for c in cells {
+            if let Some(i) = c.links.iter().find(|&&i| i >= note.links.len()) {
+                out.push(format!(
+                    "cell {:?} points at link {i} of {}",
+                    c.text,
+                    note.links.len()
+                ));
+            }
+        }
+    }
+    stamp_problems(note, &mut out);
+    let lines = note.text.bytes().filter(|&b| b == b'\n').count() + 1;
+    if note.lines.line_count() != lines {
+        out.push(format!(
+            "line index has {} lines, the text {lines}",
+            note.lines.line_count()
+        ));
+    }
+    out
+}
+
+/// Every span of the note, checked with [`span_problem`].
+fn span_problems(note: &Note, out: &mut Vec<String>) {
     let mut span = |what: &str, s: &Span| {
         if let Some(p) = span_problem(note, s) {
             out.push(format!("{what}: {p} ({s:?})"));
@@ -70,75 +107,64 @@ pub fn problems(note: &Note) -> Vec<String> {
     for s in &note.suppressions {
         span("suppression", &s.span);
     }
+}
 
-    for s in &note.suppressions {
-        if s.line != s.span.line {
-            out.push(format!(
-                "suppression line {} but span line {}",
-                s.line, s.span.line
-            ));
-        }
+/// A link's handles, target range, brackets and unescaped pipe.
+fn link_problems(note: &Note, l: &Link, out: &mut Vec<String>) {
+    let text = note.text.as_str();
+    let target = l.target(note);
+    let _ = (l.display(note), l.subpath_raw(note), l.subpath(note));
+    let (ts, te) = (l.target_range().start, l.target_range().end);
+    if ts > te || te > text.len() || !text.is_char_boundary(ts) || !text.is_char_boundary(te) {
+        out.push(format!(
+            "link {target:?}: target range {ts}..{te} is not in the text"
+        ));
+        return;
     }
-    for l in &note.links {
-        let target = l.target(note);
-        let _ = (l.display(note), l.subpath_raw(note), l.subpath(note));
-        let (ts, te) = (l.target_range().start, l.target_range().end);
-        if ts > te || te > text.len() || !text.is_char_boundary(ts) || !text.is_char_boundary(te) {
+    if ts < l.span.start as usize || te > l.span.end as usize {
+        out.push(format!(
+            "link {target:?}: target range {ts}..{te} is outside the link {:?}",
+            l.span
+        ));
+    }
+    // A Markdown link or image whose path is not written verbatim (percent-encoded,
+    // escaped, a reference link) keeps the whole link as its range.
+    let whole = (ts, te) == (l.span.start as usize, l.span.end as usize);
+    let markdown_syntax = matches!(l.kind, LinkKind::Markdown | LinkKind::Embed);
+    if !(markdown_syntax && whole) && text[ts..te] != *target {
+        out.push(format!(
+            "link {target:?}: target range {ts}..{te} holds {:?}",
+            &text[ts..te]
+        ));
+    }
+    if let Some(p) = l.unescaped_pipe {
+        let p = p as usize;
+        if !l.in_table
+            || p < l.span.start as usize
+            || p >= l.span.end as usize
+            || text.as_bytes().get(p) != Some(&b'|')
+        {
             out.push(format!(
-                "link {target:?}: target range {ts}..{te} is not in the text"
-            ));
-            continue;
-        }
-        if ts < l.span.start as usize || te > l.span.end as usize {
-            out.push(format!(
-                "link {target:?}: target range {ts}..{te} is outside the link {:?}",
+                "link {target:?}: unescaped pipe at {p} is not a `|` of the link {:?}",
                 l.span
             ));
         }
-        // A Markdown link or image whose path is not written verbatim (percent-encoded,
-        // escaped, a reference link) keeps the whole link as its range.
-        let whole = (ts, te) == (l.span.start as usize, l.span.end as usize);
-        let markdown_syntax = matches!(l.kind, LinkKind::Markdown | LinkKind::Embed);
-        if !(markdown_syntax && whole) && text[ts..te] != *target {
-            out.push(format!(
-                "link {target:?}: target range {ts}..{te} holds {:?}",
-                &text[ts..te]
-            ));
+    }
+}
+
+/// Body stamps point at their date text; a month stamp is read as the month's last day.
+fn stamp_problems(note: &Note, out: &mut Vec<String>) {
+    for u in &note.updated {
+        let at = note.text.get(u.span.range());
+        if u.source == UpdatedSource::Footer && at != Some(u.raw.as_str()) {
+            out.push(format!("stamp {:?}: its span holds {at:?}", u.raw));
         }
-        if let Some(p) = l.unescaped_pipe {
-            let p = p as usize;
-            if !l.in_table
-                || p < l.span.start as usize
-                || p >= l.span.end as usize
-                || text.as_bytes().get(p) != Some(&b'|')
-            {
-                out.push(format!(
-                    "link {target:?}: unescaped pipe at {p} is not a `|` of the link {:?}",
-                    l.span
-                ));
-            }
+        if let Some(d) = u.date.filter(|_| u.whole_month)
+            && d != d.last_of_month()
+        {
+            out.push(format!("month stamp {:?} read as {d}", u.raw));
         }
     }
-    for t in &note.tables {
-        let cells = t.columns.iter().chain(t.rows.iter().flat_map(|r| &r.cells));
-        for c in cells {
-            if let Some(i) = c.links.iter().find(|&&i| i >= note.links.len()) {
-                out.push(format!(
-                    "cell {:?} points at link {i} of {}",
-                    c.text,
-                    note.links.len()
-                ));
-            }
-        }
-    }
-    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
-    if note.lines.line_count() != lines {
-        out.push(format!(
-            "line index has {} lines, the text {lines}",
-            note.lines.line_count()
-        ));
-    }
-    out
 }
 
 /// What is wrong with one span, if anything.

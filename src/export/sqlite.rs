@@ -601,7 +601,9 @@ type CellColumns<'v> = (
 fn cell_columns(v: Option<&CellValue>) -> CellColumns<'_> {
     match v {
         None => (None, None, None, None, None),
-        Some(CellValue::Percent { value }) => (Some("percent"), Some(*value), None, None, None),
+        Some(CellValue::Percent { value, approx }) => {
+            (Some("percent"), Some(*value), None, Some(*approx), None)
+        }
         Some(CellValue::Currency {
             value,
             currency,
@@ -613,13 +615,19 @@ fn cell_columns(v: Option<&CellValue>) -> CellColumns<'_> {
             Some(*approx),
             None,
         ),
-        Some(CellValue::Multiple { value }) => (Some("multiple"), Some(*value), None, None, None),
+        Some(CellValue::Multiple { value, approx }) => {
+            (Some("multiple"), Some(*value), None, Some(*approx), None)
+        }
         Some(CellValue::Number { value, approx }) => {
             (Some("number"), Some(*value), None, Some(*approx), None)
         }
-        Some(CellValue::BasisPoints { value }) => {
-            (Some("basis_points"), Some(*value), None, None, None)
-        }
+        Some(CellValue::BasisPoints { value, approx }) => (
+            Some("basis_points"),
+            Some(*value),
+            None,
+            Some(*approx),
+            None,
+        ),
         Some(CellValue::Date { value }) => {
             (Some("date"), None, None, None, Some(value.to_string()))
         }

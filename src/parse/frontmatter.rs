@@ -137,6 +137,7 @@ fn read_property(c: &mut Collector<'_>, yaml: &str, base: usize, key: &str, v: &
                 raw: raw.clone(),
                 source: UpdatedSource::Frontmatter,
                 span: c.span(at, end),
+                whole_month: false,
             });
         }
         "vaultc" => {

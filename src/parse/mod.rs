@@ -160,9 +160,8 @@ pub(crate) struct Collector<'t> {
     dated_sections: Vec<DatedSection>,
     suppressions: Vec<Suppression>,
     word_count: u32,
-    // Raw positions for the post-pass.
-    comment_markers: Vec<usize>,
-    dollars: Vec<usize>,
+    /// `%%` and `$` positions for the post-pass, with what math may not cross.
+    markers: comments::Markers,
     /// Code spans, code blocks and HTML: no links or comments there.
     inert: Vec<Range<usize>>,
     html_comments: Vec<Range<usize>>,
@@ -181,6 +180,8 @@ struct State {
     /// The last paragraph: its end offset and plain text (a table caption candidate).
     last_paragraph: Option<(usize, String)>,
     paragraph: Option<String>,
+    /// Where the last image or embed ended: a `^id` written right there names a block.
+    embed_end: usize,
 }
 
 impl<'t> Collector<'t> {
@@ -204,8 +205,7 @@ impl<'t> Collector<'t> {
             dated_sections: Vec::new(),
             suppressions: Vec::new(),
             word_count: 0,
-            comment_markers: Vec::new(),
-            dollars: Vec::new(),
+            markers: comments::Markers::default(),
             inert: Vec::new(),
             html_comments: Vec::new(),
             anchors: rustc_hash::FxHashSet::default(),
@@ -260,13 +260,25 @@ impl<'t> Collector<'t> {
 
     /// The pulldown-cmark pass over the body.
     fn body(&mut self, body_start: usize) {
-        let text = self.text;
-        let body = &text[body_start..];
         let mut st = State::default();
-        for (event, r) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-            let r = r.start + body_start..r.end + body_start;
+        self.events(&mut st, body_start..self.text.len(), false);
+        self.post_pass(body_start);
+    }
+
+    /// One pulldown-cmark pass over `text[range]`: the body, or a table cell GFM dropped
+    /// (`inline_only`: its block events are skipped, as a cell holds no block).
+    fn events(&mut self, st: &mut State, range: Range<usize>, inline_only: bool) {
+        let src = &self.text[range.clone()];
+        for (event, r) in Parser::new_ext(src, markdown_options()).into_offset_iter() {
+            let r = r.start + range.start..r.end + range.start;
+            if comments::splits_math(&event) {
+                if inline_only {
+                    continue;
+                }
+                self.markers.next_block();
+            }
             match event {
-                Event::Text(t) => self.on_text(&mut st, &t, r),
+                Event::Text(t) => self.on_text(st, &t, r),
                 Event::Code(t) => {
                     self.inert.push(r);
                     st.append_text(&t);
@@ -278,12 +290,11 @@ impl<'t> Collector<'t> {
                     self.inert.push(r);
                 }
                 Event::SoftBreak | Event::HardBreak => st.append_text(" "),
-                Event::Start(tag) => self.on_start(&mut st, tag, r),
-                Event::End(tag) => self.on_end(&mut st, tag, r),
+                Event::Start(tag) => self.on_start(st, tag, r),
+                Event::End(tag) => self.on_end(st, tag, r),
                 _ => {}
             }
         }
-        self.post_pass(body_start);
     }
 
     fn on_text(&mut self, st: &mut State, t: &str, r: Range<usize>) {
@@ -293,7 +304,7 @@ impl<'t> Collector<'t> {
         st.append_text(t);
         // Only the exports read the word count.
         if self.detail == Detail::Full {
-            self.word_count += count_words(t.as_bytes());
+            self.word_count += count_text_words(t);
         }
         // One pass over the source for the three markers: `%%` (comments, found left to
         // right without overlapping), `$` (math) and `#` (tags, outside link text).
@@ -304,11 +315,11 @@ impl<'t> Collector<'t> {
             match src[i] {
                 b'%' => {
                     if i >= comment_end && src.get(i + 1) == Some(&b'%') {
-                        self.comment_markers.push(r.start + i);
+                        self.markers.comment(r.start + i);
                         comment_end = i + 2;
                     }
                 }
-                b'$' => self.dollars.push(r.start + i),
+                b'$' => self.markers.dollar(r.start + i),
                 _ => {
                     if tags_here
                         && let Some((start, end)) = tags::tag_at(self.text, r.start + i, r.end)
@@ -326,12 +337,14 @@ impl<'t> Collector<'t> {
             return;
         }
         if st.table.is_none() {
-            self.block_id(r);
+            self.block_id(r, st.embed_end);
         }
     }
 
-    /// A ` ^block-id` ending a line of text.
-    fn block_id(&mut self, r: Range<usize>) {
+    /// A ` ^block-id` ending a line of text, or a `^block-id` written straight after an embed
+    /// (`![[chart.png]]^chart`, as Obsidian's own help does; `embed_end` is where the last
+    /// embed ended).
+    fn block_id(&mut self, r: Range<usize>, embed_end: usize) {
         let text = self.text;
         let at_line_end = matches!(text.as_bytes().get(r.end), None | Some(b'\n' | b'\r'));
         if !at_line_end {
@@ -345,7 +358,7 @@ impl<'t> Collector<'t> {
         if at_line_end
             && !id.is_empty()
             && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && before.is_none_or(char::is_whitespace)
+            && (before.is_none_or(char::is_whitespace) || (caret == embed_end && caret > 0))
         {
             self.blocks.push(BlockId {
                 id: id.to_owned(),
@@ -402,6 +415,7 @@ impl<'t> Collector<'t> {
                     },
                     column_count: 0,
                     row_cells: 0,
+                    last_cell_end: 0,
                     columns: Vec::new(),
                     rows: Vec::new(),
                     cells: Vec::new(),
@@ -428,10 +442,15 @@ impl<'t> Collector<'t> {
                 st.last_paragraph = Some((r.end, text));
             }
             TagEnd::CodeBlock => st.code_block = false,
-            TagEnd::Link | TagEnd::Image => st.link_depth = st.link_depth.saturating_sub(1),
+            TagEnd::Link => st.link_depth = st.link_depth.saturating_sub(1),
+            TagEnd::Image => {
+                st.link_depth = st.link_depth.saturating_sub(1);
+                st.embed_end = r.end;
+            }
             TagEnd::TableCell => {
                 if let (Some(cell), Some(table)) = (st.cell.take(), st.table.as_mut()) {
                     table.row_cells += 1;
+                    table.last_cell_end = table.last_cell_end.max(r.end);
                     if !cell.keep {
                         return;
                     }
@@ -462,6 +481,14 @@ impl<'t> Collector<'t> {
         let text = collapse_whitespace(&text);
         let raw = heading_source(&self.text[start..r.end]);
         let key = heading_key(raw);
+        // Without markup the text as shown is the text as written: one key.
+        let plain = text == raw && !text.contains("==");
+        let shown = if plain {
+            String::new()
+        } else {
+            shown_key(&text)
+        };
+        let shown = if shown == key { "" } else { shown.as_str() };
         let anchor = unique_anchor(&self.anchors, &text);
         let (s, e) = trim_range(self.text, start, r.end);
         let span = self.span(s, e);
@@ -480,7 +507,7 @@ impl<'t> Collector<'t> {
             st.heading_path.push((level, text.clone()));
         }
         self.headings
-            .push(Heading::new(level, &text, &key, &anchor, span));
+            .push(Heading::new(level, &text, &key, &anchor, shown, span));
         self.anchors.insert(anchor);
     }
 
@@ -495,6 +522,7 @@ impl<'t> Collector<'t> {
         let in_table = st.cell.is_some();
         let index = match link_type {
             LinkType::WikiLink { .. } => {
+                self.markers.wikilink(r.clone());
                 let kind = if image {
                     LinkKind::Embed
                 } else {
@@ -550,10 +578,14 @@ impl<'t> Collector<'t> {
         let Some(table) = st.table.as_mut() else {
             return;
         };
+        let kept_to = std::mem::take(&mut table.last_cell_end);
         let mut cells = std::mem::take(&mut table.cells);
         cells.shrink_to_fit();
         let row_cells = std::mem::take(&mut table.row_cells);
         let scan = tables::scan_row(self.text, r.start, r.end);
+        // GFM splits at every unescaped `|`, split links' too: wider than the header?
+        let gfm_cells = scan.cell_count as usize + scan.split_links.len();
+        let dropped = tag == TagEnd::TableRow && gfm_cells > table.column_count as usize;
         for (start, end, pipe) in scan.split_links {
             let Some(parts) = links::parse_wikilink(self.text, start, end, LinkKind::Wiki) else {
                 continue;
@@ -565,8 +597,7 @@ impl<'t> Collector<'t> {
             let index = self.links.len() - 1;
             if let Some(cell) = cells
                 .iter_mut()
-                .rev()
-                .find(|c| (c.span.start as usize) <= start)
+                .find(|c| (c.span.start as usize..c.span.end as usize).contains(&start))
             {
                 cell.links.push(index);
             }
@@ -582,19 +613,37 @@ impl<'t> Collector<'t> {
                 cells: cells.into_boxed_slice(),
                 raw_cell_count: scan.cell_count,
             });
+            if dropped {
+                self.dropped_cells(st, kept_to, r.end);
+            }
+        }
+    }
+
+    /// The cells of a row past the header's width, which GFM drops without an event: a row is
+    /// text first, so their links, tags and markers belong to the note all the same. Each is
+    /// parsed on its own, as the cell GFM would have made; it joins no [`Row`](crate::model::Row)
+    /// (whose cells are the header's width), and its links are `in_table`.
+    fn dropped_cells(&mut self, st: &mut State, kept_to: usize, row_end: usize) {
+        for cell in tables::dropped_cells(self.text, kept_to, row_end) {
+            let saved = st.cell.replace(CellBuilder::default());
+            self.markers.next_block();
+            self.events(st, cell, true);
+            self.markers.next_block();
+            st.cell = saved;
         }
     }
 
     /// `updated` stamps on the lines of a paragraph.
     fn stamps(&mut self, r: Range<usize>) {
         let para = &self.text[r.clone()];
-        for (s, e) in dates::find_stamps(para) {
-            let raw = para[s..e].to_owned();
+        for stamp in dates::find_stamps(para) {
+            let (s, e) = (stamp.range.start, stamp.range.end);
             self.updated.push(Updated {
-                date: dates::parse_date(&raw),
-                raw,
+                date: stamp.date,
+                raw: para[s..e].to_owned(),
                 source: UpdatedSource::Footer,
                 span: self.span(r.start + s, r.start + e),
+                whole_month: stamp.whole_month,
             });
         }
     }
@@ -603,11 +652,7 @@ impl<'t> Collector<'t> {
     /// sits inside them is dropped, and `[[]]`-style empty links are read from the raw text.
     fn post_pass(&mut self, body_start: usize) {
         let text = self.text;
-        let (comments, math) = comments::hidden_ranges(
-            text,
-            std::mem::take(&mut self.comment_markers),
-            std::mem::take(&mut self.dollars),
-        );
+        let (comments, math) = std::mem::take(&mut self.markers).hidden_ranges(text);
         for r in &comments {
             let content = text[r.start + 2..r.end.min(text.len())].trim_end_matches("%%");
             self.directive(content, r.start);
@@ -766,6 +811,81 @@ struct Collected {
     word_count: u32,
 }
 
+/// Words in a run of text, as Obsidian's status bar counts them for CJK: each Han or kana
+/// character is a word of its own, and CJK punctuation separates like a space. Elsewhere a
+/// word is a run of non-whitespace ([`count_words`]), except that a run touching CJK text
+/// counts only if it holds a letter or digit (`（天马-1000）` is 天, 马 and `-1000`, the
+/// brackets are not words). Hangul is written with spaces and counts by them.
+fn count_text_words(t: &str) -> u32 {
+    if t.is_ascii() {
+        return count_words(t.as_bytes());
+    }
+    /// The run of other characters being read.
+    #[derive(Default)]
+    struct Run {
+        open: bool,
+        after_cjk: bool,
+        alphanumeric: bool,
+    }
+    impl Run {
+        /// Ends the run: is it a word? (`before_cjk`: a CJK character ends it.)
+        fn end(&mut self, before_cjk: bool) -> u32 {
+            let run = std::mem::take(self);
+            let word = run.alphanumeric || !(run.after_cjk || before_cjk);
+            u32::from(run.open && word)
+        }
+    }
+    let mut count = 0;
+    let mut run = Run::default();
+    let mut last_cjk = false;
+    for c in t.chars() {
+        if is_cjk_letter(c) {
+            count += run.end(true) + 1;
+            last_cjk = true;
+        } else if c.is_ascii_whitespace() || is_cjk_punctuation(c) {
+            count += run.end(false);
+            last_cjk = false;
+        } else {
+            if !run.open {
+                run.open = true;
+                run.after_cjk = last_cjk;
+            }
+            run.alphanumeric |= c.is_alphanumeric();
+            last_cjk = false;
+        }
+    }
+    count + run.end(false)
+}
+
+/// A Han character (ideograph) or kana: a word on its own.
+fn is_cjk_letter(c: char) -> bool {
+    matches!(c,
+        '\u{3005}'..='\u{3007}'          // 々 〆 〇
+        | '\u{3041}'..='\u{3096}'        // Hiragana
+        | '\u{309D}'..='\u{309F}'
+        | '\u{30A1}'..='\u{30FA}'        // Katakana (not the middle dot ・)
+        | '\u{30FC}'..='\u{30FF}'
+        | '\u{31F0}'..='\u{31FF}'
+        | '\u{3400}'..='\u{4DBF}'        // CJK Unified Ideographs, extension A
+        | '\u{4E00}'..='\u{9FFF}'        // CJK Unified Ideographs
+        | '\u{F900}'..='\u{FAFF}'        // compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}'        // halfwidth katakana
+        | '\u{20000}'..='\u{2FA1F}'      // extensions B to F, compatibility supplement
+        | '\u{30000}'..='\u{323AF}') // extensions G and H
+}
+
+/// CJK symbols and punctuation, and the fullwidth forms of ASCII punctuation: `。，、「」！`.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{3004}'
+        | '\u{3008}'..='\u{3040}'
+        | '\u{30FB}'
+        | '\u{FF01}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}')
+}
+
 /// Words in a run of text: starts of non-whitespace runs (ASCII whitespace separates).
 fn count_words(bytes: &[u8]) -> u32 {
     // A word starts at a non-space byte that is first or follows a space: counted pairwise,
@@ -826,6 +946,17 @@ pub fn heading_key(text: &str) -> String {
         }
     }
     out
+}
+
+/// The heading key of a heading's text as shown (link brackets gone, a link's alias for the
+/// link, emphasis and code marks gone), with highlight marks `==` dropped too: what a link
+/// written from the rendered heading gives.
+fn shown_key(text: &str) -> String {
+    if text.contains("==") {
+        heading_key(&text.replace("==", ""))
+    } else {
+        heading_key(text)
+    }
 }
 
 /// `out.extend(c.to_lowercase())`, without the iterator for ASCII.

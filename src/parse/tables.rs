@@ -4,6 +4,8 @@
 //! in a row yields no link event at all and an extra cell; and cells beyond the header's
 //! count are dropped without an event. Both are read here from the row's raw text.
 
+use std::ops::Range;
+
 use crate::model::{Align, Cell, Row, Table};
 use crate::source::Span;
 
@@ -26,6 +28,8 @@ pub(super) struct TableBuilder {
     pub column_count: u32,
     /// Cells seen in the current row.
     pub row_cells: u32,
+    /// Where the current row's last cell GFM kept ends.
+    pub last_cell_end: usize,
     pub columns: Vec<Cell>,
     pub rows: Vec<Row>,
     pub cells: Vec<Cell>,
@@ -104,6 +108,35 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
     scan
 }
 
+/// The cells of the raw row that GFM dropped, trimmed and non-empty: the row's text after
+/// `kept_to` (the end of the last cell it kept) up to `row_end`, split at unescaped `|`.
+pub(super) fn dropped_cells(text: &str, kept_to: usize, row_end: usize) -> Vec<Range<usize>> {
+    let Some(rest) = text.get(kept_to..row_end) else {
+        return Vec::new();
+    };
+    let rest = rest.trim_end();
+    // Most rows end right after their last kept cell: ` |` or nothing.
+    if rest.trim_start_matches([' ', '\t', '|']).is_empty() {
+        return Vec::new();
+    }
+    let bytes = rest.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    let pipes = memchr::memchr_iter(b'|', bytes).filter(|&i| !escaped(bytes, i));
+    for to in pipes.chain([bytes.len()]) {
+        let (s, e) = (from, to);
+        from = to + 1;
+        let piece = &rest[s..e];
+        let lead = piece.len() - piece.trim_start().len();
+        let trimmed = piece.trim();
+        if !trimmed.is_empty() {
+            let start = kept_to + s + lead;
+            out.push(start..start + trimmed.len());
+        }
+    }
+    out
+}
+
 /// The first `cc` (`[[`, `]]`) in `bytes` at or after `from`: what `str::find` gives, without
 /// setting up a substring searcher for each short row.
 fn find_pair(bytes: &[u8], c: u8, mut from: usize) -> Option<usize> {
@@ -125,6 +158,26 @@ fn escaped(bytes: &[u8], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropped_cells_are_split_at_unescaped_pipes() {
+        let row = "| Chevron | [[Exxon|XOM]] | [[Chevron]] | [[Shell]] |\n";
+        let cells = |kept_to: usize| -> Vec<&str> {
+            dropped_cells(row, kept_to, row.len())
+                .into_iter()
+                .map(|r| &row[r])
+                .collect()
+        };
+        // GFM kept `Chevron` and `[[Exxon` (under a two-column header).
+        assert_eq!(cells(19), ["XOM]]", "[[Chevron]]", "[[Shell]]"]);
+        assert_eq!(cells(row.len() - 3), Vec::<&str>::new());
+        let row = "| a | b | c \\| d | `e` |";
+        let dropped: Vec<&str> = dropped_cells(row, 8, row.len())
+            .into_iter()
+            .map(|r| &row[r])
+            .collect();
+        assert_eq!(dropped, ["c \\| d", "`e`"]);
+    }
 
     #[test]
     fn raw_cells_ignore_escaped_and_split_link_pipes() {

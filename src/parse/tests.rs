@@ -14,9 +14,89 @@ fn targets(note: &Note) -> Vec<&str> {
 #[test]
 fn links_in_code_comments_and_math_do_not_count() {
     let n = parse(
-        "[[A]] `[[B]]` %%[[C]]%% $[[D]]$ costs $5 to $10 [[E]]\n\n```\n[[F]]\n```\n\n%%\n[[G]]\n%%\n\n    [[H]]\n",
+        "[[A]] `[[B]]` %%[[C]]%% $[d](D.md)$ costs $5 to $10 [[E]]\n\n```\n[[F]]\n```\n\n%%\n[[G]]\n%%\n\n    [[H]]\n",
     );
     assert_eq!(targets(&n), ["A", "E"]);
+}
+
+#[test]
+fn a_wikilink_is_never_inside_math() {
+    // A `$` in a target opens nothing; a span that would hold a wikilink is not math.
+    let n = parse("[[LAPSUS$]] obtained access to [[Okta]], said [[LAPSUS$]] #breach\n");
+    assert_eq!(targets(&n), ["LAPSUS$", "Okta", "LAPSUS$"]);
+    assert_eq!(n.tags.len(), 1);
+    let n = parse("$[[D]]$ and $$[[E]]$$ but $x$ [[F]]\n");
+    assert_eq!(targets(&n), ["D", "E", "F"]);
+}
+
+#[test]
+fn math_never_crosses_a_table_cell_or_a_blank_line() {
+    let n = parse(
+        "| Power | State |\n|---|---|\n| $$$ | Constrained ([[Power constraints]]) |\n\
+         | Grid | [[Transformers]] |\n| $$ | [[Turbines]] |\n",
+    );
+    assert_eq!(
+        targets(&n),
+        ["Power constraints", "Transformers", "Turbines"]
+    );
+    let n = parse("Costs $$ more\n\n#capex and [x](X.md) $$ then\n");
+    assert_eq!(targets(&n), ["X.md"]);
+    assert_eq!(n.tags.len(), 1);
+}
+
+#[test]
+fn links_in_cells_past_the_header_belong_to_the_note() {
+    let text = "| Company | Peer |\n|---|---|\n\
+                | Chevron | [[Exxon|XOM]] | [[Chevron]] | [[Shell]] ![[bp.png]] #oil |\n\
+                | a | b | [c](C.md) `[[Not]]` |\n";
+    for detail in [Detail::Full, Detail::Lean] {
+        let n = parse_note_with("n.md".into(), text.as_bytes().to_vec(), detail);
+        assert_eq!(
+            targets(&n),
+            ["Exxon", "Chevron", "Shell", "bp.png", "C.md"],
+            "{detail:?}"
+        );
+        assert!(n.links.iter().all(|l| l.in_table));
+        let pipe = text.find("|XOM").map(|p| p as u32);
+        assert_eq!(
+            n.links[0].unescaped_pipe, pipe,
+            "table-unescaped-pipe still sees it"
+        );
+        assert_eq!(
+            n.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["oil"]
+        );
+        // The rows keep the header's width and the writer's cell count.
+        let t = &n.tables[0];
+        let counts: Vec<u32> = t.rows.iter().map(|r| r.raw_cell_count).collect();
+        assert_eq!(counts, [4, 3]);
+        for row in t.rows.iter().filter(|_| detail == Detail::Full) {
+            assert_eq!(row.cells.len(), 2);
+        }
+        // Each link's span holds it.
+        let shown: Vec<&str> = n.links.iter().map(|l| &n.text[l.span.range()]).collect();
+        assert_eq!(
+            shown,
+            [
+                "[[Exxon|XOM]]",
+                "[[Chevron]]",
+                "[[Shell]]",
+                "![[bp.png]]",
+                "[c](C.md)"
+            ]
+        );
+    }
+}
+
+#[test]
+fn a_block_id_right_after_an_embed_defines_the_block() {
+    let n = parse(
+        "![[version-history-collaboration.png]]^version-history-image\n\n\
+         ![chart](c.png)^chart-1\n\nword^not-a-block\n\n[[Link]]^nor-this\n",
+    );
+    let ids: Vec<_> = n.blocks.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["version-history-image", "chart-1"]);
+    assert_eq!(&n.text[n.blocks[0].span.range()], "^version-history-image");
 }
 
 #[test]
@@ -432,4 +512,51 @@ fn word_count_matches_a_byte_by_byte_count() {
             assert_eq!(count_words(&buf), reference(&buf), "{buf:?}");
         }
     }
+}
+
+#[test]
+fn a_heading_is_matched_as_written_and_as_shown() {
+    let n = parse(
+        "### May 8 rally ([[Apple]]-Intel deal)\n## Capex ([[Microsoft|MSFT]] guide)\n\
+         ## The **bold**-faced `NVDA`-linked ==Key==-man call\n## Plain\n## ==Key==-man risk\n",
+    );
+    let matches = |i: usize, link: &str| n.headings[i].matches_key(&heading_key(link));
+    assert_eq!(n.headings[0].text(), "May 8 rally (Apple-Intel deal)");
+    assert!(matches(0, "May 8 rally (Apple-Intel deal)"));
+    assert!(matches(1, "Capex (MSFT guide)"));
+    assert!(matches(1, "Capex Microsoft MSFT guide"), "as written");
+    assert!(!matches(1, "Capex Microsoft guide"));
+    assert!(matches(2, "The bold-faced NVDA-linked Key-man call"));
+    assert_eq!(n.headings[3].shown_key(), None, "only kept when it differs");
+    assert!(matches(4, "Key-man risk"), "highlight marks alone");
+}
+
+#[test]
+fn cjk_characters_count_one_word_each() {
+    // Han and kana one each; CJK punctuation separates; Latin words and Hangul by spaces.
+    let cases = [
+        ("中文", 2),
+        ("我是学生。", 4),
+        ("中文abc", 3),
+        ("NVIDIA发布了新的GPU，股价上涨5%", 12),
+        ("「日本語」のテスト", 7),
+        ("한국어 단어", 2),
+        ("plain words here", 3),
+        ("é ü\u{a0}x", 2),
+        ("(天马-1000)", 3),
+        ("(中国兵器工业集团 / China", 10),
+        ("「日本語」", 3),
+    ];
+    for (text, want) in cases {
+        assert_eq!(count_text_words(text), want, "{text:?}");
+    }
+    // Text without CJK counts as before, in either path.
+    for s in ["", " a", "é ü\u{a0}x  y", "— dash — ", "naïve café"] {
+        assert_eq!(count_text_words(s), count_words(s.as_bytes()), "{s:?}");
+    }
+    let n = parse(
+        "# 投资\n\n长期持有 [[NVIDIA]] 的理由。\n\n| 公司 | 市值 |\n|---|---|\n| 英伟达 | 5T |\n",
+    );
+    // 投资 2, 长期持有 4, NVIDIA 1, 的理由 3, 公司 2, 市值 2, 英伟达 3, 5T 1.
+    assert_eq!(n.word_count, 18);
 }

@@ -9,7 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Flags `[[Note#^id]]` and `[[#^id]]` when the target note has no block with that id.
     /// A block id is ` ^id` at the end of a paragraph or list item line (Latin letters,
-    /// digits and dashes) and matches exactly.
+    /// digits and dashes), or `^id` written straight after an embed
+    /// (`![[chart.png]]^chart`, as Obsidian's help writes it), and matches exactly.
     ///
     /// ## Why is this bad?
     /// Block references and block embeds show nothing, or the whole note, once the block's

@@ -6,7 +6,8 @@ use crate::model::NoteId;
 
 declare_rule! {
     /// ## What it does
-    /// Flags an `updated` stamp (footer or frontmatter) that lies after today.
+    /// Flags an `updated` stamp (footer or frontmatter) that lies after today. A month stamp
+    /// (`Updated Jan 2026`) is in the future only when the whole month is.
     ///
     /// ## Why is this bad?
     /// It is a typo (`2062` for `2026`) and it hides staleness: the note will look fresh for
@@ -28,12 +29,17 @@ impl Rule for FutureDate {
 
     fn check(&self, cx: &Context<'_>, id: NoteId, out: &mut Vec<Diagnostic>) {
         for u in &cx.note(id).updated {
-            if let Some(date) = u.date.filter(|d| *d > cx.today) {
+            if let Some(date) = u.earliest().filter(|d| *d > cx.today) {
+                let what = if u.whole_month {
+                    format!("month `{}`", u.raw)
+                } else {
+                    format!("date {date}")
+                };
                 out.push(cx.diagnostic(
                     &Self::META,
                     id,
                     u.span,
-                    format!("updated date {date} is after today ({})", cx.today),
+                    format!("updated {what} is after today ({})", cx.today),
                 ));
             }
         }

@@ -7,10 +7,12 @@ use crate::model::NoteId;
 declare_rule! {
     /// ## What it does
     /// Flags a note whose `updated` date is more than `[lint] stale-after` (default `180d`)
-    /// before today (`--today` pins it). The date comes from a footer line such as
-    /// `*Updated 2026-01-14*` or `Updated: 2026-01-14`, or from the frontmatter keys
-    /// `updated`, `modified` or `last_updated`; with several, the latest counts. Notes with
-    /// no date are not checked.
+    /// before today (`--today` pins it). The date comes from a stamp line such as
+    /// `*Updated 2026-01-14*`, `**Updated:** 2026-01-14`, `_Last updated January 14, 2026_`,
+    /// `*Created 2025-11-02 · Updated 2026-01-14*` or `*Updated 14 Jan 2026 — revised*`, or
+    /// from the frontmatter keys `updated`, `modified` or `last_updated`; with several, the
+    /// latest counts, and a `Created` date never does. A month alone (`Updated Jan 2026`)
+    /// counts as the month's last day. Notes with no date are not checked.
     ///
     /// ## Why is this bad?
     /// Market notes age: figures, targets and "current" sections go stale silently. The
@@ -48,12 +50,22 @@ impl Rule for StaleNote {
                     id,
                     updated.span,
                     format!(
-                        "note last updated {date}, {age} days ago (limit: {} days)",
+                        "note last updated {}, {age} days ago (limit: {} days)",
+                        shown(updated, date),
                         cx.settings.stale_after_days
                     ),
                 )
                 .with_help("review the note and update its `Updated` stamp"),
             );
         }
+    }
+}
+
+/// The date as the message gives it: a month stamp says which day it was read as.
+fn shown(updated: &crate::model::Updated, date: jiff::civil::Date) -> String {
+    if updated.whole_month {
+        format!("{date} (`{}`, read as the month's last day)", updated.raw)
+    } else {
+        date.to_string()
     }
 }

@@ -12,7 +12,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// GFM pads short rows with empty cells and silently drops extra cells, so values end
-    /// up under the wrong column or vanish from the rendered note and from exported data.
+    /// up under the wrong column or vanish from the rendered note and from exported table
+    /// data. (vaultc still reads the links and tags of the dropped cells: they count as
+    /// references and broken-link checks them.)
     ///
     /// ## Example
     /// ```markdown

@@ -7,7 +7,8 @@ use crate::model::NoteId;
 declare_rule! {
     /// ## What it does
     /// Flags a wikilink or embed inside a table row whose alias or size `|` is not escaped:
-    /// `| [[Microsoft|MSFT]] | +33% |` or `| ![[chart.png|200]] |`.
+    /// `| [[Microsoft|MSFT]] | +33% |` or `| ![[chart.png|200]] |`, anywhere in the row, in
+    /// cells past the header's width too.
     ///
     /// ## Why is this bad?
     /// Tables split cells on `|` before links are read, so the link breaks into two cells

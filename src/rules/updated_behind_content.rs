@@ -9,7 +9,9 @@ declare_rule! {
     /// Flags a heading that names a date later than the note's `updated` date, such as
     /// `### March 3, 2026 update` or `## Current rotation (March 2026)` in a note stamped
     /// `*Updated 2026-01-14*`. A month counts as its first day, so `(January 2026)` with
-    /// `Updated 2026-01-14` is fine; bare years and ranges (`2021-2025`) are ignored.
+    /// `Updated 2026-01-14` is fine; bare years and ranges (`2021-2025`) are ignored. The
+    /// note's date is its latest stamp, read as `stale-note` reads it (a month stamp,
+    /// `Updated Jan 2026`, is the month's last day).
     ///
     /// ## Why is this bad?
     /// The writer added a section and forgot the stamp: readers and `stale-note` both

@@ -276,3 +276,81 @@ fn linked_name_without_a_note_is_a_usage_error() {
     assert!(err.contains("NVIDIA"), "{err}");
     assert!(err.contains("only a link target"), "{err}");
 }
+
+/// A vault of one note with a row wider than its header, and the note its links reach.
+fn oil_majors() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Oil majors.md"),
+        "# Oil majors\n\n| Company | Peer |\n|---|---|\n\
+         | Chevron | [[Exxon|XOM]] | [[Chevron]] | [[Shell]] |\n\
+         | ~98% | 7060X | 1.5× |\n| ~16x | 29x | 10X |\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("Chevron.md"), "# Chevron\n").unwrap();
+    dir
+}
+
+#[test]
+fn links_past_the_header_are_references() {
+    let dir = oil_majors();
+    let o = vaultc(dir.path(), &["refs", "Chevron", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let refs: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(refs["count"], 1);
+    let r = &refs["notes"][0]["references"][0];
+    assert_eq!(
+        (&r["text"], &r["line"], &r["in_table"]),
+        (&"[[Chevron]]".into(), &5.into(), &true.into())
+    );
+    let o = vaultc(dir.path(), &["backlinks", "Chevron"]);
+    assert!(stdout(&o).contains("Oil majors.md:5:29"), "{}", stdout(&o));
+    // The broken one is reported, and the row still is.
+    let (diags, _) = crate::json(dir.path(), &[]);
+    let rules: Vec<(&str, &str)> = diags
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    assert!(
+        rules.contains(&(
+            "broken-link",
+            "link target `Shell` matches no note or attachment"
+        )),
+        "{rules:?}"
+    );
+    assert!(
+        rules.iter().any(|r| r.0 == "table-column-count"),
+        "{rules:?}"
+    );
+    assert!(
+        rules.iter().any(|r| r.0 == "table-unescaped-pipe"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn approximate_percents_are_typed_and_product_names_are_text() {
+    let dir = oil_majors();
+    let o = vaultc(dir.path(), &["tables", "Oil majors"]);
+    assert_eq!(o.status.code(), Some(0));
+    let tables: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = &tables[0]["rows"];
+    assert_eq!(
+        rows[1][0]["value"],
+        serde_json::json!({"type": "percent", "value": 0.98, "approx": true})
+    );
+    assert_eq!(rows[1][1]["text"], "7060X");
+    assert_eq!(
+        rows[1][1]["value"],
+        Value::Null,
+        "an Arista switch, not a multiple"
+    );
+    assert_eq!(
+        rows[2][0]["value"],
+        serde_json::json!({"type": "multiple", "value": 16.0, "approx": true})
+    );
+    assert_eq!(
+        rows[2][1]["value"],
+        serde_json::json!({"type": "multiple", "value": 29.0})
+    );
+}

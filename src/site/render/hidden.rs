@@ -3,13 +3,14 @@
 //!
 //! The rules are the parser's (`parse::comments`): markers count only in text events outside
 //! code, `%%` pairs with the next `%%` (an unclosed comment runs to the end of the note), and
-//! inline `$…$` pairs by pandoc's rule so that dollar amounts stay text. Using the same rules
+//! inline `$…$` pairs by pandoc's rule so that dollar amounts stay text; math stays in one block
+//! and never holds a wikilink. Using the same rules
 //! keeps the page in step with the model: a link inside a comment is neither a link in the
 //! model nor on the page.
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::Event;
 
 /// Comment and math ranges of one note, sorted, as byte offsets into the note text.
 #[derive(Debug, Default)]
@@ -21,25 +22,11 @@ pub struct Hidden {
 impl Hidden {
     /// Finds comments and math from the body's events (offsets into `text`).
     pub fn find(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Self {
-        let bytes = text.as_bytes();
-        if memchr::memchr2(b'%', b'$', bytes).is_none() {
+        if memchr::memchr2(b'%', b'$', text.as_bytes()).is_none() {
             return Self::default();
         }
-        let (mut percents, mut dollars) = (Vec::new(), Vec::new());
-        let mut in_code = false;
-        for (event, r) in events {
-            match event {
-                Event::Start(Tag::CodeBlock(_)) => in_code = true,
-                Event::End(TagEnd::CodeBlock) => in_code = false,
-                Event::Text(_) if !in_code => {
-                    let src = &bytes[r.clone()];
-                    percents.extend(memchr::memmem::find_iter(src, b"%%").map(|i| r.start + i));
-                    dollars.extend(memchr::memchr_iter(b'$', src).map(|i| r.start + i));
-                }
-                _ => {}
-            }
-        }
-        let (comments, math) = crate::parse::comments::hidden_ranges(text, percents, dollars);
+        let markers = crate::parse::comments::Markers::from_events(text, events);
+        let (comments, math) = markers.hidden_ranges(text);
         Self { comments, math }
     }
 

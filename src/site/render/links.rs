@@ -86,7 +86,7 @@ pub fn fragment(target: &Note, subpath: Subpath<'_>) -> Option<String> {
             target
                 .headings
                 .iter()
-                .find(|h| h.key() == key)
+                .find(|h| h.matches_key(&key))
                 .map(|h| h.anchor().to_owned())
         }
         Subpath::Block(id) => target
