@@ -12,6 +12,7 @@ use super::slug::{Allocator, slug_dir, slug_folders, slugify, slugify_file};
 use super::tags::Tags;
 use crate::graph::{Entity, EntityId};
 use crate::index::{Target, fold};
+use crate::model::NoteId;
 use crate::pipeline::Analysis;
 
 /// Root notes that become the home page, in order of preference.
@@ -119,6 +120,11 @@ impl Plan {
             tags: tag_pages,
             files,
         }
+    }
+
+    /// The page of a note, or None when the note is not published.
+    pub fn note_page(&self, id: NoteId) -> Option<&str> {
+        self.notes.get(id).map(String::as_str)
     }
 
     /// The page of a tag (any case).
