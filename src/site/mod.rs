@@ -45,9 +45,6 @@ use self::theme::Theme;
 pub use self::theme::ThemeError;
 use crate::pipeline::{Analysis, Timings};
 
-/// How much of a note's text its search entry shows.
-const SNIPPET_CHARS: usize = 160;
-
 /// Build settings beyond the vault's own.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -164,24 +161,8 @@ pub fn build(
     files.extend(tag_pages);
     clock.lap("site: tags");
 
-    let entries: Vec<search::Entry<'_>> = a
-        .vault
-        .notes
-        .par_iter()
-        .enumerate()
-        .map(|(id, note)| search::Entry {
-            title: title(note),
-            path: &note.path,
-            url: &plan.notes[id],
-            tags: unique_tags(note),
-            aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
-            headings: note.headings.iter().map(|h| h.text()).collect(),
-            snippet: text::summary(note, SNIPPET_CHARS),
-        })
-        .collect();
-    let (json, js) = search::files(&entries);
-    files.push(SiteFile::bytes("search-index.json", json));
-    files.push(SiteFile::bytes("search-index.js", js));
+    files.extend(search_files(&site, reuse));
+    clock.lap("site: search");
 
     if plan.home.is_none() {
         files.push(SiteFile::bytes(
@@ -228,6 +209,27 @@ pub fn title(note: &crate::model::Note) -> &str {
     } else {
         &note.title
     }
+}
+
+/// The search index of every published note.
+fn search_files(site: &Site<'_>, reuse: &dyn Reuse) -> Vec<SiteFile> {
+    let notes = &site.a.vault.notes;
+    let docs: Vec<search::Doc<'_>> = (0..notes.len())
+        .into_par_iter()
+        .filter_map(|id| {
+            let note = &notes[id];
+            Some(search::Doc {
+                title: title(note),
+                url: site.plan.note_page(id)?,
+                path: &note.path,
+                tags: unique_tags(note),
+                aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
+                headings: note.headings.iter().map(|h| h.text()).collect(),
+                text: search::plain_text(&note.text[render::body_start(note)..]),
+            })
+        })
+        .collect();
+    search::files(&docs, reuse)
 }
 
 /// A note's tags, each once (any case), in order.

@@ -1,69 +1,415 @@
-//! The search index: one entry per note, prebuilt as JSON for `assets/search.js`.
+//! Full-text search: an inverted index made at build time and loaded in small pieces, as
+//! scripts, so that a query fetches only what it needs and the site searches from `file://`.
 //!
-//! `search-index.json` is the index itself; `search-index.js` carries the same data as a
-//! script, because browsers do not let a page opened from `file://` fetch a JSON file.
+//! Everything lives under `search/`, each file a script that hands its data to
+//! `window.vaultcSearch` (`assets/search.js`):
+//!
+//! - `index.js`: the manifest: how many documents, the first word of every chunk, which
+//!   spelling lists exist.
+//! - `c/N.js`: chunk N of the index: words in sorted order, each with its postings, `[doc
+//!   delta, score, …]`. A query loads the chunk of each of its words (and of the words its
+//!   last word begins). Tags are words too (`#tag`, and `#parent` for `#parent/child`).
+//! - `d/N.js`: the title, page, vault path and tags of documents `N * DOCS_PER_BLOCK…`.
+//! - `t/<page>.js`: a note's text, deflated and in base64, for the snippet under a result.
+//!   Named by the note's page, so a rebuild reuses it until the note changes.
+//! - `w/KEY.js`: the words of the index that start with one character and have one length,
+//!   with their document counts: where a misspelt word finds its spelling.
+//! - `tags.js`: every tag with its count, for the tag filter.
+//!
+//! Words are runs of letters and digits, lower-cased and stripped of accents (the browser
+//! folds a query the same way). Pagefind does the same job but took 22 s of CPU and 2.6 GB
+//! for a 10k-note vault, and fetches its files, which browsers refuse from `file://`.
 
-use serde::Serialize;
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 
-#[derive(Debug, Serialize)]
-pub struct Entry<'a> {
+use base64::Engine as _;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::output::SiteFile;
+use super::text::{readable, without_comments};
+
+/// Documents per `d/N.js` file.
+pub const DOCS_PER_BLOCK: usize = 32;
+/// About this many bytes per index chunk (a word with more postings makes a bigger one).
+const CHUNK_BYTES: usize = 16_000;
+/// Longer runs of letters are not words anyone types.
+const MAX_WORD_CHARS: usize = 40;
+/// Spelling lists hold words of at least this many characters.
+const MIN_SPELLED_CHARS: usize = 4;
+/// Bumped when the files' format changes.
+const VERSION: u32 = 1;
+
+/// What one note contributes to the index.
+#[derive(Debug)]
+pub struct Doc<'a> {
     pub title: &'a str,
-    /// The note's vault path.
-    pub path: &'a str,
     /// The note's page, relative to the site root.
     pub url: &'a str,
+    /// The note's vault path.
+    pub path: &'a str,
     pub tags: Vec<&'a str>,
     pub aliases: Vec<&'a str>,
     pub headings: Vec<&'a str>,
-    pub snippet: String,
+    /// The note's body as a reader sees it (see [`plain_text`]).
+    pub text: String,
 }
 
-/// The JSON index and the same as a script.
-pub fn files(entries: &[Entry<'_>]) -> (Vec<u8>, Vec<u8>) {
-    // Serialising plain strings and lists cannot fail.
-    let json = serde_json::to_vec(entries).unwrap_or_else(|_| b"[]".to_vec());
-    let json = escape_markup(&json);
-    let mut js = b"window.VAULTC_SEARCH_INDEX = ".to_vec();
-    js.extend_from_slice(&json);
-    js.extend_from_slice(b";\n");
-    (json, js)
-}
+/// Where in a note a word stands.
+const IN_TITLE: u8 = 1;
+const IN_ALIAS: u8 = 2;
+const IN_TAG: u8 = 4;
+const IN_HEADING: u8 = 8;
 
-/// `<`, `>` and `&` as JSON escapes: they only occur inside strings, and escaped they can
-/// never close a script element or be read as markup, wherever the data ends up.
-fn escape_markup(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len());
-    for &b in json {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            _ => out.push(b),
+/// A word's weight in one document: where it stands, and how often in the text.
+fn score(fields: u8, count: u32) -> u8 {
+    let mut s = 0.0;
+    for (bit, w) in [(IN_TITLE, 60.0), (IN_ALIAS, 40.0), (IN_TAG, 25.0), (IN_HEADING, 15.0)] {
+        if fields & bit != 0 {
+            s += w;
         }
     }
+    s += 10.0 * (1.0 + f64::from(count)).ln();
+    s.clamp(1.0, 250.0) as u8
+}
+
+/// Every file of the search, sorted by nothing in particular (the caller sorts).
+pub fn files(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
+    let words: Vec<Vec<(String, u8)>> = docs.par_iter().map(doc_words).collect();
+    let mut postings: FxHashMap<String, Vec<(u32, u8)>> = FxHashMap::default();
+    for (id, list) in words.into_iter().enumerate() {
+        for (word, s) in list {
+            postings.entry(word).or_default().push((id as u32, s));
+        }
+    }
+    let mut vocab: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    vocab.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    let mut out = Vec::new();
+    let firsts = chunks(&vocab, &mut out);
+    let spelling = spelling_lists(&vocab, &mut out);
+    out.extend(doc_blocks(docs));
+    out.push(tag_list(&vocab));
+    out.extend(texts(docs, reuse));
+    let manifest = serde_json::json!({
+        "version": VERSION,
+        "docs": docs.len(),
+        "block": DOCS_PER_BLOCK,
+        "chunks": firsts,
+        "spelling": spelling,
+    });
+    out.push(script("search/index.js", "manifest", &manifest.to_string()));
     out
+}
+
+/// `window.vaultcSearch.KIND(DATA)`, the way every search file hands over its data.
+fn script(path: &str, kind: &str, data: &str) -> SiteFile {
+    let mut s = String::with_capacity(data.len() + 40);
+    let _ = write!(s, "vaultcSearch.{kind}({data});\n");
+    SiteFile::bytes(path, s.into_bytes())
+}
+
+fn json(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// The index in chunks of about [`CHUNK_BYTES`]; returns the first word of each.
+fn chunks(vocab: &[(String, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<String> {
+    let mut firsts = Vec::new();
+    let mut body = String::new();
+    let mut flush = |body: &mut String, n: usize| {
+        if !body.is_empty() {
+            let data = format!("[{},{{{}}}]", n, body);
+            out.push(script(&format!("search/c/{n}.js"), "chunk", &data));
+            body.clear();
+        }
+    };
+    for (word, list) in vocab {
+        if body.is_empty() {
+            firsts.push(word.clone());
+        } else {
+            body.push(',');
+        }
+        body.push_str(&json(word));
+        body.push_str(":[");
+        let mut last = 0;
+        for (i, &(doc, s)) in list.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            let _ = write!(body, "{},{}", doc - last, s);
+            last = doc;
+        }
+        body.push(']');
+        if body.len() >= CHUNK_BYTES {
+            flush(&mut body, firsts.len() - 1);
+        }
+    }
+    flush(&mut body, firsts.len().saturating_sub(1));
+    firsts
+}
+
+/// The key of a word's spelling list: its first character and its length in characters.
+pub fn spelling_key(word: &str) -> Option<String> {
+    let first = word.chars().next()?;
+    let len = word.chars().count();
+    let first = if first.is_ascii_alphanumeric() {
+        first.to_string()
+    } else {
+        format!("u{:x}", u32::from(first))
+    };
+    Some(format!("{first}{len}"))
+}
+
+/// One file per (first character, length) of the words with at least [`MIN_SPELLED_CHARS`]
+/// characters: `["word", documents, …]`. Returns the keys.
+fn spelling_lists(vocab: &[(String, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<String> {
+    let mut lists: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (word, list) in vocab {
+        if word.starts_with('#') || word.chars().count() < MIN_SPELLED_CHARS {
+            continue;
+        }
+        let Some(key) = spelling_key(word) else {
+            continue;
+        };
+        let body = lists.entry(key).or_default();
+        if !body.is_empty() {
+            body.push(',');
+        }
+        let _ = write!(body, "{},{}", json(word), list.len());
+    }
+    for (key, body) in &lists {
+        let data = format!("[{},[{}]]", json(key), body);
+        out.push(script(&format!("search/w/{key}.js"), "spelling", &data));
+    }
+    lists.into_keys().collect()
+}
+
+/// `d/N.js`: `[N, [[title, page, path, [tags]], …]]`.
+fn doc_blocks(docs: &[Doc<'_>]) -> Vec<SiteFile> {
+    docs.par_chunks(DOCS_PER_BLOCK)
+        .enumerate()
+        .map(|(n, block)| {
+            let list: Vec<serde_json::Value> = block
+                .iter()
+                .map(|d| serde_json::json!([d.title, d.url, d.path, d.tags]))
+                .collect();
+            let data = serde_json::json!([n, list]).to_string();
+            script(&format!("search/d/{n}.js"), "docs", &data)
+        })
+        .collect()
+}
+
+/// `tags.js`: `[[tag, notes], …]` by tag.
+fn tag_list(vocab: &[(String, Vec<(u32, u8)>)]) -> SiteFile {
+    let tags: Vec<serde_json::Value> = vocab
+        .iter()
+        .filter_map(|(w, list)| Some(serde_json::json!([w.strip_prefix('#')?, list.len()])))
+        .collect();
+    script(
+        "search/tags.js",
+        "tags",
+        &serde_json::Value::from(tags).to_string(),
+    )
+}
+
+/// The site path of a note's text file: its page with `.js` for `.html`.
+pub fn text_path(url: &str) -> String {
+    format!("search/t/{}.js", url.strip_suffix(".html").unwrap_or(url))
+}
+
+/// `t/<page>.js`: `[page, base64 of the deflated text]`, reused when unchanged.
+fn texts(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
+    docs.par_iter()
+        .map(|d| {
+            let path = text_path(d.url);
+            let mut h = FxHasher::default();
+            (VERSION, d.url, &d.text).hash(&mut h);
+            let fingerprint = h.finish();
+            if reuse.reusable(&path, fingerprint) {
+                return SiteFile::kept(&path, fingerprint);
+            }
+            let packed = miniz_oxide::deflate::compress_to_vec(d.text.as_bytes(), 6);
+            let b64 = base64::engine::general_purpose::STANDARD.encode(packed);
+            let data = format!("[{},\"{}\"]", json(d.url), b64);
+            let mut file = script(&path, "text", &data);
+            file.fingerprint = Some(fingerprint);
+            file
+        })
+        .collect()
+}
+
+/// A document's words, each once with its score, sorted.
+fn doc_words(d: &Doc<'_>) -> Vec<(String, u8)> {
+    let mut seen: FxHashMap<String, (u8, u32)> = FxHashMap::default();
+    let mut add = |text: &str, field: u8| {
+        each_word(text, |w| {
+            let e = seen.entry(w.to_owned()).or_default();
+            e.0 |= field;
+            if field == 0 {
+                e.1 += 1;
+            }
+        });
+    };
+    add(d.title, IN_TITLE);
+    for a in &d.aliases {
+        add(a, IN_ALIAS);
+    }
+    for h in &d.headings {
+        add(h, IN_HEADING);
+    }
+    for t in &d.tags {
+        add(t, IN_TAG);
+    }
+    add(&d.text, 0);
+    let mut list: Vec<(String, u8)> = seen
+        .into_iter()
+        .map(|(w, (fields, count))| {
+            let s = score(fields, count);
+            (w, s)
+        })
+        .collect();
+    for t in &d.tags {
+        for key in tag_words(t) {
+            list.push((key, score(IN_TAG, 0)));
+        }
+    }
+    list.sort_unstable();
+    list.dedup_by(|a, b| a.0 == b.0);
+    list
+}
+
+/// `#a/b` is found as `#a/b` and as `#a`.
+fn tag_words(tag: &str) -> Vec<String> {
+    let folded = fold_word(tag.trim_start_matches('#'));
+    let mut out = Vec::new();
+    let mut end = 0;
+    for part in folded.split('/') {
+        end += part.len();
+        out.push(format!("#{}", &folded[..end]));
+        end += 1;
+    }
+    out
+}
+
+/// Calls `f` with every word of `text`, folded (see [`fold_word`]).
+pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    for piece in text.split(|c: char| !c.is_alphanumeric()) {
+        if piece.is_empty() {
+            continue;
+        }
+        let word = fold_word(piece);
+        let n = word.chars().count();
+        if (2..=MAX_WORD_CHARS).contains(&n) {
+            f(&word);
+        }
+    }
+}
+
+/// Lower case, accents removed (NFKD without combining marks), as `search.js` folds.
+pub fn fold_word(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A note's body as a reader sees it, line by line: what search indexes and quotes. Markup
+/// goes (see [`readable`]), `%% comments %%` go, code stays as written.
+pub fn plain_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut in_code = false;
+    let mut in_comment = false;
+    for line in body.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            push_line(&mut out, trimmed);
+            continue;
+        }
+        let kept = without_comments(trimmed, &mut in_comment);
+        if kept.trim().chars().all(|c| matches!(c, '-' | '|' | ':' | ' ' | '*' | '_' | '=')) {
+            continue;
+        }
+        push_line(&mut out, &readable(&kept));
+    }
+    out
+}
+
+fn push_line(out: &mut String, line: &str) {
+    if line.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(line);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn markup_in_titles_is_escaped_and_still_valid_json() {
-        let entries = [Entry {
-            title: "<script>alert(1)</script> & co",
-            path: "a.md",
-            url: "a.html",
-            tags: vec![],
+    fn doc<'a>(title: &'a str, url: &'a str, text: &str, tags: Vec<&'a str>) -> Doc<'a> {
+        Doc {
+            title,
+            url,
+            path: url,
+            tags,
             aliases: vec![],
             headings: vec![],
-            snippet: String::new(),
-        }];
-        let (json, js) = files(&entries);
-        let text = String::from_utf8(json.clone()).unwrap();
-        assert!(!text.contains('<') && !text.contains('&'), "{text}");
-        let back: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        assert_eq!(back[0]["title"], "<script>alert(1)</script> & co");
-        assert!(js.starts_with(b"window.VAULTC_SEARCH_INDEX = ["));
+            text: text.to_owned(),
+        }
+    }
+
+    fn file<'a>(files: &'a [SiteFile], path: &str) -> &'a str {
+        let f = files.iter().find(|f| f.path == path).unwrap();
+        match &f.content {
+            crate::site::Content::Bytes(b) => std::str::from_utf8(b).unwrap(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn words_are_folded_and_found_in_their_chunk_with_tags_as_words() {
+        let docs = [
+            doc("Sector rotation", "a.html", "Flows <b>&</b> Café ROTATION", vec!["markets/etf"]),
+            doc("Other", "b.html", "nothing here but café", vec![]),
+        ];
+        let files = files(&docs, &());
+        let manifest = file(&files, "search/index.js");
+        assert!(manifest.starts_with("vaultcSearch.manifest({"), "{manifest}");
+        let all: String = files
+            .iter()
+            .filter(|f| f.path.starts_with("search/c/"))
+            .map(|f| file(&files, &f.path).to_owned())
+            .collect();
+        // `café` is in both documents: doc 0, then doc 1 as a delta of 1.
+        assert!(all.contains("\"cafe\":[0,"), "{all}");
+        assert!(all.contains("\"#markets\":[0,") && all.contains("\"#markets/etf\":[0,"));
+        assert!(!all.contains('<') && !all.contains("\"b\""), "{all}");
+        let rotation = all.split("\"rotation\":[0,").nth(1).unwrap();
+        let s: u32 = rotation.split(']').next().unwrap().parse().unwrap();
+        assert!(s > 60, "a title word outweighs a body word: {s}");
+        assert!(file(&files, "search/w/r8.js").contains("\"rotation\",1"));
+        assert!(file(&files, "search/d/0.js").contains("[\"Sector rotation\",\"a.html\""));
+        assert!(file(&files, "search/t/a.js").starts_with("vaultcSearch.text([\"a.html\",\""));
+    }
+
+    #[test]
+    fn plain_text_drops_markup_and_comments() {
+        let text = plain_text(
+            "## Fund flows\n- **Bold** [[Tesla#Robotaxi|robotaxis]] %% secret %% end\n|---|---|\n```\nlet x = 1;\n```\n",
+        );
+        assert_eq!(text, "Fund flows\nBold robotaxis  end\nlet x = 1;");
     }
 }

@@ -1,12 +1,8 @@
 //! Markdown lines as a reader sees them, for the short plain texts the site shows outside a
-//! note's page: backlink context lines and search-result snippets.
+//! note's page: backlink context lines and the text search indexes.
 //!
 //! Near enough rather than exact: a line read alone, links shown by their text, emphasis,
 //! table pipes and block markers dropped. The renderer owns the real thing.
-
-use crate::model::Note;
-
-use super::render::body_start;
 
 /// Markdown source → the text a reader sees (near enough for a one-line snippet): links by
 /// their text, `**`/`__`/`==` dropped, table cells joined with ` · `, block markers gone.
@@ -106,63 +102,8 @@ fn strip_block_markers(line: &str) -> &str {
     }
 }
 
-/// The start of a note's text (after its frontmatter and title), plain, about `max`
-/// characters: what search results show under a title.
-pub fn summary(note: &Note, max: usize) -> String {
-    let body = &note.text[body_start(note)..];
-    let mut out = String::new();
-    let mut in_code = false;
-    let mut in_comment = false;
-    let mut title_seen = false;
-    for line in body.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_code = !in_code;
-            continue;
-        }
-        let line = without_comments(trimmed, &mut in_comment);
-        let line = line.trim();
-        if in_code || line.is_empty() || is_markup_only(line) {
-            continue;
-        }
-        if !title_seen
-            && line
-                .strip_prefix("# ")
-                .is_some_and(|t| t.trim() == note.title)
-        {
-            title_seen = true;
-            continue;
-        }
-        let shown = readable(line);
-        if shown.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&shown);
-        if out.chars().count() >= max {
-            break;
-        }
-    }
-    truncate(&out.split_whitespace().collect::<Vec<_>>().join(" "), max)
-}
-
-/// Lines that say nothing in a snippet: table rules, horizontal rules, raw HTML, embeds and
-/// lines of tags only.
-fn is_markup_only(line: &str) -> bool {
-    line.starts_with('<')
-        || line.starts_with("![[")
-        || line
-            .chars()
-            .all(|c| matches!(c, '-' | '|' | ':' | ' ' | '*' | '_' | '='))
-        || line
-            .split_whitespace()
-            .all(|word| word.starts_with('#') && word.len() > 1 && !word.starts_with("##"))
-}
-
 /// `line` without `%% comments %%`; `in_comment` carries an open comment to the next line.
-fn without_comments(line: &str, in_comment: &mut bool) -> String {
+pub fn without_comments(line: &str, in_comment: &mut bool) -> String {
     let mut out = String::new();
     for (i, part) in line.split("%%").enumerate() {
         if i > 0 {
@@ -175,20 +116,9 @@ fn without_comments(line: &str, in_comment: &mut bool) -> String {
     out
 }
 
-/// At most `max` characters, cut at a word boundary, with `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let cut: String = s.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse_note;
 
     #[test]
     fn snippets_read_like_text() {
@@ -203,15 +133,5 @@ mod tests {
         assert_eq!(readable("### 1. [ ] ==Big== ![[a.png]]"), "Big a.png");
         assert_eq!(readable("#tag stays"), "#tag stays");
         assert_eq!(readable("Bought puts. ^burry-short"), "Bought puts.");
-    }
-
-    #[test]
-    fn summaries_skip_frontmatter_title_tags_comments_and_code() {
-        let note = parse_note(
-            "N.md".into(),
-            b"---\ntags: [a]\n---\n#tag #other\n\n# N\n\n```\ncode\n```\nFirst %% hidden %% words, [[Link|shown]].\n\n| a | b |\n|---|---|\n| c | d |\n".to_vec(),
-        );
-        assert_eq!(summary(&note, 200), "First words, shown. a · b c · d");
-        assert_eq!(summary(&note, 10), "First…");
     }
 }
