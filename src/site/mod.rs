@@ -17,6 +17,8 @@ mod backlinks;
 mod fingerprint;
 mod html;
 pub mod inputs;
+mod layout;
+mod nav;
 pub mod output;
 mod pages;
 mod plan;
@@ -100,12 +102,13 @@ pub fn build(
     let mut clock = Timings::start();
     let theme = Theme::load(options.theme_dir.as_deref())?;
     let tags = Tags::collect(&a.vault);
+    let plan = Plan::new(a, &tags);
     let mut site = Site {
         a,
         options,
-        plan: Plan::new(a, &tags),
+        neighbours: Neighbours::collect(a, &plan),
+        plan,
         backlinks: Backlinks::collect(a),
-        neighbours: Neighbours::collect(a),
         tags,
         base_fingerprint: 0,
         theme,
@@ -163,6 +166,10 @@ pub fn build(
 
     files.extend(search_files(&site, reuse));
     clock.lap("site: search");
+    let (graph, _) = svg::global_data(a, &site.plan, &site.neighbours);
+    files.push(SiteFile::bytes("graph-data.js", graph));
+    files.push(SiteFile::bytes("nav-data.js", nav::data(&site)));
+    clock.lap("site: graph");
 
     if plan.home.is_none() {
         files.push(SiteFile::bytes(

@@ -67,7 +67,12 @@ const IN_HEADING: u8 = 8;
 /// A word's weight in one document: where it stands, and how often in the text.
 fn score(fields: u8, count: u32) -> u8 {
     let mut s = 0.0;
-    for (bit, w) in [(IN_TITLE, 60.0), (IN_ALIAS, 40.0), (IN_TAG, 25.0), (IN_HEADING, 15.0)] {
+    for (bit, w) in [
+        (IN_TITLE, 60.0),
+        (IN_ALIAS, 40.0),
+        (IN_TAG, 25.0),
+        (IN_HEADING, 15.0),
+    ] {
         if fields & bit != 0 {
             s += w;
         }
@@ -337,7 +342,11 @@ pub fn plain_text(body: &str) -> String {
             continue;
         }
         let kept = without_comments(trimmed, &mut in_comment);
-        if kept.trim().chars().all(|c| matches!(c, '-' | '|' | ':' | ' ' | '*' | '_' | '=')) {
+        if kept
+            .trim()
+            .chars()
+            .all(|c| matches!(c, '-' | '|' | ':' | ' ' | '*' | '_' | '='))
+        {
             continue;
         }
         push_line(&mut out, &readable(&kept));
@@ -382,12 +391,20 @@ mod tests {
     #[test]
     fn words_are_folded_and_found_in_their_chunk_with_tags_as_words() {
         let docs = [
-            doc("Sector rotation", "a.html", "Flows <b>&</b> Café ROTATION", vec!["markets/etf"]),
+            doc(
+                "Sector rotation",
+                "a.html",
+                "Flows <b>&</b> Café ROTATION",
+                vec!["markets/etf"],
+            ),
             doc("Other", "b.html", "nothing here but café", vec![]),
         ];
         let files = files(&docs, &());
         let manifest = file(&files, "search/index.js");
-        assert!(manifest.starts_with("vaultcSearch.manifest({"), "{manifest}");
+        assert!(
+            manifest.starts_with("vaultcSearch.manifest({"),
+            "{manifest}"
+        );
         let all: String = files
             .iter()
             .filter(|f| f.path.starts_with("search/c/"))
