@@ -166,8 +166,7 @@ pub fn build(
 
     files.extend(search_files(&site, reuse));
     clock.lap("site: search");
-    let (graph, _) = svg::global_data(a, &site.plan, &site.neighbours);
-    files.push(SiteFile::bytes("graph-data.js", graph));
+    files.push(svg::global_file(a, &site.plan, &site.neighbours, reuse));
     files.push(SiteFile::bytes("nav-data.js", nav::data(&site)));
     clock.lap("site: graph");
 

@@ -237,7 +237,7 @@ fn texts(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
             if reuse.reusable(&path, fingerprint) {
                 return SiteFile::kept(&path, fingerprint);
             }
-            let packed = miniz_oxide::deflate::compress_to_vec(d.text.as_bytes(), 6);
+            let packed = miniz_oxide::deflate::compress_to_vec(d.text.as_bytes(), 1);
             let b64 = base64::engine::general_purpose::STANDARD.encode(packed);
             let data = format!("[{},\"{}\"]", json(d.url), b64);
             let mut file = script(&path, "text", &data);
@@ -252,7 +252,10 @@ fn doc_words(d: &Doc<'_>) -> Vec<(String, u8)> {
     let mut seen: FxHashMap<String, (u8, u32)> = FxHashMap::default();
     let mut add = |text: &str, field: u8| {
         each_word(text, |w| {
-            let e = seen.entry(w.to_owned()).or_default();
+            let e = match seen.get_mut(w) {
+                Some(e) => e,
+                None => seen.entry(w.to_owned()).or_default(),
+            };
             e.0 |= field;
             if field == 0 {
                 e.1 += 1;
@@ -300,29 +303,60 @@ fn tag_words(tag: &str) -> Vec<String> {
     out
 }
 
-/// Calls `f` with every word of `text`, folded (see [`fold_word`]).
+/// Calls `f` with every word of `text` (a run of letters and digits), folded (see
+/// [`fold_word`]). ASCII text, most of it, is scanned byte by byte.
 pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
-    for piece in text.split(|c: char| !c.is_alphanumeric()) {
-        if piece.is_empty() {
+    let bytes = text.as_bytes();
+    let mut buf = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let mut chars = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+            } else {
+                match text[i..].chars().next() {
+                    Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                    _ => break,
+                }
+            }
+            chars += 1;
+        }
+        if i == start {
+            // Not part of a word: one byte, or one character.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        let word = fold_word(piece);
-        let n = word.chars().count();
-        if (2..=MAX_WORD_CHARS).contains(&n) {
-            f(&word);
+        if (2..=MAX_WORD_CHARS).contains(&chars) {
+            buf.clear();
+            fold_into(&text[start..i], &mut buf);
+            f(&buf);
         }
     }
 }
 
 /// Lower case, accents removed (NFKD without combining marks), as `search.js` folds.
 pub fn fold_word(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+fn fold_into(s: &str, out: &mut String) {
     if s.is_ascii() {
-        return s.to_ascii_lowercase();
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
     }
-    s.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    out.extend(
+        s.nfkd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase),
+    );
 }
 
 /// A note's body as a reader sees it, line by line: what search indexes and quotes. Markup

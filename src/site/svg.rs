@@ -10,12 +10,14 @@
 //! Nodes are coloured by their top folder: the colour is picked by the folder's name, so it
 //! is the same on every page and in every build.
 
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use super::layout::layout;
+use super::output::SiteFile;
 use super::plan::Plan;
 use super::urls::href;
 use crate::graph::{Entity, EntityId};
@@ -36,7 +38,8 @@ pub struct GraphView {
     pub width: u32,
     pub height: u32,
     pub nodes: Vec<NodeView>,
-    pub edges: Vec<EdgeView>,
+    /// Every edge as one SVG path: `M x y L x y …`.
+    pub edges: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,16 +56,9 @@ pub struct NodeView {
     pub kind: &'static str,
     /// The colour of the node's top folder, `0..COLOURS`.
     pub colour: u64,
-    /// The other ends of its edges, space-separated node numbers (for hover).
+    /// The other ends of its edges, space-separated node numbers (`graph.js` lights them on
+    /// hover).
     pub links: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct EdgeView {
-    pub a: usize,
-    pub b: usize,
-    /// `M x y L x y`.
-    pub d: String,
 }
 
 /// Undirected neighbours of every entity with link counts, self links and unpublished notes
@@ -167,7 +163,7 @@ pub fn local(
             }
         }
     }
-    let pos = fit(&layout(ids.len(), &pairs, 150, true), LOCAL_SIZE);
+    let pos = fit(&layout(ids.len(), &pairs, 30, true), LOCAL_SIZE);
     let mut degree = vec![0usize; ids.len()];
     let mut links = vec![String::new(); ids.len()];
     for &(i, j) in &pairs {
@@ -210,17 +206,11 @@ pub fn local(
             }
         })
         .collect::<Vec<NodeView>>();
-    let edges = pairs
-        .iter()
-        .map(|&(i, j)| {
-            let (p, q) = (&nodes[i as usize], &nodes[j as usize]);
-            EdgeView {
-                a: i as usize,
-                b: j as usize,
-                d: format!("M{} {}L{} {}", p.x, p.y, q.x, q.y),
-            }
-        })
-        .collect();
+    let mut edges = String::new();
+    for &(i, j) in &pairs {
+        let (p, q) = (&nodes[i as usize], &nodes[j as usize]);
+        let _ = write!(edges, "M{} {}L{} {}", p.x, p.y, q.x, q.y);
+    }
     GraphView {
         width: LOCAL_SIZE.0 as u32,
         height: LOCAL_SIZE.1 as u32,
@@ -251,28 +241,20 @@ fn fit(pos: &[[f32; 2]], (width, height): (f32, f32)) -> Vec<[f32; 2]> {
 fn global_steps(n: usize) -> usize {
     match n {
         0..=500 => 300,
-        501..=3000 => 150,
-        _ => 70,
+        501..=3000 => 120,
+        _ => 30,
     }
 }
 
-/// `graph-data.js`: the whole graph for `assets/graph.js`, laid out.
-pub fn global_data(a: &Analysis, plan: &Plan, neighbours: &Neighbours) -> (Vec<u8>, usize) {
-    // Notes by folder and path (a folder starts in one place), then names without a note.
-    let mut ids: Vec<(u8, &str, &str, EntityId)> = (0..a.vault.notes.len())
-        .filter(|&n| plan.note_page(n).is_some())
-        .map(|n| {
-            let path = a.vault.notes[n].path.as_str();
-            (0, top_folder(path), path, a.graph.note_entity(n))
-        })
-        .collect();
-    ids.extend(a.graph.entities().filter_map(|(id, e)| match e {
-        Entity::Unresolved(name) if !neighbours.of[id].is_empty() => {
-            Some((1, "", name.as_str(), id))
-        }
-        _ => None,
-    }));
-    ids.sort_unstable();
+/// `graph-data.js`: the whole graph for `assets/graph.js`, laid out; kept from the previous
+/// build when no node, name, page, folder, tag or link changed (the layout is the costly part).
+pub fn global_file(
+    a: &Analysis,
+    plan: &Plan,
+    neighbours: &Neighbours,
+    reuse: &dyn crate::site::Reuse,
+) -> SiteFile {
+    let ids = global_nodes(a, plan, neighbours);
     let mut index = vec![u32::MAX; a.graph.entity_count()];
     for (i, &(.., id)) in ids.iter().enumerate() {
         index[id] = i as u32;
@@ -287,41 +269,25 @@ pub fn global_data(a: &Analysis, plan: &Plan, neighbours: &Neighbours) -> (Vec<u
         }
     }
     edges.sort_unstable();
+    let (rows, folders, tags) = global_rows(a, plan, neighbours, &ids);
+    let mut h = FxHasher::default();
+    ("graph-data", 1u32, &rows, &edges, &folders, &tags).hash(&mut h);
+    let fingerprint = h.finish();
+    if reuse.reusable(GRAPH_DATA, fingerprint) {
+        return SiteFile::kept(GRAPH_DATA, fingerprint);
+    }
     let pos = layout(ids.len(), &edges, global_steps(ids.len()), false);
-    let mut tag_names = Names::default();
-    let mut folders = Names::default();
     let mut out = String::from("vaultcGraph.data({\"nodes\":[");
-    for (i, &(kind, folder, _, id)) in ids.iter().enumerate() {
-        let entity = a.graph.entity(id);
-        let (name, colour) = describe(a, id);
-        let folder_no = if kind == 0 {
-            folders.number(folder) as i64
-        } else {
-            -1
-        };
-        let tag = match entity {
-            Entity::Note(n) => a.vault.notes[*n].tags.first().map(|t| {
-                let top = t.name.split('/').next().unwrap_or(&t.name);
-                tag_names.number(top) as i64
-            }),
-            Entity::Unresolved(_) => None,
-        };
-        let url = plan.entity_page(id, entity).unwrap_or("");
+    for (i, row) in rows.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(
-            &serde_json::json!([
-                pos[i][0].round() as i64,
-                pos[i][1].round() as i64,
-                neighbours.of[id].len(),
-                folder_no,
-                colour.map_or(-1, |c| c as i64),
-                tag.unwrap_or(-1),
-                name,
-                url
-            ])
-            .to_string(),
+        let _ = write!(
+            out,
+            "[{},{},{}",
+            pos[i][0].round(),
+            pos[i][1].round(),
+            &row[1..]
         );
     }
     out.push_str("],\"edges\":[");
@@ -329,14 +295,84 @@ pub fn global_data(a: &Analysis, plan: &Plan, neighbours: &Neighbours) -> (Vec<u
         if k > 0 {
             out.push(',');
         }
-        out.push_str(&format!("{i},{j}"));
+        let _ = write!(out, "{i},{j}");
     }
-    out.push_str("],\"folders\":");
-    out.push_str(&serde_json::json!(folders.list).to_string());
-    out.push_str(",\"tags\":");
-    out.push_str(&serde_json::json!(tag_names.list).to_string());
-    out.push_str("});\n");
-    (out.into_bytes(), ids.len())
+    let _ = write!(
+        out,
+        "],\"folders\":{},\"tags\":{}}});\n",
+        serde_json::json!(folders),
+        serde_json::json!(tags)
+    );
+    let mut file = SiteFile::bytes(GRAPH_DATA, out.into_bytes());
+    file.fingerprint = Some(fingerprint);
+    file
+}
+
+pub const GRAPH_DATA: &str = "graph-data.js";
+
+/// The global graph's nodes: notes by folder and path (a folder starts in one place), then
+/// names without a note that a published note links to.
+fn global_nodes<'a>(
+    a: &'a Analysis,
+    plan: &Plan,
+    neighbours: &Neighbours,
+) -> Vec<(u8, &'a str, &'a str, EntityId)> {
+    let mut ids: Vec<(u8, &str, &str, EntityId)> = (0..a.vault.notes.len())
+        .filter(|&n| plan.note_page(n).is_some())
+        .map(|n| {
+            let path = a.vault.notes[n].path.as_str();
+            (0, top_folder(path), path, a.graph.note_entity(n))
+        })
+        .collect();
+    ids.extend(a.graph.entities().filter_map(|(id, e)| match e {
+        Entity::Unresolved(name) if !neighbours.of[id].is_empty() => {
+            Some((1, "", name.as_str(), id))
+        }
+        _ => None,
+    }));
+    ids.sort_unstable();
+    ids
+}
+
+/// Each node as a JSON array without its position: `[links, folder, colour, tag, name,
+/// page]` (`-1`: none); with the folder and tag names.
+fn global_rows<'a>(
+    a: &'a Analysis,
+    plan: &Plan,
+    neighbours: &Neighbours,
+    ids: &[(u8, &'a str, &'a str, EntityId)],
+) -> (Vec<String>, Vec<&'a str>, Vec<&'a str>) {
+    let mut tag_names = Names::default();
+    let mut folders = Names::default();
+    let rows = ids
+        .iter()
+        .map(|&(kind, folder, _, id)| {
+            let entity = a.graph.entity(id);
+            let (name, colour) = describe(a, id);
+            let folder_no = if kind == 0 {
+                folders.number(folder) as i64
+            } else {
+                -1
+            };
+            let tag = match entity {
+                Entity::Note(n) => a.vault.notes[*n].tags.first().map(|t| {
+                    let top = t.name.split('/').next().unwrap_or(&t.name);
+                    tag_names.number(top) as i64
+                }),
+                Entity::Unresolved(_) => None,
+            };
+            serde_json::json!([
+                neighbours.of[id].len(),
+                folder_no,
+                colour.map_or(-1, |c| c as i64),
+                tag.unwrap_or(-1),
+                name,
+                plan.entity_page(id, entity).unwrap_or("")
+            ])
+            .to_string()
+        })
+        .collect();
+    (rows, folders.list, tag_names.list)
 }
 
 /// Names numbered in the order met, any case the same (the first spelling stays).

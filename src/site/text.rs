@@ -10,6 +10,13 @@ pub fn readable(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = strip_block_markers(line);
     while let Some(c) = rest.chars().next() {
+        // Plain text up to the next character that can start a link or emphasis.
+        let plain = rest.find(['[', '!', '*', '_', '=']).unwrap_or(rest.len());
+        if plain > 0 {
+            out.push_str(&rest[..plain]);
+            rest = &rest[plain..];
+            continue;
+        }
         if let Some((shown, len)) = wikilink_text(rest).or_else(|| markdown_link_text(rest)) {
             out.push_str(shown);
             rest = &rest[len..];

@@ -81,23 +81,31 @@
       apply();
     });
     svg.addEventListener("dblclick", function () { box = Object.assign({}, full); apply(); });
+    // Hover: the node, its neighbours and the edges between them stay lit; the rest fades.
     var nodes = svg.querySelectorAll(".node");
-    var edges = svg.querySelectorAll(".edge");
+    var lit = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    lit.setAttribute("class", "edges lit");
+    svg.insertBefore(lit, nodes[0] || null);
+    function centre(node) {
+      var c = node.querySelector("circle");
+      return c.getAttribute("cx") + " " + c.getAttribute("cy");
+    }
     nodes.forEach(function (node) {
       node.addEventListener("pointerenter", function () {
-        var i = node.getAttribute("data-i");
+        var d = "";
         svg.classList.add("hovering");
         node.classList.add("lit");
         (node.getAttribute("data-links") || "").split(" ").forEach(function (j) {
-          if (j && nodes[j]) nodes[j].classList.add("lit");
+          if (!j || !nodes[j]) return;
+          nodes[j].classList.add("lit");
+          d += "M" + centre(node) + "L" + centre(nodes[j]);
         });
-        edges.forEach(function (e) {
-          if (e.getAttribute("data-a") === i || e.getAttribute("data-b") === i) e.classList.add("lit");
-        });
+        lit.setAttribute("d", d);
       });
       node.addEventListener("pointerleave", function () {
         svg.classList.remove("hovering");
-        svg.querySelectorAll(".lit").forEach(function (x) { x.classList.remove("lit"); });
+        lit.removeAttribute("d");
+        svg.querySelectorAll(".node.lit").forEach(function (x) { x.classList.remove("lit"); });
       });
     });
   }
@@ -135,6 +143,7 @@
     }
 
     var view = { s: 1, x: 0, y: 0 };
+    var MAX_EDGES = 30000, fitScale = 1;
     var mode = "folder", hover = -1, lit = new Set(), width = 0, height = 0, queued = false;
     var palette = [], fg = "", edge = "", bg = "", grey = "";
 
@@ -156,7 +165,7 @@
         x1 = Math.max(x1, xs[k]); y1 = Math.max(y1, ys[k]);
       }
       if (!n) { x0 = y0 = -1; x1 = y1 = 1; }
-      view.s = Math.min(width / (x1 - x0 + 80), height / (y1 - y0 + 80), 3);
+      view.s = fitScale = Math.min(width / (x1 - x0 + 80), height / (y1 - y0 + 80), 3);
       view.x = width / 2 - (x0 + x1) / 2 * view.s;
       view.y = height / 2 - (y0 + y1) / 2 * view.s;
     }
@@ -181,11 +190,16 @@
       ctx.lineWidth = 1;
       ctx.strokeStyle = edge;
       ctx.globalAlpha = hover >= 0 ? 0.25 : Math.min(1, 0.35 + s * 0.4);
+      // Level of detail: seen whole, a big graph draws an even sample of its links; zoomed
+      // in, every link with an end on screen.
+      var stride = s > fitScale * 3 ? 1 : Math.max(1, Math.ceil(d.edges.length / 2 / MAX_EDGES));
       ctx.beginPath();
-      for (var e = 0; e < d.edges.length; e += 2) {
+      for (var e = 0; e < d.edges.length; e += 2 * stride) {
         var a = d.edges[e], b = d.edges[e + 1];
-        ctx.moveTo(xs[a] * s + ox, ys[a] * s + oy);
-        ctx.lineTo(xs[b] * s + ox, ys[b] * s + oy);
+        var ax = xs[a] * s + ox, ay = ys[a] * s + oy, bx = xs[b] * s + ox, by = ys[b] * s + oy;
+        if ((ax < 0 || ay < 0 || ax > width || ay > height) && (bx < 0 || by < 0 || bx > width || by > height)) continue;
+        ctx.moveTo(ax, ay);
+        ctx.lineTo(bx, by);
       }
       ctx.stroke();
       if (hover >= 0) {
