@@ -64,15 +64,15 @@ const IN_ALIAS: u8 = 2;
 const IN_TAG: u8 = 4;
 const IN_HEADING: u8 = 8;
 
-/// A word's weight in one document: where it stands, and how often in the text.
-fn score(fields: u8, count: u32) -> u8 {
+/// A word's weight in one document: where it stands, and how often in the text. A title
+/// word weighs more the shorter the title, so that `NVIDIA` ranks the note called NVIDIA
+/// above the one called Long NVIDIA.
+fn score(fields: u8, count: u32, title_words: usize) -> u8 {
     let mut s = 0.0;
-    for (bit, w) in [
-        (IN_TITLE, 60.0),
-        (IN_ALIAS, 40.0),
-        (IN_TAG, 25.0),
-        (IN_HEADING, 15.0),
-    ] {
+    if fields & IN_TITLE != 0 {
+        s += 40.0 + 80.0 / title_words.max(1) as f64;
+    }
+    for (bit, w) in [(IN_ALIAS, 40.0), (IN_TAG, 25.0), (IN_HEADING, 15.0)] {
         if fields & bit != 0 {
             s += w;
         }
@@ -273,16 +273,15 @@ fn doc_words(d: &Doc<'_>) -> Vec<(String, u8)> {
         add(t, IN_TAG);
     }
     add(&d.text, 0);
+    let mut title_words = 0;
+    each_word(d.title, |_| title_words += 1);
     let mut list: Vec<(String, u8)> = seen
         .into_iter()
-        .map(|(w, (fields, count))| {
-            let s = score(fields, count);
-            (w, s)
-        })
+        .map(|(w, (fields, count))| (w, score(fields, count, title_words)))
         .collect();
     for t in &d.tags {
         for key in tag_words(t) {
-            list.push((key, score(IN_TAG, 0)));
+            list.push((key, score(IN_TAG, 0, title_words)));
         }
     }
     list.sort_unstable();
@@ -376,14 +375,18 @@ pub fn plain_text(body: &str) -> String {
             continue;
         }
         let kept = without_comments(trimmed, &mut in_comment);
+        let kept = kept.trim();
+        // Rules and table lines, and lines of tags only (tags are searched as tags).
         if kept
-            .trim()
             .chars()
             .all(|c| matches!(c, '-' | '|' | ':' | ' ' | '*' | '_' | '='))
+            || kept
+                .split_whitespace()
+                .all(|w| w.len() > 1 && w.starts_with('#') && !w.starts_with("##"))
         {
             continue;
         }
-        push_line(&mut out, &readable(&kept));
+        push_line(&mut out, &readable(kept));
     }
     out
 }
@@ -459,7 +462,7 @@ mod tests {
     #[test]
     fn plain_text_drops_markup_and_comments() {
         let text = plain_text(
-            "## Fund flows\n- **Bold** [[Tesla#Robotaxi|robotaxis]] %% secret %% end\n|---|---|\n```\nlet x = 1;\n```\n",
+            "#tag #a/b\n## Fund flows\n- **Bold** [[Tesla#Robotaxi|robotaxis]] %% secret %% end\n|---|---|\n```\nlet x = 1;\n```\n",
         );
         assert_eq!(text, "Fund flows\nBold robotaxis  end\nlet x = 1;");
     }

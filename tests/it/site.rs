@@ -8,11 +8,11 @@
 //! - Injection: markup in titles, aliases, tags, frontmatter and link texts comes out escaped;
 //!   links that climb out of the vault copy nothing.
 //! - Refusal: a folder vaultc did not make is not written to without `--force`.
-//! - Browser: headless Chromium searches, follows a wikilink, switches to dark mode.
+//! - Browser: see browser.rs.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -955,40 +955,4 @@ fn building_into_a_folder_vaultc_did_not_make_is_refused() {
     for (file, bytes) in &before {
         assert_eq!(after.get(file), Some(bytes), "{file} kept");
     }
-}
-
-#[test]
-fn a_site_in_the_browser_searches_follows_links_and_switches_to_dark_mode() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    ok(&build(&repo(), None, &site), "vaultc build");
-    let script = repo().join("tests/browser/site.test.mjs");
-    let node = Command::new("node").arg("--version").output();
-    assert!(
-        node.is_ok_and(|o| o.status.success()),
-        "the browser test needs Node.js: apt-get install -y nodejs npm"
-    );
-    assert!(
-        Path::new("/usr/bin/chromium").is_file(),
-        "the browser test needs Chromium: apt-get install -y chromium"
-    );
-    assert!(
-        repo()
-            .join("tests/browser/node_modules/playwright-core")
-            .is_dir(),
-        "the browser test needs playwright-core: (cd tests/browser && npm ci)"
-    );
-    let o = Command::new("node")
-        .arg(&script)
-        .arg(&site)
-        .arg(tmp.path().join("screenshot-note.png"))
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(tmp.path().join("screenshot-note.png").is_file());
 }
