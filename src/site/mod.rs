@@ -170,10 +170,19 @@ pub fn build(
     files.push(SiteFile::bytes("nav-data.js", nav::data(&site)));
     clock.lap("site: graph");
 
-    if plan.home.is_none() {
+    files.extend(lists_and_assets(&site)?);
+    files.sort_by(|x, y| x.path.cmp(&y.path));
+    clock.lap("site: lists");
+    Ok(files)
+}
+
+/// The site's own pages, the theme's assets and the copied attachments.
+fn lists_and_assets(site: &Site<'_>) -> Result<Vec<SiteFile>, ThemeError> {
+    let mut files = Vec::new();
+    if site.plan.home.is_none() {
         files.push(SiteFile::bytes(
             HOME_PAGE,
-            pages::lists::home(&site, HOME_PAGE)?.into_bytes(),
+            pages::lists::home(site, HOME_PAGE)?.into_bytes(),
         ));
     }
     type SitePage = fn(&Site<'_>, &str) -> Result<String, ThemeError>;
@@ -187,23 +196,21 @@ pub fn build(
     ];
     let site_pages: Vec<SiteFile> = site_pages
         .par_iter()
-        .map(|(path, make)| Ok(SiteFile::bytes(path, make(&site, path)?.into_bytes())))
+        .map(|(path, make)| Ok(SiteFile::bytes(path, make(site, path)?.into_bytes())))
         .collect::<Result<_, ThemeError>>()?;
     files.extend(site_pages);
     for (name, bytes) in &site.theme.assets {
         files.push(SiteFile::bytes(&format!("assets/{name}"), bytes.clone()));
     }
-    for (i, out) in plan.files.iter().enumerate() {
+    for (i, out) in site.plan.files.iter().enumerate() {
         if let Some(out) = out {
             files.push(SiteFile {
                 path: out.clone(),
-                content: Content::Copy(a.vault.root.join(&a.vault.attachments[i])),
+                content: Content::Copy(site.a.vault.root.join(&site.a.vault.attachments[i])),
                 fingerprint: None,
             });
         }
     }
-    files.sort_by(|x, y| x.path.cmp(&y.path));
-    clock.lap("site: lists");
     Ok(files)
 }
 

@@ -113,7 +113,7 @@ pub fn files(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> 
 /// `window.vaultcSearch.KIND(DATA)`, the way every search file hands over its data.
 fn script(path: &str, kind: &str, data: &str) -> SiteFile {
     let mut s = String::with_capacity(data.len() + 40);
-    let _ = write!(s, "vaultcSearch.{kind}({data});\n");
+    let _ = writeln!(s, "vaultcSearch.{kind}({data});");
     SiteFile::bytes(path, s.into_bytes())
 }
 

@@ -297,9 +297,9 @@ pub fn global_file(
         }
         let _ = write!(out, "{i},{j}");
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "],\"folders\":{},\"tags\":{}}});\n",
+        "],\"folders\":{},\"tags\":{}}});",
         serde_json::json!(folders),
         serde_json::json!(tags)
     );
