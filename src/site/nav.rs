@@ -43,5 +43,6 @@ pub fn data(site: &Site<'_>) -> Vec<u8> {
         })
         .collect();
     let data = serde_json::json!({ "folders": folders, "notes": list });
+    let data = super::search::escape_markup(&data.to_string()).into_owned();
     format!("vaultcNav.data({data});\n").into_bytes()
 }

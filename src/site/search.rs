@@ -113,8 +113,20 @@ pub fn files(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> 
 /// `window.vaultcSearch.KIND(DATA)`, the way every search file hands over its data.
 fn script(path: &str, kind: &str, data: &str) -> SiteFile {
     let mut s = String::with_capacity(data.len() + 40);
-    let _ = writeln!(s, "vaultcSearch.{kind}({data});");
+    let _ = writeln!(s, "vaultcSearch.{kind}({});", escape_markup(data));
     SiteFile::bytes(path, s.into_bytes())
+}
+
+/// `<`, `>` and `&` in JSON as `\u` escapes: they only occur inside strings, and escaped they
+/// can never close a script element or be read as markup, wherever the data ends up.
+pub fn escape_markup(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.contains(['<', '>', '&']) {
+        return json.into();
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .into()
 }
 
 fn json(s: &str) -> String {
@@ -457,6 +469,20 @@ mod tests {
         assert!(file(&files, "search/w/r8.js").contains("\"rotation\",1"));
         assert!(file(&files, "search/d/0.js").contains("[\"Sector rotation\",\"a.html\""));
         assert!(file(&files, "search/t/a.js").starts_with("vaultcSearch.text([\"a.html\",\""));
+    }
+
+    #[test]
+    fn markup_in_titles_is_escaped_and_still_valid_json() {
+        let docs = [doc("<script>alert(1)</script> & co", "a.html", "x", vec![])];
+        let files = files(&docs, &());
+        let block = file(&files, "search/d/0.js");
+        assert!(!block.contains('<') && !block.contains('&'), "{block}");
+        let json = block
+            .strip_prefix("vaultcSearch.docs(")
+            .and_then(|b| b.strip_suffix(");\n"))
+            .unwrap();
+        let back: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(back[1][0][0], "<script>alert(1)</script> & co");
     }
 
     #[test]

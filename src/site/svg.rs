@@ -303,6 +303,7 @@ pub fn global_file(
         serde_json::json!(folders),
         serde_json::json!(tags)
     );
+    let out = super::search::escape_markup(&out).into_owned();
     let mut file = SiteFile::bytes(GRAPH_DATA, out.into_bytes());
     file.fingerprint = Some(fingerprint);
     file

@@ -429,14 +429,37 @@ fn generated_vault_site_has_no_broken_links_and_a_page_per_entity() {
     assert_eq!(notes.len(), 2000);
     assert_complete(&crawl, &notes, &unresolved);
 
-    // Search entries point at pages that exist.
-    let index: Value =
-        serde_json::from_slice(&std::fs::read(site.join("search-index.json")).unwrap()).unwrap();
-    let entries = index.as_array().unwrap();
-    assert_eq!(entries.len(), 2000);
-    for e in entries {
-        assert!(site.join(e["url"].as_str().unwrap()).is_file(), "{e}");
+    // Search documents, the folder tree and the global graph point at pages that exist.
+    let mut docs = 0;
+    for file in files(&site).iter().filter(|f| f.starts_with("search/d/")) {
+        let block = script_data(&site.join(file), "vaultcSearch.docs(");
+        for d in block[1].as_array().unwrap() {
+            assert!(site.join(d[1].as_str().unwrap()).is_file(), "{d}");
+            docs += 1;
+        }
     }
+    assert_eq!(docs, 2000);
+    let nav = script_data(&site.join("nav-data.js"), "vaultcNav.data(");
+    let listed = nav["notes"].as_array().unwrap();
+    assert_eq!(listed.len(), 2000);
+    for n in listed {
+        assert!(site.join(n[2].as_str().unwrap()).is_file(), "{n}");
+    }
+    let graph = script_data(&site.join("graph-data.js"), "vaultcGraph.data(");
+    for n in graph["nodes"].as_array().unwrap() {
+        assert!(site.join(n[7].as_str().unwrap()).is_file(), "{n}");
+    }
+}
+
+/// The JSON a data script hands to `call`: `call(JSON);`.
+fn script_data(path: &Path, call: &str) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    let json = text
+        .trim_end()
+        .strip_prefix(call)
+        .and_then(|t| t.strip_suffix(");"))
+        .unwrap_or_else(|| panic!("{}: not a {call}…) script", path.display()));
+    serde_json::from_str(json).unwrap()
 }
 
 #[test]
@@ -607,12 +630,19 @@ fn builds_are_deterministic_and_rebuilds_rewrite_only_what_changed() {
         text.push_str("\nOne more line at the end.\n");
         std::fs::write(&tesla, text).unwrap();
     });
-    // (The search index holds the start of each note's text, which a short note ends.)
-    let pages: BTreeSet<String> = changed
-        .into_iter()
-        .filter(|f| !f.starts_with("search-index."))
-        .collect();
+    // (The search index holds every word; of the notes' texts, only Tesla's changed. The
+    // links did not change, so neither did the global graph.)
+    let (search, pages): (BTreeSet<String>, BTreeSet<String>) =
+        changed.into_iter().partition(|f| f.starts_with("search/"));
     assert_eq!(pages, BTreeSet::from(["actors/tesla.html".to_owned()]));
+    let texts: BTreeSet<&String> = search
+        .iter()
+        .filter(|f| f.starts_with("search/t/"))
+        .collect();
+    assert_eq!(
+        texts,
+        BTreeSet::from([&"search/t/actors/tesla.js".to_owned()])
+    );
 
     // The line that links NVIDIA to Burry: both pages (Burry's backlinks quote it).
     let nvidia = vault.path().join("vault/Actors/NVIDIA.md");
@@ -625,10 +655,14 @@ fn builds_are_deterministic_and_rebuilds_rewrite_only_what_changed() {
     let allowed = BTreeSet::from([
         "actors/nvidia.html".to_owned(),
         "actors/michael-burry.html".to_owned(),
-        "search-index.json".to_owned(),
-        "search-index.js".to_owned(),
+        "search/t/actors/nvidia.js".to_owned(),
     ]);
-    assert!(changed.is_subset(&allowed), "{changed:?}");
+    assert!(
+        changed
+            .iter()
+            .all(|f| allowed.contains(f) || f.starts_with("search/") && !f.starts_with("search/t/")),
+        "{changed:?}"
+    );
 }
 
 /// Sets a file's modification time `secs` seconds back from now, as `touch -d` would.
@@ -874,7 +908,7 @@ fn markup_in_note_data_is_escaped_and_nothing_outside_the_vault_is_copied() {
         checked += 1;
         let lower = text.to_ascii_lowercase();
         assert!(!lower.contains("<script>alert"), "raw <script> in {file}");
-        if file.ends_with(".json") || file == "search-index.js" {
+        if file.ends_with(".json") || (file.ends_with(".js") && !file.starts_with("assets/")) {
             assert!(!text.contains('<'), "markup in {file}");
             continue;
         }
@@ -901,9 +935,15 @@ fn markup_in_note_data_is_escaped_and_nothing_outside_the_vault_is_copied() {
             if tag.name == "script" {
                 let src = tag.attr("src").unwrap_or_default();
                 assert!(
-                    src.ends_with("assets/theme.js")
-                        || src.ends_with("assets/search.js")
-                        || src.ends_with("search-index.js"),
+                    [
+                        "assets/theme.js",
+                        "assets/search.js",
+                        "assets/nav.js",
+                        "assets/graph.js",
+                        "graph-data.js"
+                    ]
+                    .iter()
+                    .any(|s| src.ends_with(s)),
                     "{file}: unexpected script {src:?}"
                 );
             }

@@ -104,6 +104,8 @@ struct Group<'a> {
     folder: &'a str,
     /// The section's id, which breadcrumbs link to.
     anchor: String,
+    /// Ids of the folders above that have no section (no note of their own) and start here.
+    above: Vec<String>,
     notes: Vec<NoteItem<'a>>,
 }
 
@@ -126,12 +128,24 @@ pub fn notes(site: &Site<'_>, page: &str) -> Result<String, ThemeError> {
         nx.folder().cmp(ny.folder()).then(nx.path.cmp(&ny.path))
     });
     let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut anchored = std::collections::HashSet::new();
     for id in order {
         let folder = a.vault.notes[id].folder();
         if groups.last().is_none_or(|g| g.folder != folder) {
+            // Folders with no note of their own are anchored at their first subfolder.
+            let mut above = Vec::new();
+            let mut end = 0;
+            for part in folder.split('/').filter(|p| !p.is_empty()) {
+                end += part.len();
+                if anchored.insert(&folder[..end]) && end < folder.len() {
+                    above.push(folder_anchor(&folder[..end]));
+                }
+                end += 1;
+            }
             groups.push(Group {
                 folder,
                 anchor: folder_anchor(folder),
+                above,
                 notes: Vec::new(),
             });
         }
