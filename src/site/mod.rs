@@ -238,7 +238,7 @@ fn search_files(site: &Site<'_>, reuse: &dyn Reuse) -> Vec<SiteFile> {
                 tags: unique_tags(note),
                 aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
                 headings: note.headings.iter().map(|h| h.text()).collect(),
-                text: search::plain_text(&note.text[render::body_start(note)..]),
+                body: &note.text[render::body_start(note)..],
             })
         })
         .collect();

@@ -54,8 +54,9 @@ pub struct Doc<'a> {
     pub tags: Vec<&'a str>,
     pub aliases: Vec<&'a str>,
     pub headings: Vec<&'a str>,
-    /// The note's body as a reader sees it (see [`plain_text`]).
-    pub text: String,
+    /// The note's Markdown after its frontmatter: its words are indexed as written (link
+    /// targets too), `%% comments %%` left out; [`plain_text`] makes the snippet text.
+    pub body: &'a str,
 }
 
 /// Where in a note a word stands.
@@ -244,12 +245,13 @@ fn texts(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
         .map(|d| {
             let path = text_path(d.url);
             let mut h = FxHasher::default();
-            (VERSION, d.url, &d.text).hash(&mut h);
+            (VERSION, d.url, d.body).hash(&mut h);
             let fingerprint = h.finish();
             if reuse.reusable(&path, fingerprint) {
                 return SiteFile::kept(&path, fingerprint);
             }
-            let packed = miniz_oxide::deflate::compress_to_vec(d.text.as_bytes(), 1);
+            let text = plain_text(d.body);
+            let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 1);
             let b64 = base64::engine::general_purpose::STANDARD.encode(packed);
             let data = format!("[{},\"{}\"]", json(d.url), b64);
             let mut file = script(&path, "text", &data);
@@ -284,7 +286,7 @@ fn doc_words(d: &Doc<'_>) -> Vec<(String, u8)> {
     for t in &d.tags {
         add(t, IN_TAG);
     }
-    add(&d.text, 0);
+    visible_lines(d.body, |line, _| add(line, 0));
     let mut title_words = 0;
     each_word(d.title, |_| title_words += 1);
     let mut list: Vec<(String, u8)> = seen
@@ -370,10 +372,9 @@ fn fold_into(s: &str, out: &mut String) {
     );
 }
 
-/// A note's body as a reader sees it, line by line: what search indexes and quotes. Markup
-/// goes (see [`readable`]), `%% comments %%` go, code stays as written.
-pub fn plain_text(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
+/// The lines of a note's body a reader sees, `%% comments %%` cut out, with whether each is
+/// code (fence lines themselves are left out).
+fn visible_lines(body: &str, mut f: impl FnMut(&str, bool)) {
     let mut in_code = false;
     let mut in_comment = false;
     for line in body.lines() {
@@ -383,23 +384,39 @@ pub fn plain_text(body: &str) -> String {
             continue;
         }
         if in_code {
-            push_line(&mut out, trimmed);
-            continue;
+            f(trimmed, true);
+        } else {
+            f(&without_comments(trimmed, &mut in_comment), false);
         }
-        let kept = without_comments(trimmed, &mut in_comment);
-        let kept = kept.trim();
-        // Rules and table lines, and lines of tags only (tags are searched as tags).
-        if kept
-            .chars()
-            .all(|c| matches!(c, '-' | '|' | ':' | ' ' | '*' | '_' | '='))
-            || kept
-                .split_whitespace()
-                .all(|w| w.len() > 1 && w.starts_with('#') && !w.starts_with("##"))
-        {
-            continue;
-        }
-        push_line(&mut out, &readable(kept));
     }
+}
+
+/// A note's body as a reader sees it, line by line: the text search results quote. Markup
+/// goes (see [`readable`]), `%% comments %%` go, code stays as written.
+pub fn plain_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    visible_lines(body, |line, code| {
+        let kept = line.trim();
+        // Rules and table lines, and lines of tags only (tags are searched as tags).
+        if !code
+            && (kept
+                .chars()
+                .all(|c| matches!(c, '-' | '|' | ':' | ' ' | '*' | '_' | '='))
+                || kept
+                    .split_whitespace()
+                    .all(|w| w.len() > 1 && w.starts_with('#') && !w.starts_with("##")))
+        {
+            return;
+        }
+        push_line(
+            &mut out,
+            &if code {
+                kept.to_owned()
+            } else {
+                readable(kept)
+            },
+        );
+    });
     out
 }
 
@@ -417,7 +434,7 @@ fn push_line(out: &mut String, line: &str) {
 mod tests {
     use super::*;
 
-    fn doc<'a>(title: &'a str, url: &'a str, text: &str, tags: Vec<&'a str>) -> Doc<'a> {
+    fn doc<'a>(title: &'a str, url: &'a str, body: &'a str, tags: Vec<&'a str>) -> Doc<'a> {
         Doc {
             title,
             url,
@@ -425,7 +442,7 @@ mod tests {
             tags,
             aliases: vec![],
             headings: vec![],
-            text: text.to_owned(),
+            body,
         }
     }
 
