@@ -20,6 +20,7 @@
 //! folds a query the same way). Pagefind does the same job but took 22 s of CPU and 2.6 GB
 //! for a 10k-note vault, and fetches its files, which browsers refuse from `file://`.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
@@ -84,15 +85,15 @@ fn score(fields: u8, count: u32, title_words: usize) -> u8 {
 
 /// Every file of the search, sorted by nothing in particular (the caller sorts).
 pub fn files(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
-    let words: Vec<Vec<(String, u8)>> = docs.par_iter().map(doc_words).collect();
-    let mut postings: FxHashMap<String, Vec<(u32, u8)>> = FxHashMap::default();
-    for (id, list) in words.into_iter().enumerate() {
+    let words: Vec<Vec<(Cow<'_, str>, u8)>> = docs.par_iter().map(doc_words).collect();
+    let mut postings: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
+    for (id, list) in words.iter().enumerate() {
         for (word, s) in list {
-            postings.entry(word).or_default().push((id as u32, s));
+            postings.entry(word).or_default().push((id as u32, *s));
         }
     }
-    let mut vocab: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
-    vocab.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut vocab: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    vocab.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
 
     let mut out = Vec::new();
     let firsts = chunks(&vocab, &mut out);
@@ -135,7 +136,7 @@ fn json(s: &str) -> String {
 }
 
 /// The index in chunks of about [`CHUNK_BYTES`]; returns the first word of each.
-fn chunks(vocab: &[(String, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<String> {
+fn chunks(vocab: &[(&str, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<String> {
     let mut firsts = Vec::new();
     let mut body = String::new();
     let mut flush = |body: &mut String, n: usize| {
@@ -147,7 +148,7 @@ fn chunks(vocab: &[(String, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<St
     };
     for (word, list) in vocab {
         if body.is_empty() {
-            firsts.push(word.clone());
+            firsts.push((*word).to_owned());
         } else {
             body.push(',');
         }
@@ -184,7 +185,7 @@ pub fn spelling_key(word: &str) -> Option<String> {
 
 /// One file per (first character, length) of the words with at least [`MIN_SPELLED_CHARS`]
 /// characters: `["word", documents, …]`. Returns the keys.
-fn spelling_lists(vocab: &[(String, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<String> {
+fn spelling_lists(vocab: &[(&str, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<String> {
     let mut lists: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     for (word, list) in vocab {
         if word.starts_with('#') || word.chars().count() < MIN_SPELLED_CHARS {
@@ -222,7 +223,7 @@ fn doc_blocks(docs: &[Doc<'_>]) -> Vec<SiteFile> {
 }
 
 /// `tags.js`: `[[tag, notes], …]` by tag.
-fn tag_list(vocab: &[(String, Vec<(u32, u8)>)]) -> SiteFile {
+fn tag_list(vocab: &[(&str, Vec<(u32, u8)>)]) -> SiteFile {
     let tags: Vec<serde_json::Value> = vocab
         .iter()
         .filter_map(|(w, list)| Some(serde_json::json!([w.strip_prefix('#')?, list.len()])))
@@ -261,46 +262,48 @@ fn texts(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
         .collect()
 }
 
-/// A document's words, each once with its score, sorted.
-fn doc_words(d: &Doc<'_>) -> Vec<(String, u8)> {
-    let mut seen: FxHashMap<String, (u8, u32)> = FxHashMap::default();
-    let mut add = |text: &str, field: u8| {
-        each_word(text, |w| {
-            let e = match seen.get_mut(w) {
-                Some(e) => e,
-                None => seen.entry(w.to_owned()).or_default(),
-            };
-            e.0 |= field;
-            if field == 0 {
-                e.1 += 1;
+/// A document's words, each once with its score. Words already folded (lower-case ASCII,
+/// most of them) are borrowed from the note, not copied.
+fn doc_words<'a>(d: &Doc<'a>) -> Vec<(Cow<'a, str>, u8)> {
+    let mut seen: FxHashMap<Cow<'a, str>, (u8, u32)> = FxHashMap::default();
+    let mut add = |w: Cow<'a, str>, field: u8| {
+        let counted = u32::from(field == 0);
+        match seen.get_mut(w.as_ref()) {
+            Some(e) => {
+                e.0 |= field;
+                e.1 += counted;
             }
-        });
+            None => {
+                seen.insert(w, (field, counted));
+            }
+        }
     };
-    add(d.title, IN_TITLE);
-    for a in &d.aliases {
-        add(a, IN_ALIAS);
-    }
-    for h in &d.headings {
-        add(h, IN_HEADING);
-    }
-    for t in &d.tags {
-        add(t, IN_TAG);
-    }
-    visible_lines(d.body, |line, _| add(line, 0));
     let mut title_words = 0;
-    each_word(d.title, |_| title_words += 1);
-    let mut list: Vec<(String, u8)> = seen
-        .into_iter()
-        .map(|(w, (fields, count))| (w, score(fields, count, title_words)))
-        .collect();
-    for t in &d.tags {
-        for key in tag_words(t) {
-            list.push((key, score(IN_TAG, 0, title_words)));
+    each_word(d.title, |w| {
+        title_words += 1;
+        add(w, IN_TITLE);
+    });
+    for (texts, field) in [
+        (&d.aliases, IN_ALIAS),
+        (&d.headings, IN_HEADING),
+        (&d.tags, IN_TAG),
+    ] {
+        for t in texts {
+            each_word(t, |w| add(w, field));
         }
     }
-    list.sort_unstable();
-    list.dedup_by(|a, b| a.0 == b.0);
-    list
+    for t in &d.tags {
+        for key in tag_words(t) {
+            add(Cow::Owned(key), IN_TAG);
+        }
+    }
+    visible_lines(d.body, |line, _| match line {
+        Cow::Borrowed(l) => each_word(l, |w| add(w, 0)),
+        Cow::Owned(l) => each_word(&l, |w| add(Cow::Owned(w.into_owned()), 0)),
+    });
+    seen.into_iter()
+        .map(|(w, (fields, count))| (w, score(fields, count, title_words)))
+        .collect()
 }
 
 /// `#a/b` is found as `#a/b` and as `#a`.
@@ -317,26 +320,29 @@ fn tag_words(tag: &str) -> Vec<String> {
 }
 
 /// Calls `f` with every word of `text` (a run of letters and digits), folded (see
-/// [`fold_word`]). ASCII text, most of it, is scanned byte by byte.
-pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+/// [`fold_word`]): borrowed when it already is. ASCII text, most of it, is scanned byte by
+/// byte.
+pub fn each_word<'t>(text: &'t str, mut f: impl FnMut(Cow<'t, str>)) {
     let bytes = text.as_bytes();
-    let mut buf = String::new();
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
         let mut chars = 0;
+        let mut folded = true;
         while i < bytes.len() {
             let b = bytes[i];
             if b.is_ascii() {
                 if !b.is_ascii_alphanumeric() {
                     break;
                 }
+                folded &= !b.is_ascii_uppercase();
                 i += 1;
             } else {
                 match text[i..].chars().next() {
                     Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
                     _ => break,
                 }
+                folded = false;
             }
             chars += 1;
         }
@@ -346,9 +352,12 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
             continue;
         }
         if (2..=MAX_WORD_CHARS).contains(&chars) {
-            buf.clear();
-            fold_into(&text[start..i], &mut buf);
-            f(&buf);
+            let piece = &text[start..i];
+            f(if folded {
+                Cow::Borrowed(piece)
+            } else {
+                Cow::Owned(fold_word(piece))
+            });
         }
     }
 }
@@ -374,7 +383,7 @@ fn fold_into(s: &str, out: &mut String) {
 
 /// The lines of a note's body a reader sees, `%% comments %%` cut out, with whether each is
 /// code (fence lines themselves are left out).
-fn visible_lines(body: &str, mut f: impl FnMut(&str, bool)) {
+fn visible_lines<'a>(body: &'a str, mut f: impl FnMut(Cow<'a, str>, bool)) {
     let mut in_code = false;
     let mut in_comment = false;
     for line in body.lines() {
@@ -384,9 +393,14 @@ fn visible_lines(body: &str, mut f: impl FnMut(&str, bool)) {
             continue;
         }
         if in_code {
-            f(trimmed, true);
+            f(Cow::Borrowed(trimmed), true);
+        } else if !in_comment && !trimmed.as_bytes().contains(&b'%') {
+            f(Cow::Borrowed(trimmed), false);
         } else {
-            f(&without_comments(trimmed, &mut in_comment), false);
+            f(
+                Cow::Owned(without_comments(trimmed, &mut in_comment)),
+                false,
+            );
         }
     }
 }
