@@ -124,7 +124,7 @@
       var node = d.nodes[i];
       xs[i] = node[0];
       ys[i] = node[1];
-      rs[i] = 3 + Math.sqrt(node[2]) * 1.6;
+      rs[i] = 3 + Math.min(Math.sqrt(node[2]) * 1.6, 16);
       adj.push([]);
     }
     for (i = 0; i < d.edges.length; i += 2) {
@@ -213,15 +213,22 @@
         });
         ctx.stroke();
       }
+      // One path per colour (faded ones first): a few fills, not one per node.
+      var paths = new Map();
       for (var k = 0; k < n; k++) {
         var x = xs[k] * s + ox, y = ys[k] * s + oy, r = Math.max(1.5, rs[k] * s);
         if (x < -r || y < -r || x > width + r || y > height + r) continue;
-        ctx.globalAlpha = hover < 0 || lit.has(k) ? 1 : 0.2;
-        ctx.fillStyle = colourOf(k);
-        ctx.beginPath();
-        ctx.arc(x, y, r, 0, 6.2832);
-        ctx.fill();
+        var key = (hover < 0 || lit.has(k) ? "1 " : "0 ") + colourOf(k);
+        var path = paths.get(key);
+        if (!path) { path = new Path2D(); paths.set(key, path); }
+        path.moveTo(x + r, y);
+        path.arc(x, y, r, 0, 6.2832);
       }
+      Array.from(paths.keys()).sort().forEach(function (key) {
+        ctx.globalAlpha = key.charAt(0) === "1" ? 1 : 0.2;
+        ctx.fillStyle = key.slice(2);
+        ctx.fill(paths.get(key));
+      });
       ctx.globalAlpha = 1;
       labels(s, ox, oy);
     }
