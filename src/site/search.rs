@@ -5,7 +5,8 @@
 //! `window.vaultcSearch` (`assets/search.js`):
 //!
 //! - `index.js`: the manifest: how many documents, the first word of every chunk, which
-//!   spelling lists exist.
+//!   spelling lists exist, and the words in more than half of the notes (a query with other
+//!   words skips those, so that it never loads their long postings).
 //! - `c/N.js`: chunk N of the index: words in sorted order, each with its postings, `[doc
 //!   delta, score, …]`. A query loads the chunk of each of its words (and of the words its
 //!   last word begins). Tags are words too (`#tag`, and `#parent` for `#parent/child`).
@@ -101,12 +102,20 @@ pub fn files(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> 
     out.extend(doc_blocks(docs));
     out.push(tag_list(&vocab));
     out.extend(texts(docs, reuse));
+    // Words in most notes narrow nothing down and have the longest postings: a query skips
+    // them when it has other words (its snippets still mark them).
+    let common: Vec<&str> = vocab
+        .iter()
+        .filter(|(w, list)| !w.starts_with('#') && list.len() * 2 > docs.len() && docs.len() >= 20)
+        .map(|(w, _)| *w)
+        .collect();
     let manifest = serde_json::json!({
         "version": VERSION,
         "docs": docs.len(),
         "block": DOCS_PER_BLOCK,
         "chunks": firsts,
         "spelling": spelling,
+        "common": common,
     });
     out.push(script("search/index.js", "manifest", &manifest.to_string()));
     out
@@ -514,6 +523,28 @@ mod tests {
             .unwrap();
         let back: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(back[1][0][0], "<script>alert(1)</script> & co");
+    }
+
+    #[test]
+    fn words_in_most_notes_are_listed_as_common() {
+        let urls: Vec<String> = (0..20).map(|i| format!("n{i}.html")).collect();
+        let docs: Vec<Doc<'_>> = urls
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                doc(
+                    "Note",
+                    u,
+                    if i == 0 { "the rare one" } else { "the" },
+                    vec![],
+                )
+            })
+            .collect();
+        let manifest = file(&files(&docs, &()), "search/index.js").to_owned();
+        assert!(
+            manifest.contains("\"common\":[\"note\",\"the\"]"),
+            "{manifest}"
+        );
     }
 
     #[test]

@@ -170,12 +170,22 @@
   // Ranked documents for a parsed query: every word must match; tags filter.
   function search(q) {
     return load("search/index.js").then(function (m) {
-      var parts = q.words.map(function (w, i) { return match(m, w, i === q.words.length - 1 && w.length >= 2); });
+      // Words in most notes narrow nothing down: searched only when nothing else is.
+      var common = new Set(m.common || []);
+      var skipped = [];
+      var words = q.words.filter(function (w) {
+        var skip = common.has(w) && q.words.length > 1;
+        if (skip) skipped.push(w);
+        return !skip;
+      });
+      if (!words.length && q.words.length) { words = [q.words[0]]; skipped = q.words.slice(1); }
+      var last = q.words[q.words.length - 1];
+      var parts = words.map(function (w) { return match(m, w, w === last && w.length >= 2); });
       q.tags.forEach(function (t) { parts.push(match(m, t, false)); });
       return Promise.all(parts).then(function (matches) {
         var ranked = null;
         matches.forEach(function (r, i) {
-          var isTag = i >= q.words.length;
+          var isTag = i >= words.length;
           var idf = Math.log(1 + m.docs / Math.max(1, r.docs.size));
           var next = new Map();
           r.docs.forEach(function (s, doc) {
@@ -188,6 +198,7 @@
         list.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
         var terms = [];
         matches.forEach(function (r) { r.terms.forEach(function (t) { if (t.charAt(0) !== "#") terms.push(t); }); });
+        skipped.forEach(function (w) { terms.push(w); });
         return { manifest: m, hits: list, terms: terms, fixes: matches.filter(function (r) { return r.fixed; }) };
       });
     });
