@@ -83,7 +83,9 @@ impl Settings {
     pub fn defaults(src: PathBuf) -> Self {
         Self {
             config_path: None,
-            title: src
+            // The vault folder's name, even when it is given as `.`.
+            title: std::fs::canonicalize(&src)
+                .unwrap_or_else(|_| src.clone())
                 .file_name()
                 .map_or_else(|| "vault".to_owned(), |n| n.to_string_lossy().into_owned()),
             build_dir: src.join("site"),

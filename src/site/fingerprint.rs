@@ -23,7 +23,7 @@ use super::Site;
 use super::pages::note::LINKING_NOTES_SHOWN;
 use super::render::MAX_EMBED_DEPTH;
 use super::render::links::{Dest, dest};
-use super::svg::LOCAL_NEIGHBOURS;
+use super::svg;
 use crate::graph::{Entity, EntityId};
 use crate::model::NoteId;
 
@@ -138,26 +138,14 @@ fn backlinks(site: &Site<'_>, entity: EntityId, h: &mut FxHasher) {
     groups.hash(h);
 }
 
-/// The local graph: each neighbour's name, page and kind in drawing order, and which of
-/// them link to each other.
+/// The local graph: each node's name, colour and page in drawing order, and which of them
+/// link to each other (the layout follows from these).
 fn neighbourhood(site: &Site<'_>, centre: EntityId, h: &mut FxHasher) {
     let a = site.a;
-    let ring: Vec<EntityId> = std::iter::once(centre)
-        .chain(
-            site.neighbours.of[centre]
-                .iter()
-                .take(LOCAL_NEIGHBOURS)
-                .map(|(n, _)| *n),
-        )
-        .collect();
+    let ring = svg::local_nodes(&site.neighbours, centre);
     for &id in &ring {
-        let entity = a.graph.entity(id);
-        match entity {
-            Entity::Note(n) => super::title(&a.vault.notes[*n]).hash(h),
-            Entity::Unresolved(name) => name.hash(h),
-        }
-        matches!(entity, Entity::Note(_)).hash(h);
-        site.plan.entity_page(id, entity).hash(h);
+        svg::describe(a, id).hash(h);
+        site.plan.entity_page(id, a.graph.entity(id)).hash(h);
     }
     for (i, &p) in ring.iter().enumerate() {
         for &q in &ring[i + 1..] {

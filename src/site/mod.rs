@@ -19,6 +19,8 @@ mod feeds;
 mod fingerprint;
 mod html;
 pub mod inputs;
+mod layout;
+mod nav;
 pub mod output;
 mod pages;
 mod plan;
@@ -47,9 +49,6 @@ use self::theme::Theme;
 pub use self::theme::ThemeError;
 use crate::model::NoteId;
 use crate::pipeline::{Analysis, Timings};
-
-/// How much of a note's text its search entry shows.
-const SNIPPET_CHARS: usize = 160;
 
 /// Build settings beyond the vault's own.
 #[derive(Debug, Clone)]
@@ -113,7 +112,11 @@ pub fn build(
     clock.lap("site: notes + entities");
     files.extend(site.tag_pages(progress)?);
     clock.lap("site: tags");
-    files.extend(site.search_index());
+    files.extend(search_files(&site, reuse));
+    clock.lap("site: search");
+    files.push(svg::global_file(a, plan, &site.neighbours, reuse));
+    files.push(SiteFile::bytes("nav-data.js", nav::data(&site)));
+    clock.lap("site: graph");
     files.push(SiteFile::bytes("sitemap.xml", feeds::sitemap(&site)));
     files.push(SiteFile::bytes("feed.xml", feeds::atom(&site)));
     files.extend(site.site_pages()?);
@@ -128,13 +131,11 @@ pub fn build(
         if let Some(out) = out {
             files.push(SiteFile {
                 path: out.clone(),
-                content: Content::Copy(a.vault.root.join(&a.vault.attachments[i])),
+                content: Content::Copy(site.a.vault.root.join(&site.a.vault.attachments[i])),
                 fingerprint: None,
             });
         }
     }
-    files.sort_by(|x, y| x.path.cmp(&y.path));
-    clock.lap("site: lists");
     Ok(files)
 }
 
@@ -225,31 +226,6 @@ impl<'a> Site<'a> {
             .collect()
     }
 
-    /// The search index of the published notes, as JSON and as a script.
-    fn search_index(&self) -> [SiteFile; 2] {
-        let published: Vec<(NoteId, &str)> = self.plan.published().collect();
-        let entries: Vec<search::Entry<'_>> = published
-            .par_iter()
-            .map(|&(id, url)| {
-                let note = &self.a.vault.notes[id];
-                search::Entry {
-                    title: title(note),
-                    path: &note.path,
-                    url,
-                    tags: unique_tags(note),
-                    aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
-                    headings: note.headings.iter().map(|h| h.text()).collect(),
-                    snippet: text::summary(note, SNIPPET_CHARS),
-                }
-            })
-            .collect();
-        let (json, js) = search::files(&entries);
-        [
-            SiteFile::bytes("search-index.json", json),
-            SiteFile::bytes("search-index.js", js),
-        ]
-    }
-
     /// The site's own pages: the overview (when no note is the home page), the lists, the
     /// graph, search and 404.
     fn site_pages(&self) -> Result<Vec<SiteFile>, ThemeError> {
@@ -280,6 +256,27 @@ pub fn title(note: &crate::model::Note) -> &str {
     } else {
         &note.title
     }
+}
+
+/// The search index of every published note.
+fn search_files(site: &Site<'_>, reuse: &dyn Reuse) -> Vec<SiteFile> {
+    let notes = &site.a.vault.notes;
+    let docs: Vec<search::Doc<'_>> = (0..notes.len())
+        .into_par_iter()
+        .filter_map(|id| {
+            let note = &notes[id];
+            Some(search::Doc {
+                title: title(note),
+                url: site.plan.note_page(id)?,
+                path: &note.path,
+                tags: unique_tags(note),
+                aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
+                headings: note.headings.iter().map(|h| h.text()).collect(),
+                body: &note.text[render::body_start(note)..],
+            })
+        })
+        .collect();
+    search::files(&docs, reuse)
 }
 
 /// A note's tags, each once (any case), in order.

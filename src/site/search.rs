@@ -1,69 +1,557 @@
-//! The search index: one entry per note, prebuilt as JSON for `assets/search.js`.
+//! Full-text search: an inverted index made at build time and loaded in small pieces, as
+//! scripts, so that a query fetches only what it needs and the site searches from `file://`.
 //!
-//! `search-index.json` is the index itself; `search-index.js` carries the same data as a
-//! script, because browsers do not let a page opened from `file://` fetch a JSON file.
+//! Everything lives under `search/`, each file a script that hands its data to
+//! `window.vaultcSearch` (`assets/search.js`):
+//!
+//! - `index.js`: the manifest: how many documents, the first word of every chunk, which
+//!   spelling lists exist, and the words in more than half of the notes (a query with other
+//!   words skips those, so that it never loads their long postings).
+//! - `c/N.js`: chunk N of the index: words in sorted order, each with its postings, `[doc
+//!   delta, score, …]`. A query loads the chunk of each of its words (and of the words its
+//!   last word begins). Tags are words too (`#tag`, and `#parent` for `#parent/child`).
+//! - `d/N.js`: the title, page, vault path and tags of documents `N * DOCS_PER_BLOCK…`.
+//! - `t/<page>.js`: a note's text, deflated and in base64, for the snippet under a result.
+//!   Named by the note's page, so a rebuild reuses it until the note changes.
+//! - `w/KEY.js`: the words of the index that start with one character and have one length,
+//!   with their document counts: where a misspelt word finds its spelling.
+//! - `tags.js`: every tag with its count, for the tag filter.
+//!
+//! Words are runs of letters and digits, lower-cased and stripped of accents (the browser
+//! folds a query the same way). Pagefind does the same job but took 22 s of CPU and 2.6 GB
+//! for a 10k-note vault, and fetches its files, which browsers refuse from `file://`.
 
-use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 
-#[derive(Debug, Serialize)]
-pub struct Entry<'a> {
+use base64::Engine as _;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::output::SiteFile;
+use super::text::{readable, without_comments};
+
+/// Documents per `d/N.js` file.
+pub const DOCS_PER_BLOCK: usize = 32;
+/// About this many bytes per index chunk (a word with more postings makes a bigger one).
+const CHUNK_BYTES: usize = 16_000;
+/// Longer runs of letters are not words anyone types.
+const MAX_WORD_CHARS: usize = 40;
+/// Spelling lists hold words of at least this many characters.
+const MIN_SPELLED_CHARS: usize = 4;
+/// Bumped when the files' format changes.
+const VERSION: u32 = 1;
+
+/// What one note contributes to the index.
+#[derive(Debug)]
+pub struct Doc<'a> {
     pub title: &'a str,
-    /// The note's vault path.
-    pub path: &'a str,
     /// The note's page, relative to the site root.
     pub url: &'a str,
+    /// The note's vault path.
+    pub path: &'a str,
     pub tags: Vec<&'a str>,
     pub aliases: Vec<&'a str>,
     pub headings: Vec<&'a str>,
-    pub snippet: String,
+    /// The note's Markdown after its frontmatter: its words are indexed as written (link
+    /// targets too), `%% comments %%` left out; [`plain_text`] makes the snippet text.
+    pub body: &'a str,
 }
 
-/// The JSON index and the same as a script.
-pub fn files(entries: &[Entry<'_>]) -> (Vec<u8>, Vec<u8>) {
-    // Serialising plain strings and lists cannot fail.
-    let json = serde_json::to_vec(entries).unwrap_or_else(|_| b"[]".to_vec());
-    let json = escape_markup(&json);
-    let mut js = b"window.VAULTC_SEARCH_INDEX = ".to_vec();
-    js.extend_from_slice(&json);
-    js.extend_from_slice(b";\n");
-    (json, js)
-}
+/// Where in a note a word stands.
+const IN_TITLE: u8 = 1;
+const IN_ALIAS: u8 = 2;
+const IN_TAG: u8 = 4;
+const IN_HEADING: u8 = 8;
 
-/// `<`, `>` and `&` as JSON escapes: they only occur inside strings, and escaped they can
-/// never close a script element or be read as markup, wherever the data ends up.
-fn escape_markup(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len());
-    for &b in json {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            _ => out.push(b),
+/// A word's weight in one document: where it stands, and how often in the text. A title
+/// word weighs more the shorter the title, so that `NVIDIA` ranks the note called NVIDIA
+/// above the one called Long NVIDIA.
+fn score(fields: u8, count: u32, title_words: usize) -> u8 {
+    let mut s = 0.0;
+    if fields & IN_TITLE != 0 {
+        s += 40.0 + 80.0 / title_words.max(1) as f64;
+    }
+    for (bit, w) in [(IN_ALIAS, 40.0), (IN_TAG, 25.0), (IN_HEADING, 15.0)] {
+        if fields & bit != 0 {
+            s += w;
         }
     }
+    s += 10.0 * (1.0 + f64::from(count)).ln();
+    s.clamp(1.0, 250.0) as u8
+}
+
+/// Every file of the search, sorted by nothing in particular (the caller sorts).
+pub fn files(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
+    let words: Vec<Vec<(Cow<'_, str>, u8)>> = docs.par_iter().map(doc_words).collect();
+    let mut postings: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
+    for (id, list) in words.iter().enumerate() {
+        for (word, s) in list {
+            postings.entry(word).or_default().push((id as u32, *s));
+        }
+    }
+    let mut vocab: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    vocab.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+
+    let mut out = Vec::new();
+    let firsts = chunks(&vocab, &mut out);
+    let spelling = spelling_lists(&vocab, &mut out);
+    out.extend(doc_blocks(docs));
+    out.push(tag_list(&vocab));
+    out.extend(texts(docs, reuse));
+    // Words in most notes narrow nothing down and have the longest postings: a query skips
+    // them when it has other words (its snippets still mark them).
+    let common: Vec<&str> = vocab
+        .iter()
+        .filter(|(w, list)| !w.starts_with('#') && list.len() * 2 > docs.len() && docs.len() >= 20)
+        .map(|(w, _)| *w)
+        .collect();
+    let manifest = serde_json::json!({
+        "version": VERSION,
+        "docs": docs.len(),
+        "block": DOCS_PER_BLOCK,
+        "chunks": firsts,
+        "spelling": spelling,
+        "common": common,
+    });
+    out.push(script("search/index.js", "manifest", &manifest.to_string()));
     out
+}
+
+/// `window.vaultcSearch.KIND(DATA)`, the way every search file hands over its data.
+fn script(path: &str, kind: &str, data: &str) -> SiteFile {
+    let mut s = String::with_capacity(data.len() + 40);
+    let _ = writeln!(s, "vaultcSearch.{kind}({});", escape_markup(data));
+    SiteFile::bytes(path, s.into_bytes())
+}
+
+/// `<`, `>` and `&` in JSON as `\u` escapes: they only occur inside strings, and escaped they
+/// can never close a script element or be read as markup, wherever the data ends up.
+pub fn escape_markup(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.contains(['<', '>', '&']) {
+        return json.into();
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .into()
+}
+
+fn json(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// The index in chunks of about [`CHUNK_BYTES`]; returns the first word of each.
+fn chunks(vocab: &[(&str, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<String> {
+    let mut firsts = Vec::new();
+    let mut body = String::new();
+    let mut flush = |body: &mut String, n: usize| {
+        if !body.is_empty() {
+            let data = format!("[{},{{{}}}]", n, body);
+            out.push(script(&format!("search/c/{n}.js"), "chunk", &data));
+            body.clear();
+        }
+    };
+    for (word, list) in vocab {
+        if body.is_empty() {
+            firsts.push((*word).to_owned());
+        } else {
+            body.push(',');
+        }
+        body.push_str(&json(word));
+        body.push_str(":[");
+        let mut last = 0;
+        for (i, &(doc, s)) in list.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            let _ = write!(body, "{},{}", doc - last, s);
+            last = doc;
+        }
+        body.push(']');
+        if body.len() >= CHUNK_BYTES {
+            flush(&mut body, firsts.len() - 1);
+        }
+    }
+    flush(&mut body, firsts.len().saturating_sub(1));
+    firsts
+}
+
+/// The key of a word's spelling list: its first character and its length in characters.
+pub fn spelling_key(word: &str) -> Option<String> {
+    let first = word.chars().next()?;
+    let len = word.chars().count();
+    let first = if first.is_ascii_alphanumeric() {
+        first.to_string()
+    } else {
+        format!("u{:x}", u32::from(first))
+    };
+    Some(format!("{first}{len}"))
+}
+
+/// One file per (first character, length) of the words with at least [`MIN_SPELLED_CHARS`]
+/// characters: `["word", documents, …]`. Returns the keys.
+fn spelling_lists(vocab: &[(&str, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<String> {
+    let mut lists: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (word, list) in vocab {
+        if word.starts_with('#') || word.chars().count() < MIN_SPELLED_CHARS {
+            continue;
+        }
+        let Some(key) = spelling_key(word) else {
+            continue;
+        };
+        let body = lists.entry(key).or_default();
+        if !body.is_empty() {
+            body.push(',');
+        }
+        let _ = write!(body, "{},{}", json(word), list.len());
+    }
+    for (key, body) in &lists {
+        let data = format!("[{},[{}]]", json(key), body);
+        out.push(script(&format!("search/w/{key}.js"), "spelling", &data));
+    }
+    lists.into_keys().collect()
+}
+
+/// `d/N.js`: `[N, [[title, page, path, [tags]], …]]`.
+fn doc_blocks(docs: &[Doc<'_>]) -> Vec<SiteFile> {
+    docs.par_chunks(DOCS_PER_BLOCK)
+        .enumerate()
+        .map(|(n, block)| {
+            let list: Vec<serde_json::Value> = block
+                .iter()
+                .map(|d| serde_json::json!([d.title, d.url, d.path, d.tags]))
+                .collect();
+            let data = serde_json::json!([n, list]).to_string();
+            script(&format!("search/d/{n}.js"), "docs", &data)
+        })
+        .collect()
+}
+
+/// `tags.js`: `[[tag, notes], …]` by tag.
+fn tag_list(vocab: &[(&str, Vec<(u32, u8)>)]) -> SiteFile {
+    let tags: Vec<serde_json::Value> = vocab
+        .iter()
+        .filter_map(|(w, list)| Some(serde_json::json!([w.strip_prefix('#')?, list.len()])))
+        .collect();
+    script(
+        "search/tags.js",
+        "tags",
+        &serde_json::Value::from(tags).to_string(),
+    )
+}
+
+/// The site path of a note's text file: its page with `.js` for `.html`.
+pub fn text_path(url: &str) -> String {
+    format!("search/t/{}.js", url.strip_suffix(".html").unwrap_or(url))
+}
+
+/// `t/<page>.js`: `[page, base64 of the deflated text]`, reused when unchanged.
+fn texts(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
+    docs.par_iter()
+        .map(|d| {
+            let path = text_path(d.url);
+            let mut h = FxHasher::default();
+            (VERSION, d.url, d.body).hash(&mut h);
+            let fingerprint = h.finish();
+            if reuse.reusable(&path, fingerprint) {
+                return SiteFile::kept(&path, fingerprint);
+            }
+            let text = plain_text(d.body);
+            let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 1);
+            let b64 = base64::engine::general_purpose::STANDARD.encode(packed);
+            let data = format!("[{},\"{}\"]", json(d.url), b64);
+            let mut file = script(&path, "text", &data);
+            file.fingerprint = Some(fingerprint);
+            file
+        })
+        .collect()
+}
+
+/// A document's words, each once with its score. Words already folded (lower-case ASCII,
+/// most of them) are borrowed from the note, not copied.
+fn doc_words<'a>(d: &Doc<'a>) -> Vec<(Cow<'a, str>, u8)> {
+    let mut seen: FxHashMap<Cow<'a, str>, (u8, u32)> = FxHashMap::default();
+    let mut add = |w: Cow<'a, str>, field: u8| {
+        let counted = u32::from(field == 0);
+        match seen.get_mut(w.as_ref()) {
+            Some(e) => {
+                e.0 |= field;
+                e.1 += counted;
+            }
+            None => {
+                seen.insert(w, (field, counted));
+            }
+        }
+    };
+    let mut title_words = 0;
+    each_word(d.title, |w| {
+        title_words += 1;
+        add(w, IN_TITLE);
+    });
+    for (texts, field) in [
+        (&d.aliases, IN_ALIAS),
+        (&d.headings, IN_HEADING),
+        (&d.tags, IN_TAG),
+    ] {
+        for t in texts {
+            each_word(t, |w| add(w, field));
+        }
+    }
+    for t in &d.tags {
+        for key in tag_words(t) {
+            add(Cow::Owned(key), IN_TAG);
+        }
+    }
+    visible_lines(d.body, |line, _| match line {
+        Cow::Borrowed(l) => each_word(l, |w| add(w, 0)),
+        Cow::Owned(l) => each_word(&l, |w| add(Cow::Owned(w.into_owned()), 0)),
+    });
+    seen.into_iter()
+        .map(|(w, (fields, count))| (w, score(fields, count, title_words)))
+        .collect()
+}
+
+/// `#a/b` is found as `#a/b` and as `#a`.
+fn tag_words(tag: &str) -> Vec<String> {
+    let folded = fold_word(tag.trim_start_matches('#'));
+    let mut out = Vec::new();
+    let mut end = 0;
+    for part in folded.split('/') {
+        end += part.len();
+        out.push(format!("#{}", &folded[..end]));
+        end += 1;
+    }
+    out
+}
+
+/// Calls `f` with every word of `text` (a run of letters and digits), folded (see
+/// [`fold_word`]): borrowed when it already is. ASCII text, most of it, is scanned byte by
+/// byte.
+pub fn each_word<'t>(text: &'t str, mut f: impl FnMut(Cow<'t, str>)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let mut chars = 0;
+        let mut folded = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                folded &= !b.is_ascii_uppercase();
+                i += 1;
+            } else {
+                match text[i..].chars().next() {
+                    Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                    _ => break,
+                }
+                folded = false;
+            }
+            chars += 1;
+        }
+        if i == start {
+            // Not part of a word: one byte, or one character.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        if (2..=MAX_WORD_CHARS).contains(&chars) {
+            let piece = &text[start..i];
+            f(if folded {
+                Cow::Borrowed(piece)
+            } else {
+                Cow::Owned(fold_word(piece))
+            });
+        }
+    }
+}
+
+/// Lower case, accents removed (NFKD without combining marks), as `search.js` folds.
+pub fn fold_word(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+fn fold_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
+    out.extend(
+        s.nfkd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase),
+    );
+}
+
+/// The lines of a note's body a reader sees, `%% comments %%` cut out, with whether each is
+/// code (fence lines themselves are left out).
+fn visible_lines<'a>(body: &'a str, mut f: impl FnMut(Cow<'a, str>, bool)) {
+    let mut in_code = false;
+    let mut in_comment = false;
+    for line in body.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            f(Cow::Borrowed(trimmed), true);
+        } else if !in_comment && !trimmed.as_bytes().contains(&b'%') {
+            f(Cow::Borrowed(trimmed), false);
+        } else {
+            f(
+                Cow::Owned(without_comments(trimmed, &mut in_comment)),
+                false,
+            );
+        }
+    }
+}
+
+/// A note's body as a reader sees it, line by line: the text search results quote. Markup
+/// goes (see [`readable`]), `%% comments %%` go, code stays as written.
+pub fn plain_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    visible_lines(body, |line, code| {
+        let kept = line.trim();
+        // Rules and table lines, and lines of tags only (tags are searched as tags).
+        if !code
+            && (kept
+                .chars()
+                .all(|c| matches!(c, '-' | '|' | ':' | ' ' | '*' | '_' | '='))
+                || kept
+                    .split_whitespace()
+                    .all(|w| w.len() > 1 && w.starts_with('#') && !w.starts_with("##")))
+        {
+            return;
+        }
+        push_line(
+            &mut out,
+            &if code {
+                kept.to_owned()
+            } else {
+                readable(kept)
+            },
+        );
+    });
+    out
+}
+
+fn push_line(out: &mut String, line: &str) {
+    if line.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(line);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn markup_in_titles_is_escaped_and_still_valid_json() {
-        let entries = [Entry {
-            title: "<script>alert(1)</script> & co",
-            path: "a.md",
-            url: "a.html",
-            tags: vec![],
+    fn doc<'a>(title: &'a str, url: &'a str, body: &'a str, tags: Vec<&'a str>) -> Doc<'a> {
+        Doc {
+            title,
+            url,
+            path: url,
+            tags,
             aliases: vec![],
             headings: vec![],
-            snippet: String::new(),
-        }];
-        let (json, js) = files(&entries);
-        let text = String::from_utf8(json.clone()).unwrap();
-        assert!(!text.contains('<') && !text.contains('&'), "{text}");
-        let back: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        assert_eq!(back[0]["title"], "<script>alert(1)</script> & co");
-        assert!(js.starts_with(b"window.VAULTC_SEARCH_INDEX = ["));
+            body,
+        }
+    }
+
+    fn file<'a>(files: &'a [SiteFile], path: &str) -> &'a str {
+        let f = files.iter().find(|f| f.path == path).unwrap();
+        match &f.content {
+            crate::site::Content::Bytes(b) => std::str::from_utf8(b).unwrap(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn words_are_folded_and_found_in_their_chunk_with_tags_as_words() {
+        let docs = [
+            doc(
+                "Sector rotation",
+                "a.html",
+                "Flows <b>&</b> Café ROTATION",
+                vec!["markets/etf"],
+            ),
+            doc("Other", "b.html", "nothing here but café", vec![]),
+        ];
+        let files = files(&docs, &());
+        let manifest = file(&files, "search/index.js");
+        assert!(
+            manifest.starts_with("vaultcSearch.manifest({"),
+            "{manifest}"
+        );
+        let all: String = files
+            .iter()
+            .filter(|f| f.path.starts_with("search/c/"))
+            .map(|f| file(&files, &f.path).to_owned())
+            .collect();
+        // `café` is in both documents: doc 0, then doc 1 as a delta of 1.
+        assert!(all.contains("\"cafe\":[0,"), "{all}");
+        assert!(all.contains("\"#markets\":[0,") && all.contains("\"#markets/etf\":[0,"));
+        assert!(!all.contains('<') && !all.contains("\"b\""), "{all}");
+        let rotation = all.split("\"rotation\":[0,").nth(1).unwrap();
+        let s: u32 = rotation.split(']').next().unwrap().parse().unwrap();
+        assert!(s > 60, "a title word outweighs a body word: {s}");
+        assert!(file(&files, "search/w/r8.js").contains("\"rotation\",1"));
+        assert!(file(&files, "search/d/0.js").contains("[\"Sector rotation\",\"a.html\""));
+        assert!(file(&files, "search/t/a.js").starts_with("vaultcSearch.text([\"a.html\",\""));
+    }
+
+    #[test]
+    fn markup_in_titles_is_escaped_and_still_valid_json() {
+        let docs = [doc("<script>alert(1)</script> & co", "a.html", "x", vec![])];
+        let files = files(&docs, &());
+        let block = file(&files, "search/d/0.js");
+        assert!(!block.contains('<') && !block.contains('&'), "{block}");
+        let json = block
+            .strip_prefix("vaultcSearch.docs(")
+            .and_then(|b| b.strip_suffix(");\n"))
+            .unwrap();
+        let back: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(back[1][0][0], "<script>alert(1)</script> & co");
+    }
+
+    #[test]
+    fn words_in_most_notes_are_listed_as_common() {
+        let urls: Vec<String> = (0..20).map(|i| format!("n{i}.html")).collect();
+        let docs: Vec<Doc<'_>> = urls
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                doc(
+                    "Note",
+                    u,
+                    if i == 0 { "the rare one" } else { "the" },
+                    vec![],
+                )
+            })
+            .collect();
+        let manifest = file(&files(&docs, &()), "search/index.js").to_owned();
+        assert!(
+            manifest.contains("\"common\":[\"note\",\"the\"]"),
+            "{manifest}"
+        );
+    }
+
+    #[test]
+    fn plain_text_drops_markup_and_comments() {
+        let text = plain_text(
+            "#tag #a/b\n## Fund flows\n- **Bold** [[Tesla#Robotaxi|robotaxis]] %% secret %% end\n|---|---|\n```\nlet x = 1;\n```\n",
+        );
+        assert_eq!(text, "Fund flows\nBold robotaxis  end\nlet x = 1;");
     }
 }

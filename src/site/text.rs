@@ -1,5 +1,5 @@
 //! Markdown lines as a reader sees them, for the short plain texts the site shows outside a
-//! note's page: backlink context lines and search-result snippets.
+//! note's page: backlink context lines, feed summaries and the text search indexes.
 //!
 //! Near enough rather than exact: a line read alone, links shown by their text, emphasis,
 //! table pipes and block markers dropped. The renderer owns the real thing.
@@ -14,6 +14,13 @@ pub fn readable(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = strip_block_markers(line);
     while let Some(c) = rest.chars().next() {
+        // Plain text up to the next character that can start a link or emphasis.
+        let plain = rest.find(['[', '!', '*', '_', '=']).unwrap_or(rest.len());
+        if plain > 0 {
+            out.push_str(&rest[..plain]);
+            rest = &rest[plain..];
+            continue;
+        }
         if let Some((shown, len)) = wikilink_text(rest).or_else(|| markdown_link_text(rest)) {
             out.push_str(shown);
             rest = &rest[len..];
@@ -177,8 +184,19 @@ fn is_markup_only(line: &str) -> bool {
             .all(|word| word.starts_with('#') && word.len() > 1 && !word.starts_with("##"))
 }
 
+
+/// At most `max` characters, cut at a word boundary, with `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end())
+}
+
 /// `line` without `%% comments %%`; `in_comment` carries an open comment to the next line.
-fn without_comments(line: &str, in_comment: &mut bool) -> String {
+pub fn without_comments(line: &str, in_comment: &mut bool) -> String {
     let mut out = String::new();
     for (i, part) in line.split("%%").enumerate() {
         if i > 0 {
@@ -189,16 +207,6 @@ fn without_comments(line: &str, in_comment: &mut bool) -> String {
         }
     }
     out
-}
-
-/// At most `max` characters, cut at a word boundary, with `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let cut: String = s.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]

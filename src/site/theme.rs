@@ -2,7 +2,7 @@
 //!
 //! A theme folder holds any of the built-in file names: templates (`base.html`, `note.html`,
 //! …) replace the built-in template of that name, `style.css`, `search.js` and `theme.js`
-//! replace the built-in asset. Any other file is copied into `assets/` as it is (fonts,
+//! replace the built-in asset (and so do `graph.js` and `nav.js`). Any other file is copied into `assets/` as it is (fonts,
 //! images), and any other `.html` file is available to `{% include %}`. Templates are
 //! minijinja with auto-escaping on: every value from a note is escaped unless a template
 //! says `|safe`, which the built-in ones do only for HTML the site renders itself.
@@ -40,6 +40,8 @@ const ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("static/style.css")),
     ("search.js", include_bytes!("static/search.js")),
     ("theme.js", include_bytes!("static/theme.js")),
+    ("graph.js", include_bytes!("static/graph.js")),
+    ("nav.js", include_bytes!("static/nav.js")),
     ("favicon.svg", include_bytes!("static/favicon.svg")),
     ("diagrams.js", include_bytes!("static/diagrams.js")),
 ];

@@ -1,12 +1,17 @@
 // Headless Chromium over a site built by `vaultc build` (the sample vault).
 //
-//   node tests/browser/site.test.mjs SITE_DIR [SCREENSHOT.png]
+//   node tests/browser/site.test.mjs SITE_DIR [SCREENSHOT_DIR]
 //
 // Serves SITE_DIR on 127.0.0.1 with a tiny static server, then: searches for "NVIDIA",
-// opens the result, follows a wikilink, checks the backlinks, lands on a heading link,
-// switches to dark mode (and keeps it across a reload), checks a phone-sized viewport has
-// no sideways scrolling, and fails on any console error, page error or failed request.
-// Saves a screenshot of a note page (default: docs/screenshot-note.png).
+// opens the result, follows a wikilink, checks the backlinks, lands on a heading link;
+// searches as the reader types for the start of a word from the middle of one note and sees
+// it marked in the snippet, finds a misspelt word's note, filters by tag, and searches from
+// file:// too; zooms and pans the global graph, hovers a note and sees its neighbours lit,
+// clicks it open; hovers the local graph; opens the folder tree and follows it; switches to
+// dark mode (and keeps it across a reload); checks a phone-sized viewport has a slim header
+// and no sideways scrolling; and fails on any console error, page error or failed request.
+// Saves screenshots of a note page, the search and the graph in SCREENSHOT_DIR (default:
+// docs/): screenshot-note.png, screenshot-search.png, screenshot-graph.png.
 //
 // Needs Debian's Chromium (/usr/bin/chromium) and `npm ci` in this folder (playwright-core).
 
@@ -15,12 +20,13 @@ import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const siteDir = resolve(process.argv[2] ?? "site");
-const screenshot = resolve(process.argv[3] ?? join(here, "../../docs/screenshot-note.png"));
+const shots = resolve(process.argv[3] ?? join(here, "../../docs"));
+const screenshot = join(shots, "screenshot-note.png");
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -135,6 +141,108 @@ try {
     assert.ok((await page.locator(".references li").count()) > 0);
   });
 
+  await step("search finds the start of a word from the middle of one note, marked", async () => {
+    await page.goto(base + "search.html");
+    // Typed key by key: results come as the reader types.
+    await page.locator("#search-input").pressSequentially("bellwe", { delay: 40 });
+    const first = page.locator("#search-results li.search-result").first();
+    await first.waitFor();
+    assert.equal(await page.locator("#search-results li.search-result").count(), 1);
+    assert.equal((await first.locator("a.search-title").textContent()).trim(), "Sector rotation");
+    assert.equal((await first.locator(".context mark").first().textContent()).toLowerCase(), "bellwether");
+    assert.match(await page.textContent("#search-status"), /1 note matches/);
+  });
+
+  await step("a misspelt word still finds its note", async () => {
+    await page.fill("#search-input", "overwieght");
+    await page.waitForFunction(() => /showing overweight/.test(document.getElementById("search-status").textContent));
+    const first = page.locator("#search-results li.search-result").first();
+    assert.equal(await page.locator("#search-results li.search-result").count(), 1);
+    assert.equal((await first.locator("a.search-title").textContent()).trim(), "Sector rotation");
+    assert.equal((await first.locator(".context mark").first().textContent()).toLowerCase(), "overweight");
+    await page.fill("#search-input", "rotaton");
+    await page.waitForFunction(() => /showing rotation/.test(document.getElementById("search-status").textContent));
+    assert.equal((await page.locator("#search-results a.search-title").first().textContent()).trim(), "Sector rotation");
+    await page.screenshot({ path: join(shots, "screenshot-search.png") });
+  });
+
+  await step("words in %% comments %% are not searchable", async () => {
+    await page.fill("#search-input", "scorecard");
+    await page.waitForFunction(() => /No note matches/.test(document.getElementById("search-status").textContent));
+  });
+
+  await step("search filters by tag", async () => {
+    await page.goto(base + "search.html?tag=thesis");
+    await page.waitForFunction(() => /match/.test(document.getElementById("search-status").textContent));
+    const titles = await page.locator("#search-results a.search-title").allTextContents();
+    assert.deepEqual(titles.map((t) => t.trim()).sort(), ["Long NVIDIA", "Long defense AI"]);
+    await page.fill("#search-input", "nvidia");
+    await page.waitForFunction(() => /1 note matches/.test(document.getElementById("search-status").textContent));
+    assert.equal((await page.locator("#search-results a.search-title").first().textContent()).trim(), "Long NVIDIA");
+  });
+
+  await step("search works from file:// too", async () => {
+    const local = await context.newPage();
+    local.on("pageerror", (e) => problems.push(`page error (file://): ${e.message}`));
+    await local.goto(pathToFileURL(join(siteDir, "search.html")).href + "?q=bellwether");
+    const first = local.locator("#search-results a.search-title").first();
+    await first.waitFor();
+    assert.equal((await first.textContent()).trim(), "Sector rotation");
+    await local.close();
+  });
+
+  await step("the global graph zooms, pans, lights a note's neighbours and opens it", async () => {
+    await page.goto(base + "graph.html");
+    const wrap = page.locator("#graph-canvas");
+    await page.waitForFunction(() => document.getElementById("graph-canvas").dataset.ready);
+    const box = await wrap.boundingBox();
+    const state = () => page.evaluate(() => ({ ...window.vaultcGraph.view.state }));
+    const before = await state();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(100);
+    const zoomed = await state();
+    assert.ok(zoomed.s > before.s * 1.5, `zoom: ${before.s} -> ${zoomed.s}`);
+    await page.mouse.move(box.x + 60, box.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 160, box.y + 110, { steps: 5 });
+    await page.mouse.up();
+    const panned = await state();
+    assert.ok(Math.abs(panned.x - zoomed.x - 100) < 2 && Math.abs(panned.y - zoomed.y - 50) < 2, "pan");
+    assert.match(page.url(), /graph\.html$/, "a drag opens nothing");
+    await page.click("[data-zoom=fit]");
+    const at = await page.evaluate(() => {
+      const v = window.vaultcGraph.view;
+      const k = v.find("NVIDIA");
+      return { ...v.point(k), links: v.neighbours(k).length };
+    });
+    await page.mouse.move(at.x, at.y);
+    await page.waitForFunction(() => document.getElementById("graph-canvas").dataset.hover === "NVIDIA");
+    assert.ok(at.links >= 3, `NVIDIA has ${at.links} neighbours`);
+    assert.equal(Number(await wrap.getAttribute("data-lit")), at.links + 1, "the note and its neighbours are lit");
+    assert.match(await page.textContent("#graph-info"), new RegExp(`NVIDIA · ${at.links} links`));
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(shots, "screenshot-graph.png") });
+    await page.mouse.click(at.x, at.y);
+    await page.waitForURL(/actors\/nvidia\.html$/);
+  });
+
+  await step("the local graph lights a node's neighbours and zooms", async () => {
+    await page.goto(base + "concepts/sector-rotation.html");
+    const svg = page.locator(".local-graph svg.graph");
+    const node = svg.locator("a.node", { hasText: /^NVIDIA$/ });
+    const links = (await node.getAttribute("data-links")).split(" ").length;
+    await node.locator("circle").hover();
+    assert.match(await svg.getAttribute("class"), /hovering/);
+    assert.equal(await svg.locator("a.node.lit").count(), links + 1);
+    const size = await svg.locator("text").first().evaluate((t) => t.getBoundingClientRect().height);
+    assert.ok(size >= 10, `local graph labels are ${size}px high`);
+    const viewBox = await svg.getAttribute("viewBox");
+    await page.mouse.wheel(0, -200);
+    await page.waitForTimeout(100);
+    assert.notEqual(await svg.getAttribute("viewBox"), viewBox, "wheel zooms");
+  });
+
   await step("screenshot of a note page", async () => {
     await page.goto(base + "concepts/sector-rotation.html");
     await page.screenshot({ path: screenshot });
@@ -156,8 +264,30 @@ try {
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "light");
   });
 
-  await step("a phone-sized screen needs no sideways scrolling", async () => {
+  await step("the folder tree opens and leads to a note", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(base + "concepts/sector-rotation.html");
+    const tree = page.locator("#site-tree");
+    assert.equal(await tree.isVisible(), false, "closed on a phone");
+    await page.click(".site-header .tree-toggle");
+    await tree.locator("a[aria-current=page]").waitFor();
+    assert.equal((await tree.locator("a[aria-current=page]").textContent()).trim(), "Sector rotation");
+    await tree.locator("summary", { hasText: "Actors" }).click();
+    await tree.locator("a", { hasText: "Michael Burry" }).click();
+    await page.waitForURL(/actors\/michael-burry\.html$/);
+    const crumbs = await page.locator(".breadcrumbs").innerText();
+    assert.match(crumbs, /Markets vault\s*›\s*Actors\s*›\s*Michael Burry/);
+    await page.click(".site-header .tree-toggle");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await step("a phone-sized screen has a slim header and needs no sideways scrolling", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(base + "concepts/sector-rotation.html");
+    const header = await page.locator(".site-header").boundingBox();
+    assert.ok(header.height < 844 / 12, `the header is ${header.height}px high`);
+    const table = page.locator(".note-body table").first();
+    assert.match(await table.evaluate((t) => getComputedStyle(t).backgroundImage), /gradient/, "tables hint that they scroll");
     for (const path of ["concepts/sector-rotation.html", "index.html", "graph.html"]) {
       await page.goto(base + path);
       const wide = await page.evaluate(

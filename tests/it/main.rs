@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod badinput;
+mod browser;
 mod cache;
 mod cli;
 mod export;

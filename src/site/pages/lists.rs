@@ -6,7 +6,6 @@ use serde::Serialize;
 use super::{Base, Named, NoteItem, Page};
 use crate::graph::Entity;
 use crate::site::Site;
-use crate::site::svg::{self, GLOBAL_NODES, GraphView};
 use crate::site::theme::ThemeError;
 use crate::site::urls::href;
 
@@ -104,7 +103,21 @@ struct NotesView<'a> {
 #[derive(Serialize)]
 struct Group<'a> {
     folder: &'a str,
+    /// The section's id, which breadcrumbs link to.
+    anchor: String,
+    /// Ids of the folders above that have no section (no note of their own) and start here.
+    above: Vec<String>,
     notes: Vec<NoteItem<'a>>,
+}
+
+/// The id of a folder's section on the notes page.
+pub fn folder_anchor(folder: &str) -> String {
+    let slugs = crate::site::slug::slug_folders(folder);
+    if slugs.is_empty() {
+        "folder-root".to_owned()
+    } else {
+        format!("folder-{}", slugs.join("--"))
+    }
 }
 
 /// Every note, grouped by folder.
@@ -116,11 +129,24 @@ pub fn notes(site: &Site<'_>, page: &str) -> Result<String, ThemeError> {
         nx.folder().cmp(ny.folder()).then(nx.path.cmp(&ny.path))
     });
     let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut anchored = std::collections::HashSet::new();
     for id in order {
         let folder = a.vault.notes[id].folder();
         if groups.last().is_none_or(|g| g.folder != folder) {
+            // Folders with no note of their own are anchored at their first subfolder.
+            let mut above = Vec::new();
+            let mut end = 0;
+            for part in folder.split('/').filter(|p| !p.is_empty()) {
+                end += part.len();
+                if anchored.insert(&folder[..end]) && end < folder.len() {
+                    above.push(folder_anchor(&folder[..end]));
+                }
+                end += 1;
+            }
             groups.push(Group {
                 folder,
+                anchor: folder_anchor(folder),
+                above,
                 notes: Vec::new(),
             });
         }
@@ -300,20 +326,29 @@ pub fn entities(site: &Site<'_>, page: &str) -> Result<String, ThemeError> {
 
 #[derive(Serialize)]
 struct GraphPage {
-    graph: GraphView,
-    shown: usize,
-    total: usize,
+    notes: usize,
+    names: usize,
 }
 
-/// The best-linked entities of the vault in one picture.
+/// The whole vault's graph: drawn by `assets/graph.js` from `graph-data.js`.
 pub fn graph(site: &Site<'_>, page: &str) -> Result<String, ThemeError> {
-    let total = site.neighbours.of.iter().filter(|n| !n.is_empty()).count();
-    let view = GraphPage {
-        graph: svg::global(site.a, &site.plan, page, &site.neighbours),
-        shown: total.min(GLOBAL_NODES),
-        total,
-    };
-    render(site, "graph.html", page, "graph", "Graph", view)
+    let a = site.a;
+    let notes = (0..a.vault.notes.len())
+        .filter(|&n| site.plan.note_page(n).is_some())
+        .count();
+    let names = a
+        .graph
+        .entities()
+        .filter(|(id, e)| matches!(e, Entity::Unresolved(_)) && !site.neighbours.of[*id].is_empty())
+        .count();
+    render(
+        site,
+        "graph.html",
+        page,
+        "graph",
+        "Graph",
+        GraphPage { notes, names },
+    )
 }
 
 #[derive(Serialize)]

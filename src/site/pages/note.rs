@@ -45,6 +45,34 @@ struct NoteData<'a> {
     /// Linking notes not listed.
     more_notes: usize,
     graph: GraphView,
+    /// The folders above the note, each linked to its part of the notes page (none on the
+    /// home page).
+    crumbs: Option<Vec<Crumb<'a>>>,
+}
+
+#[derive(Debug, Serialize)]
+struct Crumb<'a> {
+    name: &'a str,
+    href: String,
+}
+
+/// The note's folders, outermost first, each linked to its section of the notes page.
+fn crumbs<'a>(page: &str, folder: &'a str) -> Option<Vec<Crumb<'a>>> {
+    if page == crate::site::plan::HOME_PAGE {
+        return None;
+    }
+    let notes = href(page, "notes.html");
+    let mut out = Vec::new();
+    let mut end = 0;
+    for part in folder.split('/').filter(|p| !p.is_empty()) {
+        end += part.len();
+        out.push(Crumb {
+            name: part,
+            href: format!("{notes}#{}", super::lists::folder_anchor(&folder[..end])),
+        });
+        end += 1;
+    }
+    Some(out)
 }
 
 #[derive(Debug, Serialize)]
@@ -113,6 +141,7 @@ pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeEr
             backlinks: linking.notes,
             more_notes: linking.more,
             graph: svg::local(a, &site.plan, page, &site.neighbours, entity),
+            crumbs: crumbs(page, note.folder()),
         },
     };
     site.theme.render(

@@ -1,0 +1,106 @@
+// The folder tree: loaded from nav-data.js the first time the reader opens it (one file for
+// the whole site, never repeated in pages), built with DOM methods. Open or closed is
+// remembered; wide screens start with it open.
+(function () {
+  "use strict";
+  var KEY = "vaultc-tree";
+  var meta = document.querySelector('meta[name="vaultc-root"]');
+  var root = meta ? meta.getAttribute("content") : "";
+  var loading = null;
+  var built = false;
+
+  window.vaultcNav = { data: function (d) { if (loading) loading.ok(d); } };
+
+  function load() {
+    if (!loading) {
+      var done;
+      var p = new Promise(function (ok) { done = ok; });
+      loading = { ok: done, promise: p };
+      var s = document.createElement("script");
+      s.src = root + "nav-data.js";
+      document.head.appendChild(s);
+    }
+    return loading.promise;
+  }
+
+  // This page's path below the site root, as nav-data.js writes pages.
+  function here() {
+    var base = new URL(root || "./", window.location.href).href;
+    var url = window.location.href.split(/[?#]/)[0];
+    try { return decodeURIComponent(url.slice(base.length)); } catch (e) { return url.slice(base.length); }
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function build(d, into) {
+    var current = here();
+    var lists = {};
+    var top = el("ul", "tree-root");
+    function listOf(f) {
+      if (f < 0) return top;
+      if (lists[f]) return lists[f];
+      var path = d.folders[f];
+      var cut = path.lastIndexOf("/");
+      var parent = cut < 0 ? top : listOf(d.folders.indexOf(path.slice(0, cut)));
+      var li = el("li", "tree-folder");
+      var details = el("details");
+      details.appendChild(el("summary", "", path.slice(cut + 1)));
+      var ul = el("ul");
+      details.appendChild(ul);
+      li.appendChild(details);
+      parent.appendChild(li);
+      lists[f] = ul;
+      return ul;
+    }
+    d.folders.forEach(function (_, f) { listOf(f); });
+    var mine = null;
+    d.notes.forEach(function (n) {
+      var li = el("li", "tree-note");
+      var a = el("a", "", n[1]);
+      a.href = root + n[2].split("/").map(encodeURIComponent).join("/");
+      if (n[2] === current) { a.setAttribute("aria-current", "page"); mine = a; }
+      li.appendChild(a);
+      listOf(n[0]).appendChild(li);
+    });
+    into.textContent = "";
+    into.appendChild(top);
+    for (var p = mine && mine.parentNode; p && p !== into; p = p.parentNode) {
+      if (p.tagName === "DETAILS") p.open = true;
+    }
+    if (mine) mine.scrollIntoView({ block: "nearest" });
+    built = true;
+  }
+
+  function setOpen(open, remember) {
+    var tree = document.getElementById("site-tree");
+    if (!tree) return;
+    document.documentElement.classList.toggle("tree-open", open);
+    document.querySelectorAll(".tree-toggle").forEach(function (b) {
+      b.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    if (remember) { try { window.localStorage.setItem(KEY, open ? "open" : "closed"); } catch (e) { /* not kept */ } }
+    if (open && !built) {
+      load().then(function (d) { build(d, tree.querySelector(".tree")); });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var saved = null;
+    try { saved = window.localStorage.getItem(KEY); } catch (e) { /* storage off */ }
+    var wide = window.matchMedia && window.matchMedia("(min-width: 1100px)").matches;
+    setOpen(saved ? saved === "open" && wide : wide, false);
+    document.querySelectorAll(".tree-toggle").forEach(function (b) {
+      b.addEventListener("click", function () {
+        setOpen(!document.documentElement.classList.contains("tree-open"), true);
+      });
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && !wide && document.documentElement.classList.contains("tree-open")) setOpen(false, true);
+    });
+  });
+})();

@@ -1,0 +1,65 @@
+//! The built site in a real browser: headless Chromium (Debian's, /usr/bin/chromium) driven
+//! by `tests/browser/site.test.mjs` with playwright-core, over the sample vault. It searches
+//! (as the reader types, misspelt, by tag, from file://), follows links, explores the global
+//! and local graphs, opens the folder tree, switches to dark mode and checks a phone-sized
+//! screen; then refreshes the screenshots in docs/.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{TODAY, vaultc};
+
+/// The repository root: its book.toml points at the sample vault.
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_site_in_the_browser_searches_explores_the_graph_and_the_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let o = vaultc(
+        &repo(),
+        &["build", "--out", site.to_str().unwrap(), "--today", TODAY],
+    );
+    assert!(
+        o.status.success(),
+        "vaultc build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.is_ok_and(|o| o.status.success()),
+        "the browser test needs Node.js: apt-get install -y nodejs npm"
+    );
+    assert!(
+        Path::new("/usr/bin/chromium").is_file(),
+        "the browser test needs Chromium: apt-get install -y chromium"
+    );
+    assert!(
+        repo()
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir(),
+        "the browser test needs playwright-core: (cd tests/browser && npm ci)"
+    );
+    // The screenshots in docs/ are the test's own: each run refreshes them.
+    let docs = repo().join("docs");
+    let o = Command::new("node")
+        .arg(repo().join("tests/browser/site.test.mjs"))
+        .arg(&site)
+        .arg(&docs)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for shot in ["note", "search", "graph"] {
+        assert!(
+            docs.join(format!("screenshot-{shot}.png")).is_file(),
+            "{shot}"
+        );
+    }
+}
