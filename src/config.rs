@@ -36,7 +36,7 @@ impl RuleLevel {
 }
 
 /// Resolved configuration.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// The book.toml read, if any.
     pub config_path: Option<PathBuf>,

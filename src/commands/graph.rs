@@ -10,7 +10,6 @@
 
 use std::collections::HashSet;
 use std::io::{self, Write};
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -20,16 +19,17 @@ use crate::graph::{Entity, EntityId};
 use crate::index::{Target, fold};
 use crate::pipeline::{Analysis, Timings};
 use crate::query::{EntityRef, find_entity};
+use crate::session::Session;
 
 /// How many entities the `stats` leader boards show.
 const TOP: usize = 10;
 
 pub(super) fn run_graph(
     args: &GraphArgs,
-    config: Option<&Path>,
+    session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let a = analysis(config, crate::parse::Detail::Lean)?;
+    let a = analysis(session, crate::parse::Detail::Lean)?;
     let mut clock = Timings::start();
     match args.format {
         GraphFormat::Json => write_json(&a, out),
@@ -44,10 +44,10 @@ pub(super) fn run_graph(
 
 pub(super) fn run_stats(
     args: &StatsArgs,
-    config: Option<&Path>,
+    session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let a = analysis(config, crate::parse::Detail::Lean)?;
+    let a = analysis(session, crate::parse::Detail::Lean)?;
     let mut clock = Timings::start();
     let stats = Stats::compute(&a);
     clock.lap("stats");
@@ -64,10 +64,10 @@ pub(super) fn run_stats(
 
 pub(super) fn run_path(
     args: &PathArgs,
-    config: Option<&Path>,
+    session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let a = analysis(config, crate::parse::Detail::Lean)?;
+    let a = analysis(session, crate::parse::Detail::Lean)?;
     let mut clock = Timings::start();
     let lookup = |name: &str| -> Result<EntityId, RunError> {
         let e = find_entity(&a, name).map_err(|e| RunError::Usage(e.message(name)))?;
@@ -570,13 +570,8 @@ struct Shown {
 
 impl Shown {
     fn new(a: &Analysis) -> Self {
-        let prefix = match (
-            std::env::current_dir(),
-            std::fs::canonicalize(&a.vault.root),
-        ) {
-            (Ok(cwd), Ok(root)) => super::check::path_prefix(&cwd, &root),
-            _ => String::new(),
-        };
+        let prefix = std::fs::canonicalize(&a.vault.root)
+            .map_or_else(|_| String::new(), |root| super::path_prefix(&root));
         Self { prefix }
     }
 

@@ -4,7 +4,6 @@
 //! `--json` gives the same as one object.
 
 use std::io::Write;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -13,23 +12,24 @@ use crate::cli::RefsArgs;
 use crate::model::LinkKind;
 use crate::pipeline::Analysis;
 use crate::query::{EntityRef, Reference, entity_name, find_entity, references};
+use crate::session::Session;
 
 pub(super) fn run_refs(
     args: &RefsArgs,
-    config: Option<&Path>,
+    session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let (a, entity) = load(args, config)?;
+    let (a, entity) = load(args, session)?;
     let refs = references(&a, &entity, true);
     print(&a, &entity, &refs, args.json, "reference", out)
 }
 
 pub(super) fn run_backlinks(
     args: &RefsArgs,
-    config: Option<&Path>,
+    session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let (a, entity) = load(args, config)?;
+    let (a, entity) = load(args, session)?;
     if let EntityRef::Unresolved(name) = &entity {
         return Err(RunError::Usage(format!(
             "`{name}` has no note (it is only linked to); `vaultc refs {name}` lists the links"
@@ -40,8 +40,8 @@ pub(super) fn run_backlinks(
 }
 
 /// The analysed vault and the entity the argument names.
-fn load(args: &RefsArgs, config: Option<&Path>) -> Result<(Analysis, EntityRef), RunError> {
-    let a = super::analysis(config, crate::parse::Detail::Lean)?;
+fn load(args: &RefsArgs, session: &mut Session) -> Result<(Analysis, EntityRef), RunError> {
+    let a = super::analysis(session, crate::parse::Detail::Lean)?;
     let entity =
         find_entity(&a, &args.entity).map_err(|e| RunError::Usage(e.message(&args.entity)))?;
     Ok((a, entity))
@@ -147,12 +147,8 @@ fn print(
         return Ok(ExitStatus::Success);
     }
     // Paths as the user can open them from here (`vault/Actors/Meta.md:6:19`).
-    let prefix = std::env::current_dir()
-        .ok()
-        .zip(std::fs::canonicalize(&a.vault.root).ok())
-        .map_or_else(String::new, |(cwd, root)| {
-            super::check::path_prefix(&cwd, &root)
-        });
+    let prefix = std::fs::canonicalize(&a.vault.root)
+        .map_or_else(|_| String::new(), |root| super::path_prefix(&root));
     for (i, group) in notes.iter().enumerate() {
         if i > 0 {
             writeln!(out).map_err(write_err)?;

@@ -5,10 +5,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{Options, end_position};
+use super::{Options, Sources};
 use crate::config::RuleLevel;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::model::Vault;
 use crate::rules::RULES;
 
 fn level(l: Level) -> &'static str {
@@ -21,7 +20,7 @@ fn level(l: Level) -> &'static str {
 
 pub(super) fn render(
     diagnostics: &[Diagnostic],
-    vault: &Vault,
+    sources: &dyn Sources,
     opts: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -48,7 +47,7 @@ pub(super) fn render(
             let uri = uri_encode(&opts.display_path(&d.path));
             let mut location = json!({ "artifactLocation": { "uri": uri } });
             if let Some(s) = d.span {
-                let (end_line, end_col) = end_position(d, vault).unwrap_or((s.line, s.col));
+                let (end_line, end_col) = sources.end(d).unwrap_or((s.line, s.col));
                 location["region"] = json!({
                     "startLine": s.line,
                     "startColumn": s.col,
@@ -70,13 +69,14 @@ pub(super) fn render(
                 "message": { "text": message },
                 "locations": [{ "physicalLocation": location }],
             });
-            if let (Some(fix), Some(note)) = (&d.fix, d.note.map(|n| &vault.notes[n])) {
+            if let (Some(fix), Some(note)) = (&d.fix, d.note) {
+                let at = |offset| sources.position(note, offset).unwrap_or((0, 0));
                 let replacements: Vec<Value> = fix
                     .edits
                     .iter()
                     .map(|e| {
-                        let (line, col) = note.lines.line_col(&note.text, e.start as usize);
-                        let (end_line, end_col) = note.lines.line_col(&note.text, e.end as usize);
+                        let (line, col) = at(e.start);
+                        let (end_line, end_col) = at(e.end);
                         json!({
                             "deletedRegion": {
                                 "startLine": line, "startColumn": col,

@@ -149,17 +149,22 @@ fn a_damaged_cache_is_ignored_and_rewritten() {
     for bytes in &damaged_notes {
         std::fs::write(&notes, bytes).unwrap();
         std::fs::remove_file(&files[0]).unwrap();
-        for p in walk(cache.path()) {
-            if p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("state-")
-            {
-                std::fs::remove_file(p).unwrap();
-            }
-        }
+        remove_state(cache.path());
         assert_eq!(check(vault.path(), cache.path(), &[]), first);
         assert_eq!(std::fs::read(&notes).unwrap(), good_notes, "rewritten");
+    }
+}
+
+/// Removes the incremental state from the cache folder `cache`.
+fn remove_state(cache: &Path) {
+    for p in walk(cache) {
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("state-")
+        {
+            std::fs::remove_file(p).unwrap();
+        }
     }
 }
 
@@ -211,12 +216,13 @@ fn cache_clean_removes_only_a_vaultc_cache() {
 
 #[test]
 fn the_note_cache_serves_unchanged_and_touched_notes_and_parses_edited_ones() {
-    // SARIF is one document, never assembled from kept parts, so every run that the run
-    // cache cannot answer loads the whole vault (the other formats would check incrementally).
+    // Without the incremental state, every run that the run cache cannot answer loads the
+    // whole vault.
     let vault = copy_fixture("formats");
     age(vault.path(), 3600);
     let cache = tempfile::tempdir().unwrap();
     let run = || {
+        remove_state(cache.path());
         let o = assert_cmd::Command::cargo_bin("vaultc")
             .unwrap()
             .current_dir(vault.path())
