@@ -9,13 +9,7 @@ use crate::model::{Link, NoteId};
 use crate::pipeline::Analysis;
 use crate::source::Span;
 
-/// Something a link can point at: a note, or a name that no note has.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntityRef {
-    Note(NoteId),
-    /// An unresolved link target, as first written in the vault.
-    Unresolved(String),
-}
+pub use crate::graph::EntityRef;
 
 /// Why a name does not pick one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
