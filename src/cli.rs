@@ -153,13 +153,7 @@ pub struct TablesArgs {
     pub format: TableFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GraphFormat {
-    Json,
-    Dot,
-    Graphml,
-    Mermaid,
-}
+pub use crate::export::graph::GraphFormat;
 
 #[derive(Debug, Args)]
 pub struct GraphArgs {

@@ -5,6 +5,7 @@
 //! when one changes meaning or disappears (adding a field does not). The JSON Schema in
 //! `schema/export.schema.json` describes it, and a test holds the two in step.
 
+pub mod graph;
 pub mod json;
 pub mod sqlite;
 
