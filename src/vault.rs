@@ -7,8 +7,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 use crate::cache::Stamp;
 use crate::config::Settings;
@@ -62,43 +61,33 @@ fn walk_with(settings: &Settings, stat: bool) -> Result<Walk, VaultError> {
     if !root.is_dir() {
         return Err(VaultError::NotAFolder(root.clone()));
     }
-    let mut out = Walk::default();
     // Symbolic links are followed inside the vault only: a link whose target lies outside
     // it is neither read nor walked (SPEC §7), and is reported once, as a load error.
     let outside = OutsideLinks::new(root);
-    for entry in walker(settings, outside.clone()) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                out.load_errors.push(walk_error(root, &err));
-                continue;
+    let files = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    // On every core: folders are read, and files stat'ed for the caches, in parallel; the
+    // order they come in is not the walk's, so both lists are sorted after.
+    walker(settings, outside.clone()).run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(e) => {
+                    if let Some(f) = found(settings, e, stat) {
+                        lock(&files).push(f);
+                    }
+                }
+                Err(err) => lock(&errors).push(walk_error(root, &err)),
             }
-        };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let rel = relative(root, entry.path());
-        if settings.exclude.is_match(&rel) {
-            continue;
-        }
-        let is_note = Path::new(&rel)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-        out.files.push(Found {
-            rel,
-            path: entry.into_path(),
-            is_note,
-            stamp: Stamp::default(),
-        });
-    }
-    // Sizes and times for the caches: one stat per file, on every core (the walk itself is
-    // sequential, and stats were three quarters of its time).
-    out.files.par_iter_mut().filter(|_| stat).for_each(|f| {
-        if let Ok(m) = std::fs::metadata(&f.path) {
-            f.stamp = Stamp::of(&m);
-        }
+            ignore::WalkState::Continue
+        })
     });
+    let mut out = Walk {
+        files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
+        load_errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+    };
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.load_errors
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     out.load_errors
         .extend(outside.take().into_iter().map(|path| LoadError {
             path: relative(root, &path),
@@ -107,9 +96,41 @@ fn walk_with(settings: &Settings, stat: bool) -> Result<Walk, VaultError> {
     Ok(out)
 }
 
+/// A walked entry as a vault file (with its size and time when `stat`); `None` for folders
+/// and excluded files.
+fn found(settings: &Settings, entry: ignore::DirEntry, stat: bool) -> Option<Found> {
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    let rel = relative(&settings.src, entry.path());
+    if settings.exclude.is_match(&rel) {
+        return None;
+    }
+    let is_note = Path::new(&rel)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    let path = entry.into_path();
+    let stamp = if stat {
+        std::fs::metadata(&path).map_or_else(|_| Stamp::default(), |m| Stamp::of(&m))
+    } else {
+        Stamp::default()
+    };
+    Some(Found {
+        rel,
+        path,
+        is_note,
+        stamp,
+    })
+}
+
+/// A lock that a panicked holder left poisoned is still the list it was.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The vault's walker: hidden and ignored paths, symbolic links out of the vault, the build
-/// folder, sites vaultc built, and folders of other tools' files skipped; sorted by name.
-fn walker(settings: &Settings, outside: OutsideLinks) -> ignore::Walk {
+/// folder, sites vaultc built, and folders of other tools' files skipped.
+fn walker(settings: &Settings, outside: OutsideLinks) -> ignore::WalkParallel {
     let build_dir = std::fs::canonicalize(&settings.build_dir).ok();
     ignore::WalkBuilder::new(&settings.src)
         .hidden(true)
@@ -118,7 +139,6 @@ fn walker(settings: &Settings, outside: OutsideLinks) -> ignore::Walk {
         .git_global(false)
         .require_git(false)
         .follow_links(true)
-        .sort_by_file_name(std::ffi::OsStr::cmp)
         .filter_entry(move |e| {
             if e.path_is_symlink() && outside.leaves_vault(e.path()) {
                 return false;
@@ -131,7 +151,7 @@ fn walker(settings: &Settings, outside: OutsideLinks) -> ignore::Walk {
                 .is_some_and(|b| std::fs::canonicalize(e.path()).is_ok_and(|p| &p == b));
             !is_build_dir && (e.depth() == 0 || !is_output_or_tooling(e.path()))
         })
-        .build()
+        .build_parallel()
 }
 
 /// Is the folder at `path` one whose files are no one's notes: a site vaultc built (it
@@ -146,11 +166,12 @@ fn is_output_or_tooling(path: &Path) -> bool {
 }
 
 /// Symbolic links found pointing outside the vault, each recorded once (a link reached by
-/// two paths, through a linked folder, is still one link).
+/// two paths, through a linked folder, is still one link: under the first of its paths).
 #[derive(Clone)]
 struct OutsideLinks {
     root: PathBuf,
-    found: std::sync::Arc<std::sync::Mutex<(Vec<PathBuf>, HashSet<PathBuf>)>>,
+    /// (the link by its real folder, the path it was reached by).
+    found: std::sync::Arc<Mutex<Vec<(PathBuf, PathBuf)>>>,
 }
 
 impl OutsideLinks {
@@ -177,21 +198,20 @@ impl OutsideLinks {
             .and_then(|p| std::fs::canonicalize(p).ok())
             .zip(path.file_name())
             .map_or_else(|| path.to_owned(), |(dir, name)| dir.join(name));
-        if let Ok(mut found) = self.found.lock() {
-            let (paths, seen) = &mut *found;
-            if seen.insert(link) {
-                paths.push(path.to_owned());
-            }
-        }
+        lock(&self.found).push((link, path.to_owned()));
         true
     }
 
-    /// The links found, in walk order.
+    /// The links found, each by the first of its paths, sorted.
     fn take(&self) -> Vec<PathBuf> {
-        self.found
-            .lock()
-            .map(|mut f| std::mem::take(&mut f.0))
-            .unwrap_or_default()
+        let mut found = std::mem::take(&mut *lock(&self.found));
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut seen = HashSet::new();
+        found
+            .into_iter()
+            .filter(|(link, _)| seen.insert(link.clone()))
+            .map(|(_, path)| path)
+            .collect()
     }
 }
 

@@ -63,9 +63,9 @@ pub(super) enum Run {
     Full {
         vault: Vault,
         found: Vec<Diagnostic>,
-        state: Option<State>,
+        state: Option<Box<State>>,
     },
-    Incremental(Done),
+    Incremental(Box<Done>),
 }
 
 impl Outcome {
@@ -101,7 +101,7 @@ impl Outcome {
             Run::Full { found, .. } => found.clone(),
             Run::Incremental(done) => (done.state.notes.iter().enumerate())
                 .filter(|(_, s)| self.picks(&s.path))
-                .filter_map(|(id, s)| s.diagnostics(id))
+                .filter_map(|(id, _)| done.state.diagnostics(id))
                 .flatten()
                 .collect(),
         }
@@ -134,18 +134,29 @@ impl Session {
             return self.fixed_run(req.today, filters);
         }
         self.walk()?;
-        if let (Some(store), Some(walk)) = (self.store(), &self.walk)
-            && let Some(state) = State::load(store, &self.state_key(req.today))
-            && let Some(done) = incremental::run(&self.settings, walk, state, store, req.today)
+        let mut clock = Timings::start();
+        let state = (self.store()).and_then(|store| State::load(store, &self.state_key(req.today)));
+        clock.lap("state load");
+        let store = self.store().cloned();
+        if let (Some(store), Some(state)) = (store, state)
+            && let Some(walk) = self.walk.take()
         {
-            let clock = Timings::start();
+            let done = incremental::run(&self.settings, walk, state, &store, req.today);
+            let done = match done {
+                Ok(done) => done,
+                Err(walk) => {
+                    self.walk = Some(walk);
+                    return self.full_run(req.today, filters);
+                }
+            };
+            clock.lap("incremental");
             clock.note(&format!(
                 "incremental    {} rechecked, {} loaded",
                 done.rechecked.len(),
                 done.partial.full.iter().filter(|&&f| f).count()
             ));
             return Ok(Outcome {
-                run: Run::Incremental(done),
+                run: Run::Incremental(Box::new(done)),
                 filters,
                 fixed: None,
             });
@@ -185,7 +196,8 @@ impl Session {
         let found = analysis.check(today, if keep_state { None } else { only.as_deref() });
         let state = keep_state
             .then(|| State::of_run(&analysis.vault, &seen, &analysis.resolved, &found))
-            .flatten();
+            .flatten()
+            .map(Box::new);
         // The report reads only the notes and the findings: what resolution built goes now,
         // so the report's memory reuses it (on large vaults the report is where memory
         // peaks). Without a state, the findings are narrowed to the notes PATHS name.

@@ -38,7 +38,9 @@ pub(super) struct Partial {
     pub vault: Vault,
     /// `full[note]`: loaded in full (text, links, headings…), not a stub.
     pub full: Vec<bool>,
-    files: Vec<Found>,
+    walk: Walk,
+    /// `notes[note]`: the note's file in the walk.
+    notes: Vec<usize>,
     cache: NoteCache,
 }
 
@@ -49,7 +51,7 @@ impl Partial {
         let want: Vec<NoteId> = ids.iter().copied().filter(|&i| !self.full[i]).collect();
         let loaded: Vec<Note> = want
             .par_iter()
-            .map(|&i| full_note(&self.cache, &self.files[i], Detail::Lean))
+            .map(|&i| full_note(&self.cache, self.file(i), Detail::Lean))
             .collect::<Option<_>>()?;
         for (i, note) in want.into_iter().zip(loaded) {
             if Some(note.digest) != stored[i].stamp.digest {
@@ -59,6 +61,11 @@ impl Partial {
             self.full[i] = true;
         }
         Some(())
+    }
+
+    /// Note `id`'s file.
+    fn file(&self, id: NoteId) -> &Found {
+        &self.walk.files[self.notes[id]]
     }
 }
 
@@ -73,24 +80,26 @@ pub(super) struct Done {
     pub changed: usize,
 }
 
-/// The check, done incrementally on `state`; `None` when this run must go the full way (see
-/// the module documentation for when).
+/// The check, done incrementally on `state`; the walk back when this run must go the full
+/// way (see the module documentation for when).
 pub(super) fn run(
     settings: &Settings,
-    walk: &Walk,
+    walk: Walk,
     state: State,
     store: &Store,
     today: jiff::civil::Date,
-) -> Option<Done> {
-    let files: Vec<Found> = walk.files.iter().filter(|f| f.is_note).cloned().collect();
-    if !walk.load_errors.is_empty() || !same_files(walk, &files, &state) {
-        return None;
+) -> Result<Done, Walk> {
+    let notes: Vec<usize> = (0..walk.files.len())
+        .filter(|&i| walk.files[i].is_note)
+        .collect();
+    if !walk.load_errors.is_empty() || !same_files(&walk, &notes, &state) {
+        return Err(walk);
     }
-    let State {
-        notes: mut stored,
-        attachments,
-    } = state;
-    let mut changes = changes(&files, &mut stored)?;
+    let mut state = state;
+    let stored = &mut state.notes;
+    let Some(mut changes) = changes(&walk, &notes, stored) else {
+        return Err(walk);
+    };
     let changed = changes.iter().filter(|c| **c != Change::Same).count();
     let edited: Vec<NoteId> = (0..changes.len())
         .filter(|&i| matches!(changes[i], Change::Edited(_)))
@@ -98,7 +107,7 @@ pub(super) fn run(
     // Past a few edits, the full run (which parses in parallel what changed) is as quick.
     let limit = (stored.len() / 100).max(16);
     if edited.len() > limit {
-        return None;
+        return Err(walk);
     }
     let mut partial = Partial {
         vault: Vault {
@@ -113,26 +122,33 @@ pub(super) fn run(
             load_errors: Vec::new(),
         },
         full: vec![false; stored.len()],
-        files,
+        walk,
+        notes,
         cache: NoteCache::open(store, Detail::Lean, true),
     };
     let mut rechecked = Vec::new();
     if !edited.is_empty() {
-        let moved = parse_edited(&edited, &mut changes, &mut partial, &stored)?;
         let cx = Recheck {
             settings,
             today,
             edited: &edited,
-            moved_anchors: &moved,
+            moved_anchors: &[],
             limit: limit * 4,
         };
-        rechecked = cx.run(&mut partial, &mut stored)?;
+        let done = parse_edited(&edited, &mut changes, &mut partial, stored).and_then(|moved| {
+            let cx = Recheck {
+                moved_anchors: &moved,
+                ..cx
+            };
+            cx.run(&mut partial, stored)
+        });
+        match done {
+            Some(ids) => rechecked = ids,
+            None => return Err(partial.walk),
+        }
     }
-    Some(Done {
-        state: State {
-            notes: stored,
-            attachments,
-        },
+    Ok(Done {
+        state,
         partial,
         rechecked,
         changed,
@@ -140,9 +156,12 @@ pub(super) fn run(
 }
 
 /// Does the walk show the notes and attachments the state was made from?
-fn same_files(walk: &Walk, notes: &[Found], state: &State) -> bool {
+fn same_files(walk: &Walk, notes: &[usize], state: &State) -> bool {
     notes.len() == state.notes.len()
-        && notes.iter().zip(&state.notes).all(|(f, s)| f.rel == s.path)
+        && notes
+            .iter()
+            .zip(&state.notes)
+            .all(|(&i, s)| walk.files[i].rel == s.path)
         && state::attachments_hash(
             walk.files
                 .iter()
@@ -153,21 +172,22 @@ fn same_files(walk: &Walk, notes: &[Found], state: &State) -> bool {
 
 /// What became of each note's file; touched notes get their new stamps. `None` when a file
 /// cannot be read.
-fn changes(files: &[Found], stored: &mut [NoteState]) -> Option<Vec<Change>> {
-    let changes: Vec<Change> = files
+fn changes(walk: &Walk, notes: &[usize], stored: &mut [NoteState]) -> Option<Vec<Change>> {
+    let changes: Vec<Change> = notes
         .par_iter()
         .zip(&*stored)
-        .map(
-            |(f, s)| match s.stamp.change(&f.stamp, || std::fs::read(&f.path).ok()) {
+        .map(|(&i, s)| {
+            let f = &walk.files[i];
+            match s.stamp.change(&f.stamp, || std::fs::read(&f.path).ok()) {
                 Change::Unreadable => None,
                 change => Some(change),
-            },
-        )
+            }
+        })
         .collect::<Option<_>>()?;
     let now = now_ns();
-    for ((f, s), c) in files.iter().zip(stored.iter_mut()).zip(&changes) {
+    for ((&i, s), c) in notes.iter().zip(stored.iter_mut()).zip(&changes) {
         if *c == Change::Touched {
-            s.stamp = f.stamp.settled(s.stamp.digest, now);
+            s.stamp = walk.files[i].stamp.settled(s.stamp.digest, now);
         }
     }
     Some(changes)
@@ -186,7 +206,7 @@ fn parse_edited(
         let Change::Edited(bytes) = std::mem::replace(&mut changes[id], Change::Same) else {
             continue;
         };
-        let note = parse_note_with(partial.files[id].rel.clone(), bytes, Detail::Lean);
+        let note = parse_note_with(partial.file(id).rel.clone(), bytes, Detail::Lean);
         if state::alias_texts(&note) != stored[id].aliases {
             return None;
         }
@@ -308,7 +328,7 @@ impl Recheck<'_> {
             s.checked(note, &found[at..end]);
             at = end;
             if self.edited.binary_search(&id).is_ok() {
-                s.stamp = state::stamp_of(&partial.files[id].stamp, note, now);
+                s.stamp = state::stamp_of(&partial.file(id).stamp, note, now);
                 s.anchors = state::anchors(note);
             }
         }

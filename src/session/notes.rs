@@ -19,7 +19,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::envelope::{self, Tail};
@@ -51,7 +50,8 @@ struct Entry {
 pub struct NoteCache {
     path: PathBuf,
     key: Key,
-    entries: FxHashMap<String, Entry>,
+    /// Sorted by path (the order they are stored in, the walk's).
+    entries: Vec<Entry>,
     body: Body,
     /// An entry failed its checks: the record is rewritten whatever changed.
     damaged: AtomicBool,
@@ -88,7 +88,7 @@ impl NoteCache {
         let mut cache = Self {
             path,
             key,
-            entries: FxHashMap::default(),
+            entries: Vec::new(),
             body: Body::None,
             damaged: AtomicBool::new(false),
         };
@@ -98,8 +98,10 @@ impl NoteCache {
             } else {
                 tail.read_all().map(Body::Loaded)
             };
-            if let Some(body) = body {
-                cache.entries = table.into_iter().map(|e| (e.path.clone(), e)).collect();
+            if let Some(body) = body
+                && table.is_sorted_by(|a, b| a.path < b.path)
+            {
+                cache.entries = table;
                 cache.body = body;
             }
         }
@@ -109,7 +111,7 @@ impl NoteCache {
     /// The cached note for `file` when its stored stamp vouches for it (no read needed),
     /// and its entry is intact.
     pub fn get(&self, file: &Found) -> Option<Note> {
-        let entry = self.entries.get(&file.rel)?;
+        let entry = self.entry(&file.rel)?;
         entry
             .stamp
             .vouches_for(&file.stamp)
@@ -118,11 +120,19 @@ impl NoteCache {
 
     /// The cached note for `file` when its bytes (read now) are the stored ones.
     pub fn get_by_content(&self, file: &Found, bytes: &[u8]) -> Option<Note> {
-        let entry = self.entries.get(&file.rel)?;
+        let entry = self.entry(&file.rel)?;
         entry
             .stamp
             .same_bytes(bytes)
             .then(|| self.decode(file, entry))?
+    }
+
+    fn entry(&self, path: &str) -> Option<&Entry> {
+        let i = self
+            .entries
+            .binary_search_by(|e| e.path.as_str().cmp(path))
+            .ok()?;
+        Some(&self.entries[i])
     }
 
     fn decode(&self, file: &Found, entry: &Entry) -> Option<Note> {

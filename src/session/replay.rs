@@ -28,15 +28,23 @@ const NAME: &str = "check";
 const KEPT: usize = 4;
 
 /// A report as printed, and where each note's part of it is.
-#[derive(Debug, Default, Serialize, Deserialize)]
 pub(super) struct Replay {
+    head: Head,
+    /// The record's bytes: the report is its tail.
+    bytes: Vec<u8>,
+    output: std::ops::Range<usize>,
+}
+
+/// What a kept report says of itself; the report's bytes follow it in the record's tail.
+#[derive(Debug, Serialize, Deserialize)]
+struct Head {
     /// The walk the report was made for, when every file's time could be trusted.
-    pub fingerprint: Option<Digest>,
-    pub failed: bool,
-    /// A `String`, not bytes: serde writes a string in one piece, a `Vec<u8>` byte by byte.
-    pub output: String,
-    /// The notes' parts in `output`, in note order.
-    pub parts: Vec<Part>,
+    fingerprint: Option<Digest>,
+    failed: bool,
+    /// The notes' parts in the report, in note order.
+    parts: Vec<Part>,
+    /// BLAKE3 of the report.
+    sum: Digest,
 }
 
 /// One note's part of a kept report.
@@ -52,29 +60,59 @@ pub(super) struct Part {
 impl Replay {
     /// The report kept under `key`, if intact.
     pub fn load(store: &Store, key: &Key) -> Option<Self> {
-        envelope::read(&file(store, key), KIND, key)
+        let bytes = std::fs::read(file(store, key)).ok()?;
+        let (head, tail) = envelope::decode::<Head>(&bytes, KIND, key)?;
+        if *blake3::hash(tail).as_bytes() != head.sum {
+            return None;
+        }
+        let output = bytes.len() - tail.len()..bytes.len();
+        Some(Self {
+            head,
+            bytes,
+            output,
+        })
     }
 
-    /// Keeps the report under `key`, and forgets the vault's oldest reports.
-    pub fn store(&self, store: &Store, key: &Key) -> std::io::Result<()> {
+    /// Keeps `output`, made for the walk `fingerprint`, with its `parts`, under `key`; and
+    /// forgets the vault's oldest reports.
+    pub fn store(
+        store: &Store,
+        key: &Key,
+        fingerprint: Option<Digest>,
+        failed: bool,
+        output: &[u8],
+        parts: Vec<Part>,
+    ) -> std::io::Result<()> {
+        let head = Head {
+            fingerprint,
+            failed,
+            parts,
+            sum: *blake3::hash(output).as_bytes(),
+        };
         store.prepare()?;
-        envelope::write(&file(store, key), KIND, key, self)?;
+        envelope::write_with_tail(&file(store, key), KIND, key, &head, |w| w.write_all(output))?;
         store.prune(NAME, KEPT);
         Ok(())
     }
 
+    /// The report, when it was made for the walk `fingerprint`.
+    pub fn replay(&self, fingerprint: Option<&Digest>) -> Option<(&[u8], bool)> {
+        (self.head.fingerprint.is_some() && self.head.fingerprint.as_ref() == fingerprint)
+            .then(|| (&self.bytes[self.output.clone()], self.head.failed))
+    }
+
     /// Note `id`'s part, when it was rendered from the same `mark`.
-    pub fn part(&self, id: usize, mark: u64) -> Option<&str> {
+    pub fn part(&self, id: usize, mark: u64) -> Option<&[u8]> {
         let i = self
+            .head
             .parts
             .binary_search_by_key(&(id as u32), |p| p.note)
             .ok()?;
-        let p = self.parts[i];
-        (p.mark == mark)
-            .then(|| {
-                self.output
-                    .get(usize::try_from(p.start).ok()?..usize::try_from(p.end).ok()?)
-            })
+        let p = self.head.parts[i];
+        let start = self.output.start + usize::try_from(p.start).ok()?;
+        let end = self.output.start + usize::try_from(p.end).ok()?;
+        (p.mark == mark && end <= self.output.end)
+            .then(|| self.bytes.get(start..end))
             .flatten()
     }
 }

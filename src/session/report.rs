@@ -3,6 +3,7 @@
 //! findings and bytes did not change — and kept for the next run (see `replay`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::Write;
 
 use rayon::prelude::*;
@@ -11,7 +12,7 @@ use super::Session;
 use super::check::{CheckError, CheckRequest, Outcome, Run, Selection};
 use super::incremental::Partial;
 use super::replay::{self, Part, Replay};
-use super::state::State;
+use super::state::{Findings, State};
 use crate::cache::{Key, worth_rewriting};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Note, NoteId};
@@ -50,50 +51,52 @@ impl Session {
         let key = (self.store().is_some() && !req.check.fix)
             .then(|| self.report_key(req, &filters, &root));
         let fingerprint = self.walk().map(replay::fingerprint)?;
+        let mut clock = Timings::start();
         let store = self.store().cloned();
         let kept = key
             .zip(store.as_ref())
             .and_then(|(k, s)| Replay::load(s, &k));
-        if let Some(kept) = &kept
-            && kept.fingerprint.is_some()
-            && kept.fingerprint == fingerprint
-        {
-            out.write_all(kept.output.as_bytes()).map_err(write_error)?;
+        if let Some((output, failed)) = kept.as_ref().and_then(|k| k.replay(fingerprint.as_ref())) {
+            out.write_all(output).map_err(write_error)?;
             return Ok(Reported {
-                failed: kept.failed,
+                failed,
                 outcome: None,
                 store_error: None,
             });
         }
+        clock.lap("run cache");
         let mut outcome = self.check_selected(&req.check, filters)?;
         let mut clock = Timings::start();
-        let rendered = match render(&mut outcome, req, kept.as_ref()) {
-            Some(rendered) => rendered,
-            None => {
-                // A note changed while the run read it: check the whole vault instead.
-                let filters = std::mem::take(&mut outcome.filters);
-                outcome = self.full_run(req.check.today, filters)?;
-                render(&mut outcome, req, kept.as_ref()).ok_or(CheckError::Usage(
-                    "the vault changed while it was checked".into(),
-                ))?
-            }
-        };
+        if pieces(&mut outcome, req, kept.as_ref()).is_none() {
+            // A note changed while the run read it: check the whole vault instead.
+            let filters = std::mem::take(&mut outcome.filters);
+            outcome = self.full_run(req.check.today, filters)?;
+        }
+        let pieces = pieces(&mut outcome, req, kept.as_ref()).ok_or(CheckError::Usage(
+            "the vault changed while it was checked".into(),
+        ))?;
         let tally = outcome.tally();
         let failed = tally.errors > 0 || (req.deny_warnings && tally.warnings > 0);
-        out.write_all(&rendered.output).map_err(write_error)?;
-        clock.lap("report");
-        let store_error = match (key, store) {
-            (Some(key), Some(store)) => {
-                let replay = Replay {
-                    fingerprint,
-                    failed,
-                    output: String::from_utf8(rendered.output).unwrap_or_default(),
-                    parts: rendered.parts,
-                };
-                self.keep(&store, &key, &replay, &outcome, req.check.today)
-            }
-            _ => None,
+        // A report made while a file was too fresh to trust cannot be replayed; the one
+        // kept before still serves its unchanged notes' parts. Without one to keep, the
+        // report goes straight out.
+        let keep = key
+            .zip(store)
+            .filter(|_| fingerprint.is_some() || kept.is_none());
+        let mut kept_output = Vec::new();
+        let sink: &mut dyn Write = if keep.is_some() {
+            &mut kept_output
+        } else {
+            &mut *out
         };
+        let parts = emit(&pieces, req.format, tally, sink).map_err(write_error)?;
+        if keep.is_some() {
+            out.write_all(&kept_output).map_err(write_error)?;
+        }
+        clock.lap("report");
+        drop(pieces);
+        let replay = keep.map(|(key, store)| (key, store, kept_output, parts));
+        let store_error = self.keep(replay, fingerprint, failed, &mut outcome, req.check.today);
         clock.lap("cache store");
         Ok(Reported {
             failed,
@@ -124,26 +127,28 @@ impl Session {
         ])
     }
 
-    /// Keeps the report and, when worth it, the incremental state; the error to mention if
-    /// they could not be written.
+    /// Keeps the report (when given) and, when worth it, the incremental state; the error
+    /// to mention if they could not be written.
     fn keep(
         &self,
-        store: &crate::cache::Store,
-        key: &Key,
-        replay: &Replay,
-        outcome: &Outcome,
+        replay: Option<(Key, crate::cache::Store, Vec<u8>, Vec<Part>)>,
+        fingerprint: Option<crate::cache::Digest>,
+        failed: bool,
+        outcome: &mut Outcome,
         today: jiff::civil::Date,
     ) -> Option<String> {
-        let mut stored = replay.store(store, key);
-        let state_key = self.state_key(today);
-        let state = match &outcome.run {
-            Run::Full { state, .. } => state.as_ref(),
+        let store = self.store()?;
+        let mut stored = replay.map_or(Ok(()), |(key, store, output, parts)| {
+            Replay::store(&store, &key, fingerprint, failed, &output, parts)
+        });
+        let state = match &mut outcome.run {
+            Run::Full { state, .. } => state.as_deref_mut(),
             Run::Incremental(done) => {
-                worth_rewriting(done.changed, done.state.notes.len()).then_some(&done.state)
+                worth_rewriting(done.changed, done.state.notes.len()).then_some(&mut done.state)
             }
         };
         if let Some(state) = state {
-            stored = stored.and(state.store(store, &state_key));
+            stored = stored.and(state.store(store, &self.state_key(today)));
         }
         stored
             .err()
@@ -155,12 +160,6 @@ fn write_error(e: std::io::Error) -> CheckError {
     CheckError::Write(e)
 }
 
-/// A report's bytes, and where each note's part is in them.
-struct Rendered {
-    output: Vec<u8>,
-    parts: Vec<Part>,
-}
-
 /// One part to write: a note's (with its mark, when it can be kept) or findings outside
 /// notes.
 struct Piece<'a> {
@@ -168,32 +167,51 @@ struct Piece<'a> {
     bytes: Cow<'a, [u8]>,
 }
 
-/// Renders `outcome`, reusing `kept` parts; `None` when a note to render could not be
-/// loaded as the state describes it.
-fn render(outcome: &mut Outcome, req: &ReportRequest, kept: Option<&Replay>) -> Option<Rendered> {
-    let tally = outcome.tally();
-    let format = req.format;
-    let pieces: Vec<Piece<'_>> = match &mut outcome.run {
+/// The parts of `outcome`'s report, in order: reused from `kept` or rendered; `None` when a
+/// note to render could not be loaded as the state describes it.
+fn pieces<'k>(
+    outcome: &mut Outcome,
+    req: &ReportRequest,
+    kept: Option<&'k Replay>,
+) -> Option<Vec<Piece<'k>>> {
+    match &mut outcome.run {
         Run::Full {
             vault,
             found,
             state,
         } => {
             let found: Vec<&[Diagnostic]> = report::groups(found);
-            full_pieces(&found, &*vault, state.as_ref(), &outcome.filters, req, kept)?
+            full_pieces(
+                &found,
+                &*vault,
+                state.as_deref(),
+                &outcome.filters,
+                req,
+                kept,
+            )
         }
         Run::Incremental(done) => {
             let picks = |p: &str| super::check::picks(&outcome.filters, p);
-            incremental_pieces(&mut done.partial, &done.state, &picks, req, kept)?
+            incremental_pieces(&mut done.partial, &done.state, &picks, req, kept)
         }
-    };
-    let mut output = Vec::new();
-    let mut parts = Vec::new();
+    }
+}
+
+/// Writes the report made of `pieces` (and the summary line) to `out`; where each note's
+/// part went.
+fn emit(
+    pieces: &[Piece<'_>],
+    format: Format,
+    tally: report::Tally,
+    out: &mut dyn Write,
+) -> std::io::Result<Vec<Part>> {
+    let mut out = Counted { out, written: 0 };
+    let mut parts = Vec::with_capacity(pieces.len());
     let mut joined = Parts::new(format);
-    for piece in &pieces {
-        joined.write(&piece.bytes, &mut output).ok()?;
+    for piece in pieces {
+        joined.write(&piece.bytes, &mut out)?;
         if let Some((note, mark)) = piece.note.filter(|_| !piece.bytes.is_empty()) {
-            let end = output.len() as u64;
+            let end = out.written;
             parts.push(Part {
                 note: note as u32,
                 mark,
@@ -202,11 +220,29 @@ fn render(outcome: &mut Outcome, req: &ReportRequest, kept: Option<&Replay>) -> 
             });
         }
     }
-    joined.finish(&mut output).ok()?;
+    joined.finish(&mut out)?;
     if matches!(format, Format::Pretty | Format::Concise) {
-        writeln!(output, "{}", report::summary_of(tally)).ok()?;
+        writeln!(out, "{}", report::summary_of(tally))?;
     }
-    Some(Rendered { output, parts })
+    Ok(parts)
+}
+
+/// A writer that counts what goes through it.
+struct Counted<'w> {
+    out: &'w mut dyn Write,
+    written: u64,
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// A full run's parts: each group of findings rendered on all cores, or reused.
@@ -234,7 +270,7 @@ fn full_pieces<'k>(
             if let Some(bytes) = note.and_then(|(id, mark)| kept?.part(id, mark)) {
                 return Some(Piece {
                     note,
-                    bytes: Cow::Borrowed(bytes.as_bytes()),
+                    bytes: Cow::Borrowed(bytes),
                 });
             }
             let bytes = report::render_part(req.format, group, vault, &req.options).ok()?;
@@ -270,27 +306,39 @@ fn incremental_pieces<'k>(
     kept: Option<&'k Replay>,
 ) -> Option<Vec<Piece<'k>>> {
     let notes: Vec<NoteId> = (0..state.notes.len())
-        .filter(|&id| !state.notes[id].findings.is_empty() && picks(&state.notes[id].path))
+        .filter(|&id| !state.notes[id].tally.is_empty() && picks(&state.notes[id].path))
         .collect();
-    if req.format == Format::Sarif {
-        let all: Vec<Diagnostic> = notes
-            .iter()
-            .map(|&id| state.notes[id].diagnostics(id))
-            .collect::<Option<Vec<_>>>()?
-            .concat();
-        return whole(&all, &Recalled { partial, state }, req);
-    }
     let reused = |id: NoteId| kept.and_then(|k| k.part(id, state.notes[id].mark));
-    let fresh: Vec<NoteId> = notes
-        .iter()
-        .copied()
-        .filter(|&id| reused(id).is_none())
-        .collect();
+    let fresh: Vec<NoteId> = if req.format == Format::Sarif {
+        notes.clone()
+    } else {
+        notes
+            .iter()
+            .copied()
+            .filter(|&id| reused(id).is_none())
+            .collect()
+    };
     if req.format == Format::Pretty {
         // Excerpts need the notes' text.
         partial.load(&fresh, &state.notes)?;
     }
-    let sources = Recalled { partial, state };
+    let findings = fresh
+        .par_iter()
+        .map(|&id| Some((id, state.findings(id)?)))
+        .collect::<Option<HashMap<NoteId, Findings>>>()?;
+    let sources = Recalled {
+        partial,
+        findings: &findings,
+    };
+    let diagnostics = |id: NoteId| findings.get(&id)?.diagnostics(id, &state.notes[id].path);
+    if req.format == Format::Sarif {
+        let all: Vec<Diagnostic> = notes
+            .iter()
+            .map(|&id| diagnostics(id))
+            .collect::<Option<Vec<_>>>()?
+            .concat();
+        return whole(&all, &sources, req);
+    }
     notes
         .par_iter()
         .map(|&id| {
@@ -298,10 +346,10 @@ fn incremental_pieces<'k>(
             if let Some(bytes) = reused(id) {
                 return Some(Piece {
                     note,
-                    bytes: Cow::Borrowed(bytes.as_bytes()),
+                    bytes: Cow::Borrowed(bytes),
                 });
             }
-            let found = state.notes[id].diagnostics(id)?;
+            let found = diagnostics(id)?;
             let bytes = report::render_part(req.format, &found, &sources, &req.options).ok()?;
             Some(Piece {
                 note,
@@ -311,11 +359,11 @@ fn incremental_pieces<'k>(
         .collect()
 }
 
-/// What an incremental run has of the notes: the ones it loaded, and the positions the
-/// state kept for the others.
+/// What an incremental run has of the notes it renders: the ones it loaded, and the
+/// positions the state kept for the others.
 struct Recalled<'a> {
     partial: &'a Partial,
-    state: &'a State,
+    findings: &'a HashMap<NoteId, Findings>,
 }
 
 impl Sources for Recalled<'_> {
@@ -323,7 +371,7 @@ impl Sources for Recalled<'_> {
         if *self.partial.full.get(id)? {
             self.partial.vault.position(id, offset)
         } else {
-            self.state.notes.get(id)?.position(offset)
+            self.findings.get(&id)?.position(offset)
         }
     }
 

@@ -32,6 +32,11 @@ pub struct State {
     pub(super) notes: Vec<NoteState>,
     /// BLAKE3 of the attachment paths: a new or removed attachment changes resolution.
     pub(super) attachments: Digest,
+    /// BLAKE3 of the record's tail: every note's [`Findings`], one after the other.
+    sum: Digest,
+    /// The tail, as read.
+    #[serde(skip)]
+    tail: Vec<u8>,
 }
 
 /// One note's share of the state.
@@ -45,13 +50,26 @@ pub(super) struct NoteState {
     pub anchors: Digest,
     /// The other notes its links reach (as notes or aliases), sorted, without repeats.
     pub targets: Vec<u32>,
-    pub findings: Vec<Finding>,
-    /// `(offset, line, column)` of the offsets reports print a position for (span ends, fix
-    /// edits), sorted: a report reads them without the note's text.
-    pub positions: Vec<[u32; 3]>,
+    /// The findings' count: all a run reads of most notes' findings.
+    pub tally: Tally,
     /// Names what a rendering of the note's findings reads: the findings and the note's
     /// bytes. A report kept from an earlier run reuses a note's part when this matches.
     pub mark: u64,
+    /// Where the note's [`Findings`] are in the record's tail (decoded only when a report
+    /// renders them: most runs reuse a kept report's parts).
+    blob: (u64, u64),
+    /// The findings of a note checked by this run, encoded, in place of the blob.
+    #[serde(skip)]
+    fresh: Option<Vec<u8>>,
+}
+
+/// A note's findings as data, with the line and column of every offset a report prints
+/// besides a span's start (span ends, fix edits), so that a report needs no note text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct Findings {
+    findings: Vec<Finding>,
+    /// `(offset, line, column)`, sorted by offset.
+    positions: Vec<[u32; 3]>,
 }
 
 /// A [`Diagnostic`] in a note, as data (the note and its path are the [`NoteState`]'s).
@@ -93,21 +111,13 @@ impl Finding {
     }
 }
 
-impl NoteState {
-    /// The findings' count.
-    pub fn tally(&self) -> Tally {
-        let mut t = Tally::default();
-        for f in &self.findings {
-            t.add(f.level, f.fix.is_some());
-        }
-        t
-    }
-
-    /// The findings as diagnostics of note `id`.
-    pub fn diagnostics(&self, id: NoteId) -> Option<Vec<Diagnostic>> {
+impl Findings {
+    /// The findings as diagnostics of note `id` at `path`; `None` for a rule this vaultc
+    /// does not have.
+    pub fn diagnostics(&self, id: NoteId, path: &str) -> Option<Vec<Diagnostic>> {
         self.findings
             .iter()
-            .map(|f| f.diagnostic(id, &self.path))
+            .map(|f| f.diagnostic(id, path))
             .collect()
     }
 
@@ -119,13 +129,18 @@ impl NoteState {
             .ok()?;
         Some((self.positions[i][1], self.positions[i][2]))
     }
+}
 
-    /// Takes `found`, the findings of `note` (as parsed from the file `seen`), with what the
-    /// state keeps of the note besides.
+impl NoteState {
+    /// Takes `found`, the findings of `note` as checked now.
     pub fn checked(&mut self, note: &Note, found: &[Diagnostic]) {
-        self.findings = found.iter().map(Finding::of).collect();
-        self.positions = positions(note, found);
-        self.mark = mark(note, &self.findings);
+        let findings = Findings {
+            findings: found.iter().map(Finding::of).collect(),
+            positions: positions(note, found),
+        };
+        self.tally = Tally::of(found);
+        self.mark = mark(note, &findings.findings);
+        self.fresh = postcard::to_stdvec(&findings).ok();
     }
 }
 
@@ -258,9 +273,10 @@ impl State {
                     aliases: alias_texts(note),
                     anchors: anchors(note),
                     targets: targets(id, &resolved[id]),
-                    findings: Vec::new(),
-                    positions: Vec::new(),
+                    tally: Tally::default(),
                     mark: 0,
+                    blob: (0, 0),
+                    fresh: None,
                 };
                 s.checked(note, &found[starts[id]..starts[id + 1]]);
                 s
@@ -269,6 +285,8 @@ impl State {
         Some(Self {
             notes,
             attachments: attachments_hash(vault.attachments.iter().map(String::as_str)),
+            sum: [0; 32],
+            tail: Vec::new(),
         })
     }
 
@@ -277,17 +295,59 @@ impl State {
         self.notes
             .iter()
             .filter(|n| picks(&n.path))
-            .fold(Tally::default(), |t, n| t.plus(n.tally()))
+            .fold(Tally::default(), |t, n| t.plus(n.tally))
+    }
+
+    /// Note `id`'s findings; `None` when they cannot be decoded.
+    pub fn findings(&self, id: NoteId) -> Option<Findings> {
+        let note = self.notes.get(id)?;
+        let bytes = match &note.fresh {
+            Some(fresh) => fresh.as_slice(),
+            None => self
+                .tail
+                .get(usize::try_from(note.blob.0).ok()?..usize::try_from(note.blob.1).ok()?)?,
+        };
+        postcard::from_bytes(bytes).ok()
+    }
+
+    /// Note `id`'s findings as diagnostics.
+    pub fn diagnostics(&self, id: NoteId) -> Option<Vec<Diagnostic>> {
+        self.findings(id)?.diagnostics(id, &self.notes[id].path)
     }
 
     /// The state stored in `store` under `key`, if intact.
     pub fn load(store: &Store, key: &Key) -> Option<Self> {
-        envelope::read(&store.file(NAME), KIND, key)
+        let bytes = std::fs::read(store.file(NAME)).ok()?;
+        let (mut state, tail) = envelope::decode::<Self>(&bytes, KIND, key)?;
+        if *blake3::hash(tail).as_bytes() != state.sum {
+            return None;
+        }
+        state.tail = tail.to_vec();
+        Some(state)
     }
 
     /// Writes the state (atomically); failing costs the next run its speed, nothing else.
-    pub fn store(&self, store: &Store, key: &Key) -> std::io::Result<()> {
+    pub fn store(&mut self, store: &Store, key: &Key) -> std::io::Result<()> {
+        let mut tail = Vec::with_capacity(self.tail.len());
+        for note in &mut self.notes {
+            let start = tail.len() as u64;
+            match note.fresh.take() {
+                Some(fresh) => tail.extend_from_slice(&fresh),
+                None => {
+                    let (a, b) = note.blob;
+                    let old = usize::try_from(a).ok().zip(usize::try_from(b).ok());
+                    tail.extend_from_slice(
+                        old.and_then(|(a, b)| self.tail.get(a..b)).unwrap_or(&[]),
+                    );
+                }
+            }
+            note.blob = (start, tail.len() as u64);
+        }
+        self.sum = *blake3::hash(&tail).as_bytes();
+        self.tail = tail;
         store.prepare()?;
-        envelope::write(&store.file(NAME), KIND, key, self)
+        envelope::write_with_tail(&store.file(NAME), KIND, key, self, |w| {
+            w.write_all(&self.tail)
+        })
     }
 }
