@@ -67,7 +67,7 @@ pub enum Command {
 pub struct VaultArg {
     /// The vault: its folder, the folder of its book.toml, or any path inside it (default:
     /// the current folder).
-    #[arg(value_name = "VAULT")]
+    #[arg(id = "vault_path", value_name = "VAULT")]
     pub vault: Option<PathBuf>,
 }
 
@@ -143,7 +143,7 @@ pub enum TableFormat {
 
 #[derive(Debug, Args)]
 pub struct TablesArgs {
-    /// Only this note's tables (name, path or alias).
+    /// Only this note's tables (name, path or alias). A folder given alone is the vault.
     pub note: Option<String>,
 
     #[command(flatten)]

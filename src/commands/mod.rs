@@ -86,9 +86,17 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
         Command::Backlinks(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
             refs::run_backlinks(&args, s, out)
         }),
-        Command::Tables(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
-            tables::run(&args, s, out)
-        }),
+        Command::Tables(mut args) => {
+            // `vaultc tables FOLDER`: a lone folder is the vault, not a note.
+            if args.vault.vault.is_none()
+                && let Some(folder) = args.note.take_if(|n| Path::new(n).is_dir())
+            {
+                args.vault.vault = Some(PathBuf::from(folder));
+            }
+            with_session(&vault.target(&args.vault)?, err, |s, _| {
+                tables::run(&args, s, out)
+            })
+        }
         Command::Graph(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
             graph::run_graph(&args, s, out)
         }),
