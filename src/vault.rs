@@ -226,6 +226,16 @@ pub fn read(file: &Found) -> Result<Vec<u8>, LoadError> {
 /// `root`-relative path with `/` separators.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // Where `/` is the separator, a path below the root is already written so (the walk
+    // calls this for every file: no list of parts to build).
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(text) = rel.to_str()
+        && !text.starts_with('/')
+        && !text.ends_with('/')
+        && !text.split('/').any(|part| part.is_empty() || part == ".")
+    {
+        return text.to_owned();
+    }
     let parts: Vec<_> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy())

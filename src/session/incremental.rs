@@ -42,6 +42,9 @@ pub(super) struct Partial {
     /// `notes[note]`: the note's file in the walk.
     notes: Vec<usize>,
     cache: NoteCache,
+    /// The names' index the rechecked notes were resolved with (kept with the run's other
+    /// data: a command ends without freeing it piece by piece).
+    index: Option<Index>,
 }
 
 impl Partial {
@@ -125,6 +128,7 @@ pub(super) fn run(
         walk,
         notes,
         cache: NoteCache::open(store, Detail::Lean, true),
+        index: None,
     };
     let mut rechecked = Vec::new();
     if !edited.is_empty() {
@@ -266,6 +270,7 @@ impl Recheck<'_> {
         };
         let found = rules::run(&cx, Some(&recheck));
         self.keep(&found, &rechecked, partial, stored)?;
+        partial.index = Some(index);
         Some(rechecked)
     }
 
