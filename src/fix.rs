@@ -59,15 +59,10 @@ pub fn apply(vault: &Vault, diagnostics: &[Diagnostic]) -> std::io::Result<(usiz
 }
 
 /// Writes `bytes` to a temporary file in `path`'s folder, keeps `path`'s permissions, and
-/// renames it over `path`.
+/// renames it over `path` (see [`crate::cache::atomic`]), flushed to the disk first: a
+/// note's only copy.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(meta.permissions())?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut file = crate::cache::AtomicFile::beside(path)?;
+    file.file().write_all(bytes)?;
+    file.commit_durably()
 }

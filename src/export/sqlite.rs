@@ -155,18 +155,15 @@ pub fn write_file(a: &Analysis, model: &Model<'_>, path: &Path) -> rusqlite::Res
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".vaultc-export-")
-        .suffix(".sqlite")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
+    // The database is written beside `path` and renamed over it (see crate::cache::atomic).
+    let tmp = crate::cache::AtomicFile::beside(path).map_err(io_err)?;
     let fts_tmp = tempfile::Builder::new()
         .prefix(".vaultc-export-fts-")
         .suffix(".sqlite")
         .tempfile_in(dir)
         .map_err(io_err)?;
     {
-        let mut conn = Connection::open(tmp.path())?;
+        let mut conn = Connection::open(tmp.temp_path())?;
         std::thread::scope(|s| -> rusqlite::Result<()> {
             let fts = s.spawn(|| fill_fts(a, fts_tmp.path()));
             let filled = fill(&mut conn, a, model);
@@ -182,7 +179,7 @@ pub fn write_file(a: &Analysis, model: &Model<'_>, path: &Path) -> rusqlite::Res
         conn.close().map_err(|(_, e)| e)?;
     }
     drop(fts_tmp);
-    tmp.persist(path).map_err(|e| io_err(e.error))?;
+    tmp.commit().map_err(io_err)?;
     Ok(())
 }
 
