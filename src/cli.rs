@@ -10,9 +10,14 @@ use crate::report::Format;
 #[derive(Debug, Parser)]
 #[command(name = "vaultc", version, about, long_about = None)]
 pub struct Cli {
-    /// Read this book.toml instead of searching the current folder and its ancestors.
+    /// Read this book.toml instead of searching from the vault path upwards.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// The vault: its folder, the folder of its book.toml, or any path inside it (the
+    /// nearest book.toml at or above it configures the run). Default: the current folder.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub vault: Option<PathBuf>,
 
     /// When to use colour in diagnostics (`NO_COLOR` turns it off for `auto`).
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
@@ -57,9 +62,22 @@ pub enum Command {
     Serve(ServeArgs),
 }
 
+/// The vault as a positional argument (the same as `--vault`).
+#[derive(Debug, Args, Default)]
+pub struct VaultArg {
+    /// The vault: its folder, the folder of its book.toml, or any path inside it (default:
+    /// the current folder).
+    #[arg(id = "vault_path", value_name = "VAULT")]
+    pub vault: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Output folder (default: book.toml's `[build] build-dir`).
+    #[command(flatten)]
+    pub vault: VaultArg,
+
+    /// Output folder (default: book.toml's `[build] build-dir`; without a book.toml, a
+    /// folder in the user's cache directory).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
@@ -84,6 +102,9 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    #[command(flatten)]
+    pub vault: VaultArg,
+
     /// Write the JSON model to FILE (`-` for standard output).
     #[arg(long, value_name = "FILE", required_unless_present = "sqlite")]
     pub json: Option<PathBuf>,
@@ -106,6 +127,9 @@ pub struct RefsArgs {
     /// A note name, path or alias, or an unresolved link target (any case).
     pub entity: String,
 
+    #[command(flatten)]
+    pub vault: VaultArg,
+
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -119,29 +143,32 @@ pub enum TableFormat {
 
 #[derive(Debug, Args)]
 pub struct TablesArgs {
-    /// Only this note's tables (name, path or alias).
+    /// Only this note's tables (name, path or alias). A folder given alone is the vault.
     pub note: Option<String>,
+
+    #[command(flatten)]
+    pub vault: VaultArg,
 
     #[arg(long, value_enum, default_value_t = TableFormat::Json)]
     pub format: TableFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GraphFormat {
-    Json,
-    Dot,
-    Graphml,
-    Mermaid,
-}
+pub use crate::export::graph::GraphFormat;
 
 #[derive(Debug, Args)]
 pub struct GraphArgs {
+    #[command(flatten)]
+    pub vault: VaultArg,
+
     #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
     pub format: GraphFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
+    #[command(flatten)]
+    pub vault: VaultArg,
+
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -153,12 +180,16 @@ pub struct PathArgs {
     pub from: String,
     /// Where it ends.
     pub to: String,
+
+    #[command(flatten)]
+    pub vault: VaultArg,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Notes or folders to report on (links still resolve against the whole vault). Without
-    /// a book.toml, a single folder is taken as the vault.
+    /// Notes or folders to report on (links still resolve against the whole vault); the
+    /// book.toml is looked for from the first. Without a book.toml, a single folder is taken
+    /// as the vault.
     pub paths: Vec<PathBuf>,
 
     /// Output format.
@@ -178,7 +209,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fix: bool,
 
-    /// Neither read nor write the run cache (`.vaultc-cache/`).
+    /// Neither read nor write the cache (`.vaultc-cache/`).
     #[arg(long)]
     pub no_cache: bool,
 }
@@ -191,8 +222,9 @@ pub struct CacheArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum CacheAction {
-    /// Delete the cache folder (`.vaultc-cache/` beside book.toml, or in the vault).
-    Clean,
+    /// Delete everything vaultc keeps for the vault (`.vaultc-cache/` beside book.toml, or
+    /// its folder in the user's cache directory).
+    Clean(VaultArg),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -36,7 +36,7 @@ impl RuleLevel {
 }
 
 /// Resolved configuration.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// The book.toml read, if any.
     pub config_path: Option<PathBuf>,
@@ -198,36 +198,27 @@ pub fn load(path: &Path, known_rules: &[&str]) -> Result<Settings, ConfigError> 
         path: path.display().to_string(),
         source,
     })?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    let shown = path.display().to_string();
-    let invalid = |message: String,
-                   span: Option<std::ops::Range<usize>>,
-                   label: &str,
-                   help: Option<String>| {
-        ConfigError::Invalid {
-            message,
-            src: std::sync::Arc::new(NamedSource::new(shown.clone(), text.clone())),
-            span: span.map(Into::into),
-            label: label.to_owned(),
-            help,
-        }
+    let file = File {
+        shown: path.display().to_string(),
+        text,
     };
-    let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-        invalid(
+    let raw: RawConfig = toml::from_str(&file.text).map_err(|e| {
+        file.invalid(
             format!("invalid {CONFIG_FILE}: {}", e.message()),
             e.span(),
             "here",
             None,
         )
     })?;
+    let base = path.parent().unwrap_or(Path::new("."));
     let src = base.join(raw.book.src.as_deref().unwrap_or("src"));
-    let mut settings = Settings::defaults(src.clone());
+    let mut settings = Settings::defaults(src);
     settings.config_path = Some(path.to_owned());
     settings.title = raw.book.title.unwrap_or(settings.title);
     settings.build_dir = base.join(raw.build.build_dir.as_deref().unwrap_or("book"));
     if let Some(s) = raw.lint.stale_after {
         settings.stale_after_days = parse_days(s.get_ref()).ok_or_else(|| {
-            invalid(
+            file.invalid(
                 format!("invalid `stale-after` value `{}`", s.get_ref()),
                 Some(s.span()),
                 "expected a duration",
@@ -235,60 +226,13 @@ pub fn load(path: &Path, known_rules: &[&str]) -> Result<Settings, ConfigError> 
             )
         })?;
     }
-    let globs =
-        |patterns: &[Spanned<String>], case_insensitive: bool| -> Result<GlobSet, ConfigError> {
-            let mut b = GlobSetBuilder::new();
-            for p in patterns {
-                let glob = globset::GlobBuilder::new(p.get_ref())
-                    .case_insensitive(case_insensitive)
-                    .literal_separator(false)
-                    .build()
-                    .map_err(|e| {
-                        invalid(
-                            format!("invalid glob: {}", e.kind()),
-                            Some(p.span()),
-                            "this pattern",
-                            None,
-                        )
-                    })?;
-                b.add(glob);
-            }
-            b.build()
-                .map_err(|e| invalid(format!("invalid glob: {e}"), None, "", None))
-        };
-    settings.exclude = globs(&raw.lint.exclude, false)?;
-    settings.site_exclude = globs(&raw.build.exclude, false)?;
-    settings.planned = globs(&raw.lint.planned, true)?;
-    for (name, level) in raw.lint.rules {
-        if !known_rules.contains(&name.get_ref().as_str()) {
-            let help = closest(name.get_ref(), known_rules).map_or_else(
-                || "`vaultc rule` lists the rules".to_owned(),
-                |c| format!("did you mean `{c}`?"),
-            );
-            return Err(invalid(
-                format!("unknown rule `{}` in [lint.rules]", name.get_ref()),
-                Some(name.span()),
-                "no rule has this name",
-                Some(help),
-            ));
-        }
-        let parsed = RuleLevel::parse(level.get_ref()).ok_or_else(|| {
-            invalid(
-                format!(
-                    "invalid level `{}` for rule `{}`",
-                    level.get_ref(),
-                    name.get_ref()
-                ),
-                Some(level.span()),
-                "expected a level",
-                Some("use \"error\", \"warn\", \"info\" or \"off\"".into()),
-            )
-        })?;
-        settings.rule_levels.insert(name.into_inner(), parsed);
-    }
+    settings.exclude = file.globs(&raw.lint.exclude, false)?;
+    settings.site_exclude = file.globs(&raw.build.exclude, false)?;
+    settings.planned = file.globs(&raw.lint.planned, true)?;
+    settings.rule_levels = file.rule_levels(raw.lint.rules, known_rules)?;
     if let Some(html) = raw.output.html {
         read_html(&mut settings, html, base).map_err(|(message, span, label, help)| {
-            invalid(message, Some(span), label, Some(help))
+            file.invalid(message, Some(span), label, Some(help))
         })?;
     }
     Ok(settings)
@@ -323,6 +267,93 @@ fn parse_publish(s: &str) -> Option<Publish> {
         "all" => Some(Publish::All),
         "explicit" => Some(Publish::Explicit),
         _ => None,
+    }
+}
+
+/// A book.toml's text, for errors that point into it.
+struct File {
+    shown: String,
+    text: String,
+}
+
+impl File {
+    fn invalid(
+        &self,
+        message: String,
+        span: Option<std::ops::Range<usize>>,
+        label: &str,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError::Invalid {
+            message,
+            src: std::sync::Arc::new(NamedSource::new(self.shown.clone(), self.text.clone())),
+            span: span.map(Into::into),
+            label: label.to_owned(),
+            help,
+        }
+    }
+
+    /// `patterns` as one glob set; an invalid pattern is an error at its span.
+    fn globs(
+        &self,
+        patterns: &[Spanned<String>],
+        case_insensitive: bool,
+    ) -> Result<GlobSet, ConfigError> {
+        let mut b = GlobSetBuilder::new();
+        for p in patterns {
+            let glob = globset::GlobBuilder::new(p.get_ref())
+                .case_insensitive(case_insensitive)
+                .literal_separator(false)
+                .build()
+                .map_err(|e| {
+                    self.invalid(
+                        format!("invalid glob: {}", e.kind()),
+                        Some(p.span()),
+                        "this pattern",
+                        None,
+                    )
+                })?;
+            b.add(glob);
+        }
+        b.build()
+            .map_err(|e| self.invalid(format!("invalid glob: {e}"), None, "", None))
+    }
+
+    /// `[lint.rules]`: every name a known rule, every level a level.
+    fn rule_levels(
+        &self,
+        rules: BTreeMap<Spanned<String>, Spanned<String>>,
+        known_rules: &[&str],
+    ) -> Result<BTreeMap<String, RuleLevel>, ConfigError> {
+        let mut levels = BTreeMap::new();
+        for (name, level) in rules {
+            if !known_rules.contains(&name.get_ref().as_str()) {
+                let help = closest(name.get_ref(), known_rules).map_or_else(
+                    || "`vaultc rule` lists the rules".to_owned(),
+                    |c| format!("did you mean `{c}`?"),
+                );
+                return Err(self.invalid(
+                    format!("unknown rule `{}` in [lint.rules]", name.get_ref()),
+                    Some(name.span()),
+                    "no rule has this name",
+                    Some(help),
+                ));
+            }
+            let parsed = RuleLevel::parse(level.get_ref()).ok_or_else(|| {
+                self.invalid(
+                    format!(
+                        "invalid level `{}` for rule `{}`",
+                        level.get_ref(),
+                        name.get_ref()
+                    ),
+                    Some(level.span()),
+                    "expected a level",
+                    Some("use \"error\", \"warn\", \"info\" or \"off\"".into()),
+                )
+            })?;
+            levels.insert(name.into_inner(), parsed);
+        }
+        Ok(levels)
     }
 }
 

@@ -1,12 +1,12 @@
 //! The one diagnostic type: made by rules, read by every report format.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::NoteId;
 use crate::source::Span;
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Info,
@@ -25,7 +25,7 @@ impl Level {
 }
 
 /// One replacement of `start..end` (bytes in the note text) by `content`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     pub start: u32,
     pub end: u32,
@@ -33,7 +33,7 @@ pub struct Edit {
 }
 
 /// A safe, mechanical fix: applying it changes no other byte of the note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub message: String,
     pub edits: Vec<Edit>,

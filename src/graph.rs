@@ -22,7 +22,14 @@ use petgraph::visit::EdgeRef;
 
 use crate::index::{Resolved, Target, strip_md, unresolved_key};
 use crate::model::{NoteId, Vault};
-use crate::query::EntityRef;
+
+/// Something a link can point at: a note, or a name that no note has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntityRef {
+    Note(NoteId),
+    /// An unresolved link target, as first written in the vault.
+    Unresolved(String),
+}
 
 /// A node's number: `0..entity_count()`. Notes come first, so a note's id equals its
 /// [`NoteId`].

@@ -1,6 +1,8 @@
-//! The pipeline in one place: load → parse → resolve → graph, then rules on demand.
+//! A parsed vault, resolved: the index, every link's resolution and the link graph, then the
+//! rules on demand. What every output (report, export, site, queries) reads.
 //!
-//! Every command starts from an [`Analysis`]; none re-reads a file or re-parses a note.
+//! [`crate::session::Session`] loads the vault and builds an [`Analysis`] from it; nothing
+//! here reads a file or parses a note.
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -9,10 +11,9 @@ use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::graph::LinkGraph;
 use crate::index::{Index, Resolved};
-use crate::model::Vault;
-use crate::parse::Detail;
+use crate::model::{NoteId, Vault};
 use crate::rules::{self, Context};
-use crate::vault::{self, VaultError};
+pub use crate::timings::Timings;
 
 /// A loaded, parsed and resolved vault.
 pub struct Analysis {
@@ -24,50 +25,24 @@ pub struct Analysis {
     pub graph: LinkGraph,
 }
 
+/// The resolutions of note `id`'s links, in link order.
+pub fn resolve_links(index: &Index, vault: &Vault, id: NoteId) -> Vec<Resolved> {
+    let note = &vault.notes[id];
+    note.links
+        .iter()
+        .map(|link| index.resolve(vault, id, link.target(note)))
+        .collect()
+}
+
 impl Analysis {
-    /// Loads with every detail kept (exports, queries, the site).
-    pub fn load(settings: Settings) -> Result<Self, VaultError> {
-        Self::load_with(settings, Detail::Full)
-    }
-
-    /// Loads keeping what `detail` asks for: `check` needs less than an export.
-    pub fn load_with(settings: Settings, detail: Detail) -> Result<Self, VaultError> {
-        Self::load_cached(settings, detail, None)
-    }
-
-    /// Loads like [`Analysis::load_with`], with notes whose files did not change served from
-    /// the note cache in `cache_dir` (see crate::note_cache).
-    pub fn load_cached(
-        settings: Settings,
-        detail: Detail,
-        cache_dir: Option<&std::path::Path>,
-    ) -> Result<Self, VaultError> {
-        let mut clock = Timings::start();
-        let walk = if cache_dir.is_some() {
-            vault::walk(&settings)?
-        } else {
-            vault::walk_names(&settings)?
-        };
-        let vault = vault::parse_walked_cached(&settings, walk, detail, cache_dir);
-        clock.lap("load + parse");
-        Ok(Self::from_vault(settings, vault))
-    }
-
-    /// Resolves and graphs an already parsed vault.
+    /// Resolves and graphs a parsed vault.
     pub fn from_vault(settings: Settings, vault: Vault) -> Self {
         let mut clock = Timings::start();
         let index = Index::build(&vault);
         clock.lap("index");
-        let resolved: Vec<Vec<Resolved>> = vault
-            .notes
-            .par_iter()
-            .enumerate()
-            .map(|(id, note)| {
-                note.links
-                    .iter()
-                    .map(|link| index.resolve(&vault, id, link.target(note)))
-                    .collect()
-            })
+        let resolved: Vec<Vec<Resolved>> = (0..vault.notes.len())
+            .into_par_iter()
+            .map(|id| resolve_links(&index, &vault, id))
             .collect();
         clock.lap("resolve");
         let graph = LinkGraph::build(&vault, &resolved);
@@ -97,46 +72,4 @@ impl Analysis {
         clock.lap("rules");
         found
     }
-}
-
-/// Phase timings on stderr when `VAULTC_TIMINGS` is set: where a run's time goes, for the
-/// benchmark and for profiling, without a profiler.
-pub struct Timings {
-    last: Option<std::time::Instant>,
-}
-
-impl Timings {
-    pub fn start() -> Self {
-        let on = std::env::var_os("VAULTC_TIMINGS").is_some();
-        Self {
-            last: on.then(std::time::Instant::now),
-        }
-    }
-
-    /// A line of its own among the timings (a count, say), when timings are on.
-    pub fn note(&self, line: &str) {
-        if self.last.is_some() {
-            eprintln!("vaultc: {line}");
-        }
-    }
-
-    pub fn lap(&mut self, phase: &str) {
-        if let Some(last) = self.last {
-            let now = std::time::Instant::now();
-            eprintln!(
-                "vaultc: {phase:<14} {:>8.1} ms  rss {:>6} MB",
-                (now - last).as_secs_f64() * 1e3,
-                resident_mb()
-            );
-            self.last = Some(now);
-        }
-    }
-}
-
-/// Resident memory now, in MB (Linux; 0 elsewhere), for the timings above.
-fn resident_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map_or(0, |pages| pages * 4096 / 1_000_000)
 }

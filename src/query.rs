@@ -1,21 +1,21 @@
-//! Questions asked of an analysed vault: which entity a name means, and who references it.
+//! Questions asked of an analysed vault: which entity a name means, who references it, the
+//! vault's statistics, and which link a path between two entities takes.
 //!
 //! Shared by `refs`, `backlinks`, `tables`, `path` and the exports, so that a name typed on the
 //! command line means the same entity everywhere.
 
+use std::collections::HashSet;
+
+use serde::Serialize;
+
 use crate::config::edit_distance;
+use crate::graph::{Entity, EntityId};
 use crate::index::{Target, fold, unresolved_key};
 use crate::model::{Link, NoteId};
 use crate::pipeline::Analysis;
 use crate::source::Span;
 
-/// Something a link can point at: a note, or a name that no note has.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntityRef {
-    Note(NoteId),
-    /// An unresolved link target, as first written in the vault.
-    Unresolved(String),
-}
+pub use crate::graph::EntityRef;
 
 /// Why a name does not pick one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,4 +197,173 @@ pub fn references(a: &Analysis, e: &EntityRef, include_self: bool) -> Vec<Refere
         }
     }
     out
+}
+
+/// How many entities the `stats` leader boards show.
+const TOP: usize = 10;
+
+/// What every format says about an entity.
+pub struct Node<'a> {
+    pub kind: &'static str,
+    pub name: &'a str,
+    /// The note's vault path; `None` for an unresolved name.
+    pub path: Option<&'a str>,
+}
+
+pub fn node<'a>(a: &'a Analysis, e: &'a Entity) -> Node<'a> {
+    match e {
+        Entity::Note(id) => {
+            let note = &a.vault.notes[*id];
+            Node {
+                kind: "note",
+                name: &note.name,
+                path: Some(&note.path),
+            }
+        }
+        Entity::Unresolved(name) => Node {
+            kind: "unresolved",
+            name,
+            path: None,
+        },
+    }
+}
+
+/// `vaultc stats --json`. Field names are stable; new fields may be added.
+#[derive(Serialize)]
+pub struct Stats {
+    pub notes: usize,
+    /// Link and embed occurrences in all notes, whatever they reach.
+    pub links: usize,
+    /// The occurrences among `links` that reach an attachment (not graph edges).
+    pub attachment_links: usize,
+    /// Distinct (from, to) entity pairs.
+    pub edges: usize,
+    pub entities: usize,
+    /// Unresolved entities (names linked to that no note has).
+    pub unresolved: usize,
+    /// Distinct tags, case-insensitive (`#a/b` counts once, as `a/b`).
+    pub tags: usize,
+    /// Notes no other note links to.
+    pub orphans: usize,
+    /// Weakly connected components of the link graph.
+    pub components: usize,
+    pub orphan_notes: Vec<String>,
+    /// Every unresolved entity, most linked first.
+    pub unresolved_entities: Vec<EntityStat>,
+    /// Up to ten entities with the most inbound links (ties by name).
+    pub top_inbound: Vec<EntityStat>,
+    /// Up to ten entities with the highest PageRank (ties by name).
+    pub top_page_rank: Vec<EntityStat>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct EntityStat {
+    pub id: EntityId,
+    pub kind: &'static str,
+    pub name: String,
+    pub path: Option<String>,
+    /// Links from other entities.
+    pub inbound_links: u32,
+    /// Entities (notes) that link here.
+    pub linking_notes: usize,
+    pub page_rank: f64,
+}
+
+impl Stats {
+    pub fn compute(a: &Analysis) -> Self {
+        let g = &a.graph;
+        let rank = g.page_rank();
+        let stat = |id: EntityId| {
+            let n = node(a, g.entity(id));
+            EntityStat {
+                id,
+                kind: n.kind,
+                name: n.name.to_owned(),
+                path: n.path.map(str::to_owned),
+                inbound_links: g.inbound_links(id),
+                linking_notes: g.linking_sources(id),
+                page_rank: rank[id],
+            }
+        };
+        let all: Vec<EntityStat> = (0..g.entity_count()).map(stat).collect();
+        let by_inbound = |x: &EntityStat, y: &EntityStat| {
+            y.inbound_links
+                .cmp(&x.inbound_links)
+                .then_with(|| x.name.cmp(&y.name))
+                .then(x.id.cmp(&y.id))
+        };
+        let mut top_inbound: Vec<EntityStat> = all
+            .iter()
+            .filter(|s| s.inbound_links > 0)
+            .cloned()
+            .collect();
+        top_inbound.sort_by(by_inbound);
+        top_inbound.truncate(TOP);
+        let mut top_page_rank = all.clone();
+        top_page_rank.sort_by(|x, y| {
+            y.page_rank
+                .total_cmp(&x.page_rank)
+                .then_with(|| x.name.cmp(&y.name))
+                .then(x.id.cmp(&y.id))
+        });
+        top_page_rank.truncate(TOP);
+        let mut unresolved_entities: Vec<EntityStat> =
+            all.into_iter().filter(|s| s.kind == "unresolved").collect();
+        unresolved_entities.sort_by(by_inbound);
+
+        let tags: HashSet<String> = a
+            .vault
+            .notes
+            .iter()
+            .flat_map(|n| &n.tags)
+            .map(|t| fold(&t.name).into_owned())
+            .collect();
+        let orphans = g.orphans();
+        Stats {
+            notes: a.vault.notes.len(),
+            links: a.vault.notes.iter().map(|n| n.links.len()).sum(),
+            attachment_links: a
+                .resolved
+                .iter()
+                .flatten()
+                .filter(|r| matches!(r.target(), Target::Attachment(_)))
+                .count(),
+            edges: g.edge_count(),
+            entities: g.entity_count(),
+            unresolved: g.unresolved_count(),
+            tags: tags.len(),
+            orphans: orphans.len(),
+            components: g.components(),
+            orphan_notes: orphans
+                .iter()
+                .map(|&id| a.vault.notes[id].path.clone())
+                .collect(),
+            unresolved_entities,
+            top_inbound,
+            top_page_rank,
+        }
+    }
+}
+
+/// The first link (in text order) in note `from` that reaches entity `to`: (note, link index).
+pub fn hop_link(a: &Analysis, from: EntityId, to: EntityId) -> Option<(usize, usize)> {
+    let Entity::Note(note) = *a.graph.entity(from) else {
+        return None;
+    };
+    let want = match a.graph.entity(to) {
+        Entity::Note(id) => EntityRef::Note(*id),
+        Entity::Unresolved(name) => EntityRef::Unresolved(unresolved_key(name).into_owned()),
+    };
+    let note_ref = &a.vault.notes[note];
+    let links = note_ref.links.iter().zip(&a.resolved[note]);
+    links
+        .enumerate()
+        .find(|(_, (link, r))| match (&want, r.target()) {
+            (EntityRef::Note(id), _) => r.note() == Some(*id),
+            (EntityRef::Unresolved(key), Target::Unresolved) => {
+                unresolved_key(link.target(note_ref)) == key.as_str()
+            }
+            _ => false,
+        })
+        .map(|(i, _)| (note, i))
 }

@@ -1,18 +1,17 @@
-//! Loading: walk the vault folder, read every note once, parse notes in parallel.
+//! Loading: walk the vault folder and read its files; parsing is the next stage's.
 //!
 //! Hidden folders (`.obsidian`, `.git`, `.trash`), `.gitignore`d paths (also outside git
-//! repositories), the build folder and `[lint] exclude` globs are skipped. A file or folder
+//! repositories), the build folder, sites vaultc built, `node_modules` and Python virtual
+//! environments, and `[lint] exclude` globs are skipped. A file or folder
 //! that cannot be read becomes a [`LoadError`] and the run goes on.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use rayon::prelude::*;
-
+use crate::cache::Stamp;
 use crate::config::Settings;
-use crate::model::{LoadError, Note, Vault};
-use crate::note_cache::{NoteCache, Use};
-use crate::parse::{Detail, parse_note_with};
+use crate::model::LoadError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -25,16 +24,15 @@ pub enum VaultError {
 /// The file `vaultc build` leaves in every site folder it writes (see crate::site).
 pub const SITE_MARKER: &str = ".vaultc-site";
 
-/// A file found by the walk, with what the cache needs to tell whether it changed.
+/// A file found by the walk, with what the caches need to tell whether it changed.
 #[derive(Debug, Clone)]
 pub struct Found {
     /// Vault-relative, `/`-separated.
     pub rel: String,
     pub path: PathBuf,
     pub is_note: bool,
-    pub len: u64,
-    /// Modification time in nanoseconds since the epoch (0 when unknown).
-    pub mtime_ns: u128,
+    /// Size and time (both 0 for a walk without stats); no digest.
+    pub stamp: Stamp,
 }
 
 /// Everything the walk found, sorted by path: no file read yet.
@@ -42,11 +40,6 @@ pub struct Found {
 pub struct Walk {
     pub files: Vec<Found>,
     pub load_errors: Vec<LoadError>,
-}
-
-/// Walks `settings.src` and parses every note, keeping what `detail` asks for.
-pub fn load(settings: &Settings, detail: Detail) -> Result<Vault, VaultError> {
-    Ok(parse_walked(settings, walk(settings)?, detail))
 }
 
 /// Walks `settings.src`: notes and attachments, with sizes and modification times.
@@ -68,70 +61,33 @@ fn walk_with(settings: &Settings, stat: bool) -> Result<Walk, VaultError> {
     if !root.is_dir() {
         return Err(VaultError::NotAFolder(root.clone()));
     }
-    let mut out = Walk::default();
-    let build_dir = std::fs::canonicalize(&settings.build_dir).ok();
     // Symbolic links are followed inside the vault only: a link whose target lies outside
     // it is neither read nor walked (SPEC §7), and is reported once, as a load error.
     let outside = OutsideLinks::new(root);
-    let outside_filter = outside.clone();
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(false)
-        .require_git(false)
-        .follow_links(true)
-        .sort_by_file_name(std::ffi::OsStr::cmp)
-        .filter_entry(move |e| {
-            if e.path_is_symlink() && outside_filter.leaves_vault(e.path()) {
-                return false;
+    let files = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    // On every core: folders are read, and files stat'ed for the caches, in parallel; the
+    // order they come in is not the walk's, so both lists are sorted after.
+    walker(settings, outside.clone()).run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(e) => {
+                    if let Some(f) = found(settings, e, stat) {
+                        lock(&files).push(f);
+                    }
+                }
+                Err(err) => lock(&errors).push(walk_error(root, &err)),
             }
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            let is_build_dir = is_dir
-                && build_dir
-                    .as_ref()
-                    .is_some_and(|b| std::fs::canonicalize(e.path()).is_ok_and(|p| &p == b));
-            // Any site vaultc built inside the vault (another build-dir, an old --out) is
-            // output, not notes: its folder carries the site marker.
-            let is_site = is_dir && e.depth() > 0 && e.path().join(SITE_MARKER).is_file();
-            !is_build_dir && !is_site
+            ignore::WalkState::Continue
         })
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                out.load_errors.push(walk_error(root, &err));
-                continue;
-            }
-        };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let rel = relative(root, entry.path());
-        if settings.exclude.is_match(&rel) {
-            continue;
-        }
-        let is_note = Path::new(&rel)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-        out.files.push(Found {
-            rel,
-            path: entry.into_path(),
-            is_note,
-            len: 0,
-            mtime_ns: 0,
-        });
-    }
-    // Sizes and times for the cache's fingerprint: one stat per file, on every core (the
-    // walk itself is sequential, and stats were three quarters of its time).
-    out.files.par_iter_mut().filter(|_| stat).for_each(|f| {
-        if let Ok(m) = std::fs::metadata(&f.path) {
-            f.len = m.len();
-            f.mtime_ns = crate::cache::mtime_ns(&m);
-        }
     });
+    let mut out = Walk {
+        files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
+        load_errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+    };
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.load_errors
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     out.load_errors
         .extend(outside.take().into_iter().map(|path| LoadError {
             path: relative(root, &path),
@@ -140,12 +96,82 @@ fn walk_with(settings: &Settings, stat: bool) -> Result<Walk, VaultError> {
     Ok(out)
 }
 
+/// A walked entry as a vault file (with its size and time when `stat`); `None` for folders
+/// and excluded files.
+fn found(settings: &Settings, entry: ignore::DirEntry, stat: bool) -> Option<Found> {
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    let rel = relative(&settings.src, entry.path());
+    if settings.exclude.is_match(&rel) {
+        return None;
+    }
+    let is_note = Path::new(&rel)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    let path = entry.into_path();
+    let stamp = if stat {
+        std::fs::metadata(&path).map_or_else(|_| Stamp::default(), |m| Stamp::of(&m))
+    } else {
+        Stamp::default()
+    };
+    Some(Found {
+        rel,
+        path,
+        is_note,
+        stamp,
+    })
+}
+
+/// A lock that a panicked holder left poisoned is still the list it was.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The vault's walker: hidden and ignored paths, symbolic links out of the vault, the build
+/// folder, sites vaultc built, and folders of other tools' files skipped.
+fn walker(settings: &Settings, outside: OutsideLinks) -> ignore::WalkParallel {
+    let build_dir = std::fs::canonicalize(&settings.build_dir).ok();
+    ignore::WalkBuilder::new(&settings.src)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(true)
+        .filter_entry(move |e| {
+            if e.path_is_symlink() && outside.leaves_vault(e.path()) {
+                return false;
+            }
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            let is_build_dir = build_dir
+                .as_ref()
+                .is_some_and(|b| std::fs::canonicalize(e.path()).is_ok_and(|p| &p == b));
+            !is_build_dir && (e.depth() == 0 || !is_output_or_tooling(e.path()))
+        })
+        .build_parallel()
+}
+
+/// Is the folder at `path` one whose files are no one's notes: a site vaultc built (it
+/// carries the site marker, whatever its name), JavaScript packages (`node_modules`) or a
+/// Python virtual environment (it holds `pyvenv.cfg`)? A vault rarely holds them; a folder
+/// vaultc is pointed at without a book.toml (a home or `/tmp`) often does, with millions of
+/// Markdown files from other people.
+fn is_output_or_tooling(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "node_modules")
+        || path.join(SITE_MARKER).is_file()
+        || path.join("pyvenv.cfg").is_file()
+}
+
 /// Symbolic links found pointing outside the vault, each recorded once (a link reached by
-/// two paths, through a linked folder, is still one link).
+/// two paths, through a linked folder, is still one link: under the first of its paths).
 #[derive(Clone)]
 struct OutsideLinks {
     root: PathBuf,
-    found: std::sync::Arc<std::sync::Mutex<(Vec<PathBuf>, HashSet<PathBuf>)>>,
+    /// (the link by its real folder, the path it was reached by).
+    found: std::sync::Arc<Mutex<Vec<(PathBuf, PathBuf)>>>,
 }
 
 impl OutsideLinks {
@@ -172,112 +198,44 @@ impl OutsideLinks {
             .and_then(|p| std::fs::canonicalize(p).ok())
             .zip(path.file_name())
             .map_or_else(|| path.to_owned(), |(dir, name)| dir.join(name));
-        if let Ok(mut found) = self.found.lock() {
-            let (paths, seen) = &mut *found;
-            if seen.insert(link) {
-                paths.push(path.to_owned());
-            }
-        }
+        lock(&self.found).push((link, path.to_owned()));
         true
     }
 
-    /// The links found, in walk order.
+    /// The links found, each by the first of its paths, sorted.
     fn take(&self) -> Vec<PathBuf> {
-        self.found
-            .lock()
-            .map(|mut f| std::mem::take(&mut f.0))
-            .unwrap_or_default()
+        let mut found = std::mem::take(&mut *lock(&self.found));
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut seen = HashSet::new();
+        found
+            .into_iter()
+            .filter(|(link, _)| seen.insert(link.clone()))
+            .map(|(_, path)| path)
+            .collect()
     }
 }
 
-/// Reads and parses the walked notes in parallel.
-pub fn parse_walked(settings: &Settings, walk: Walk, detail: Detail) -> Vault {
-    parse_walked_cached(settings, walk, detail, None)
-}
-
-/// Reads and parses the walked notes in parallel; with a cache folder, notes whose files did
-/// not change since they were stored there are decoded instead (see [`crate::note_cache`]).
-pub fn parse_walked_cached(
-    settings: &Settings,
-    walk: Walk,
-    detail: Detail,
-    cache_dir: Option<&Path>,
-) -> Vault {
-    let Walk {
-        files,
-        mut load_errors,
-    } = walk;
-    let (notes, attachments): (Vec<Found>, Vec<Found>) = files.into_iter().partition(|f| f.is_note);
-    let cache = cache_dir.map(|dir| NoteCache::open(dir, &settings.src, detail));
-    let parsed: Vec<Result<(Note, bool), LoadError>> = notes
-        .par_iter()
-        .map(|f| {
-            if let Some(note) = cache.as_ref().and_then(|c| c.get(f)) {
-                return Ok((note, true));
-            }
-            match std::fs::read(&f.path) {
-                Ok(bytes) => match cache.as_ref().and_then(|c| c.get_by_content(f, &bytes)) {
-                    // Touched, or changed and changed back: the same bytes as stored.
-                    Some(note) => Ok((note, true)),
-                    None => Ok((parse_note_with(f.rel.clone(), bytes, detail), false)),
-                },
-                Err(e) => Err(LoadError {
-                    path: f.rel.clone(),
-                    message: format!("cannot read file: {}", io_message(&e)),
-                }),
-            }
-        })
-        .collect();
-    if let Some(cache) = &cache {
-        let used = Use {
-            decoded: parsed.iter().filter(|p| matches!(p, Ok((_, true)))).count(),
-            parsed: parsed
-                .iter()
-                .filter(|p| matches!(p, Ok((_, false))))
-                .count(),
-        };
-        crate::pipeline::Timings::start().note(&format!(
-            "note cache     {} decoded, {} parsed",
-            used.decoded, used.parsed
-        ));
-        if cache.worth_storing(used) {
-            let pairs: Vec<(&Found, &Note)> = notes
-                .iter()
-                .zip(&parsed)
-                .filter_map(|(f, p)| Some((f, &p.as_ref().ok()?.0)))
-                .collect();
-            // A cache that cannot be written costs the next run time, nothing else.
-            let _ = cache.store(&pairs);
-        }
-    }
-    let parsed = parsed.into_iter().map(|p| p.map(|(note, _)| note));
-    let mut vault = Vault {
-        root: settings.src.clone(),
-        ..Vault::default()
-    };
-    for p in parsed {
-        match p {
-            Ok(note) => vault.notes.push(note),
-            Err(e) => load_errors.push(e),
-        }
-    }
-    vault.bases = attachments
-        .par_iter()
-        .filter(|f| f.rel.to_ascii_lowercase().ends_with(".base"))
-        .filter_map(|f| {
-            let text = std::fs::read_to_string(&f.path).ok()?;
-            Some(crate::parse::base::parse(f.rel.clone(), &text))
-        })
-        .collect();
-    vault.attachments = attachments.into_iter().map(|f| f.rel).collect();
-    load_errors.sort_by(|a, b| a.path.cmp(&b.path));
-    vault.load_errors = load_errors;
-    vault
+/// Reads a walked file's bytes; a file that cannot be read is a [`LoadError`] naming it.
+pub fn read(file: &Found) -> Result<Vec<u8>, LoadError> {
+    std::fs::read(&file.path).map_err(|e| LoadError {
+        path: file.rel.clone(),
+        message: format!("cannot read file: {}", io_message(&e)),
+    })
 }
 
 /// `root`-relative path with `/` separators.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // Where `/` is the separator, a path below the root is already written so (the walk
+    // calls this for every file: no list of parts to build).
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(text) = rel.to_str()
+        && !text.starts_with('/')
+        && !text.ends_with('/')
+        && !text.split('/').any(|part| part.is_empty() || part == ".")
+    {
+        return text.to_owned();
+    }
     let parts: Vec<_> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy())

@@ -8,14 +8,15 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{ExitStatus, RunError, settings, today};
+use super::{ExitStatus, RunError, today};
 use crate::cli::{BuildArgs, ServeArgs};
-use crate::pipeline::{Analysis, Timings};
+use crate::session::{self, Session};
 use crate::site::inputs::{self, Record};
 use crate::site::output::{self, OutputError, Target, Written};
 use crate::site::serve::{self, Version};
 use crate::site::watch::Snapshot;
 use crate::site::{self, Options};
+use crate::timings::Timings;
 
 /// The theme folder read when it exists: `theme/` beside book.toml.
 const THEME_DIR: &str = "theme";
@@ -26,26 +27,26 @@ const POLL: Duration = Duration::from_millis(500);
 
 pub(super) fn run_build(
     args: &BuildArgs,
-    config: Option<&Path>,
-    _out: &mut dyn Write,
+    target: &session::Target,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let mut job = Job::new(args, config)?;
-    let written = job.build()?;
-    report(err, &job.out_dir, &written)?;
+    let mut job = Job::new(args, target)?;
+    let written = job.build();
+    super::notify(&mut job.session, err);
+    report(err, &job.out_dir, &written?)?;
     Ok(ExitStatus::Success)
 }
 
 pub(super) fn run_serve(
     args: &ServeArgs,
-    config: Option<&Path>,
+    target: &session::Target,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let mut job = Job::new(&args.build, config)?;
-    let written = job.build()?;
-    report(err, &job.out_dir, &written)?;
-
+    let mut job = Job::new(&args.build, target)?;
+    let written = job.build();
+    super::notify(&mut job.session, err);
+    report(err, &job.out_dir, &written?)?;
     let listener = TcpListener::bind(("127.0.0.1", args.port)).map_err(|source| RunError::Io {
         context: format!("cannot listen on 127.0.0.1:{}", args.port),
         source,
@@ -63,18 +64,39 @@ pub(super) fn run_serve(
     )
     .and_then(|()| out.flush())
     .map_err(super::write_err)?;
+    watch(job, args, target, &version, err)
+}
 
-    let watched = job.watched();
-    let mut seen = Snapshot::take(&job.vault, &job.out_dir, &watched);
+/// Rebuilds whenever the vault, the config or the theme changes: the vault's changes are
+/// applied to the session's vault in memory (see `Session::apply`); a config or theme
+/// change starts over.
+fn watch(
+    mut job: Job,
+    args: &ServeArgs,
+    target: &session::Target,
+    version: &Version,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, RunError> {
+    let mut seen = Snapshot::take(&job.watched());
     loop {
         std::thread::sleep(POLL);
-        let now = Snapshot::take(&job.vault, &job.out_dir, &watched);
-        if now == seen {
-            continue;
-        }
-        seen = now;
+        let now = Snapshot::take(&job.watched());
+        let result = if now != seen {
+            seen = now;
+            Job::new(&args.build, target).and_then(|mut fresh| {
+                let written = fresh.build();
+                job = fresh;
+                written
+            })
+        } else {
+            match job.session.refresh() {
+                Ok(changed) if changed.is_empty() => continue,
+                Ok(_) => job.build(),
+                Err(e) => Err(e.into()),
+            }
+        };
         // A bad edit (invalid config, say) is reported and the last good site stays up.
-        match Job::new(&args.build, config).and_then(|mut j| j.build()) {
+        match result {
             Ok(written) => {
                 version.bump();
                 report(err, &job.out_dir, &written)?;
@@ -86,26 +108,23 @@ pub(super) fn run_serve(
     }
 }
 
-/// One build: where from, where to, and for which day.
+/// One site: from which vault, where to, and for which day.
 struct Job {
-    config: Option<PathBuf>,
-    vault: PathBuf,
+    session: Session,
     out_dir: PathBuf,
     force: bool,
     options: Options,
-    settings: Option<crate::config::Settings>,
 }
 
 impl Job {
-    fn new(args: &BuildArgs, config: Option<&Path>) -> Result<Self, RunError> {
+    fn new(args: &BuildArgs, target: &session::Target) -> Result<Self, RunError> {
         let today = today(args.today.as_deref())?;
-        let mut settings = settings(config, || PathBuf::from("."))?;
+        let mut session = Session::open(target)?;
+        let settings = session.settings();
         let out_dir = args
             .out
             .clone()
             .unwrap_or_else(|| settings.build_dir.clone());
-        // The vault walk skips the build folder: make it skip the one written now.
-        settings.build_dir = out_dir.clone();
         // `[output.html] theme`, else a `theme/` folder beside book.toml when there is one.
         let theme_dir = settings.theme.clone().or_else(|| {
             settings
@@ -115,42 +134,45 @@ impl Job {
                 .map(|dir| dir.join(THEME_DIR))
                 .filter(|dir| dir.is_dir())
         });
+        // The vault walk skips the build folder: make it skip the one written now.
+        session.set_build_dir(out_dir.clone());
         Ok(Self {
-            config: settings.config_path.clone(),
-            vault: settings.src.clone(),
+            session,
             out_dir,
             force: args.force,
             options: Options { today, theme_dir },
-            settings: Some(settings),
         })
     }
 
-    /// Files whose change means a rebuild, besides the vault's.
+    /// Files whose change means starting over, besides the vault's: the config and theme.
     fn watched(&self) -> Vec<PathBuf> {
-        self.config
+        self.session
+            .settings()
+            .config_path
             .iter()
             .chain(&self.options.theme_dir)
             .cloned()
             .collect()
     }
 
+    /// Builds the site: nothing when its inputs did not change, else the vault (kept in
+    /// memory by the session, so that `serve` applies changes to it) rendered and written.
     fn build(&mut self) -> Result<Written, RunError> {
         // Refuse before doing any work.
         let target = output::check(&self.out_dir, self.force).map_err(output_error)?;
         let previous = output::Previous::new(&self.out_dir, &target);
-        let settings = self
-            .settings
-            .take()
-            .ok_or_else(|| RunError::Usage("a build runs once".into()))?;
-        let mut clock = Timings::start();
-        let walk = crate::vault::walk(&settings)?;
-        clock.lap("walk");
+        let inputs = self.session.site_inputs()?;
         let key = self.inputs_key();
         if let Target::Ours(manifest) = &target
-            && let Some(written) = self.unchanged(key, &walk, manifest)
+            && inputs.unchanged(&self.out_dir, &key)
+            && manifest.intact(&self.out_dir)
         {
-            clock.lap("site: unchanged");
-            return Ok(written);
+            Timings::start().lap("site: unchanged");
+            return Ok(Written {
+                unchanged: manifest.files.len(),
+                up_to_date: true,
+                ..Written::default()
+            });
         }
         // From here the site may change: the old record must not outlive it.
         if matches!(target, Target::Ours(_)) {
@@ -162,20 +184,12 @@ impl Job {
                 source,
             })?;
         }
-        let walked = walk.files.clone();
-        let attachments = inputs::recent_attachments(&walk);
-        // Unchanged notes come from the note cache (see crate::note_cache).
-        let note_cache = crate::cache::dir_for(settings.config_path.as_deref(), &settings.src);
-        let vault = crate::vault::parse_walked_cached(
-            &settings,
-            walk,
-            crate::parse::Detail::Lean,
-            Some(&note_cache),
-        );
-        clock.lap("read + parse");
-        let analysis = Analysis::from_vault(settings, vault);
+        let analysis = match self.session.resident_analysis() {
+            Some(a) => a,
+            None => self.session.resident(crate::parse::Detail::Lean)?,
+        };
         let bar = Bar::new();
-        let files = site::build(&analysis, &self.options, &bar, &previous)
+        let files = site::build(analysis, &self.options, &bar, &previous)
             .map_err(|e| RunError::Usage(e.to_string()))?;
         bar.finish();
         let mut clock = Timings::start();
@@ -183,46 +197,25 @@ impl Job {
         clock.lap("site: write");
         // A forced build into a foreign folder keeps no record: its next build is full too.
         if !matches!(target, Target::Forced)
-            && let Some(record) = Record::new(key, &walked, &analysis.vault, &attachments)
+            && let Some(record) = inputs.record(&analysis.vault)
         {
             // Without a record the next build is a full one: nothing is lost.
-            let _ = record.store(&self.out_dir);
+            let _ = record.store(&self.out_dir, &key);
         }
         Ok(written)
     }
 
     /// What decides the site besides the vault's files.
-    fn inputs_key(&self) -> inputs::Key {
+    fn inputs_key(&self) -> crate::cache::Key {
         let config = self
-            .config
+            .session
+            .settings()
+            .config_path
             .as_deref()
             .and_then(|p| std::fs::read(p).ok())
             .unwrap_or_default();
         let today = self.options.today.to_string();
-        inputs::Key::new(&config, self.options.theme_dir.as_deref(), &today)
-    }
-
-    /// The previous build's result when nothing it was made from changed and its files are
-    /// all still in place; `None` means build.
-    fn unchanged(
-        &self,
-        key: inputs::Key,
-        walk: &crate::vault::Walk,
-        manifest: &output::Manifest,
-    ) -> Option<Written> {
-        let record = Record::load(&self.out_dir)?;
-        let refreshed = record.unchanged(key, walk)?;
-        if !manifest.intact(&self.out_dir) {
-            return None;
-        }
-        if let Some(r) = refreshed {
-            let _ = r.store(&self.out_dir);
-        }
-        Some(Written {
-            unchanged: manifest.files.len(),
-            up_to_date: true,
-            ..Written::default()
-        })
+        inputs::key(&config, self.options.theme_dir.as_deref(), &today)
     }
 }
 

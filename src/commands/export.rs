@@ -6,22 +6,19 @@ use std::path::Path;
 use super::{ExitStatus, RunError, write_err};
 use crate::cli::ExportArgs;
 use crate::export::{Model, json, sqlite};
+use crate::session::Session;
 
 pub(super) fn run(
     args: &ExportArgs,
-    config: Option<&Path>,
+    session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
     let today = super::today(args.today.as_deref())?;
     // Like `check` and `build`, unchanged notes come from the note cache (unless --no-cache).
-    let settings = super::settings(config, || std::path::PathBuf::from("."))?;
-    let cache = (!args.no_cache)
-        .then(|| crate::cache::dir_for(settings.config_path.as_deref(), &settings.src));
-    let a = crate::pipeline::Analysis::load_cached(
-        settings,
-        crate::parse::Detail::Full,
-        cache.as_deref(),
-    )?;
+    if args.no_cache {
+        session.without_cache();
+    }
+    let a = session.analysis(crate::parse::Detail::Full)?;
     let diagnostics = a.check(today, None);
     let mut clock = crate::pipeline::Timings::start();
     let model = Model::new(&a, &diagnostics);

@@ -1,4 +1,5 @@
-//! One file per subcommand: glue that runs pipeline stages and picks a reporter.
+//! One file per subcommand: arguments → a [`Session`] → output. Commands hold no pipeline
+//! work of their own; they say what to load and how to print it.
 
 mod build;
 mod check;
@@ -11,9 +12,11 @@ mod tables;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Color, Command};
-use crate::config::{self, ConfigError, Settings};
-use crate::rules;
+use crate::cli::{CacheAction, Cli, Color, Command, VaultArg};
+use crate::config::ConfigError;
+use crate::parse::Detail;
+use crate::pipeline::Analysis;
+use crate::session::{OpenError, Session, Target};
 use crate::vault::VaultError;
 
 /// How a command ended, as the process exit code says it: 0, 1 or 2.
@@ -42,6 +45,19 @@ pub enum RunError {
     },
 }
 
+impl From<OpenError> for RunError {
+    fn from(e: OpenError) -> Self {
+        match e {
+            OpenError::Config(e) => RunError::Config(e),
+            OpenError::Usage(message) => RunError::Usage(message),
+            OpenError::Cwd(source) => RunError::Io {
+                context: "cannot read the current folder".into(),
+                source,
+            },
+        }
+    }
+}
+
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, RunError> {
     let color = match cli.color {
         Color::Always => true,
@@ -51,71 +67,135 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    match cli.command {
-        Command::Check(args) => check::run(&args, cli.config.as_deref(), color, out, err),
-        Command::Rule(args) => rule::run(&args, out),
-        Command::Export(args) => export::run(&args, cli.config.as_deref(), out),
-        Command::Refs(args) => refs::run_refs(&args, cli.config.as_deref(), out),
-        Command::Backlinks(args) => refs::run_backlinks(&args, cli.config.as_deref(), out),
-        Command::Tables(args) => tables::run(&args, cli.config.as_deref(), out),
-        Command::Graph(args) => graph::run_graph(&args, cli.config.as_deref(), out),
-        Command::Stats(args) => graph::run_stats(&args, cli.config.as_deref(), out),
-        Command::Path(args) => graph::run_path(&args, cli.config.as_deref(), out),
-        Command::Cache(args) => match args.action {
-            crate::cli::CacheAction::Clean => cache_clean(cli.config.as_deref(), out),
-        },
-        Command::Build(args) => build::run_build(&args, cli.config.as_deref(), out, err),
-        Command::Serve(args) => build::run_serve(&args, cli.config.as_deref(), out, err),
-    }
-}
-
-/// Settings from `--config`, or the nearest book.toml above the current folder, or (with no
-/// book.toml) defaults for `fallback_vault`.
-fn settings(
-    config_arg: Option<&Path>,
-    fallback_vault: impl FnOnce() -> PathBuf,
-) -> Result<Settings, RunError> {
-    let names = rules::rule_names();
-    let cwd = std::env::current_dir().map_err(|source| RunError::Io {
-        context: "cannot read the current folder".into(),
-        source,
-    })?;
-    let found = match config_arg {
-        Some(p) if !p.is_file() => {
-            return Err(RunError::Usage(format!(
-                "config file {} does not exist",
-                p.display()
-            )));
-        }
-        Some(p) => Some(p.to_owned()),
-        None => config::find(&cwd),
+    let vault = Vault {
+        config: cli.config,
+        flag: cli.vault,
     };
-    match found {
-        Some(path) => Ok(config::load(&relative_to(&cwd, &path), &names)?),
-        None => Ok(Settings::defaults(fallback_vault())),
+    match cli.command {
+        Command::Rule(args) => rule::run(&args, out),
+        Command::Check(args) => {
+            let target = vault.for_check(&args.paths)?;
+            with_session(&target, err, |s, err| check::run(&args, s, color, out, err))
+        }
+        Command::Export(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
+            export::run(&args, s, out)
+        }),
+        Command::Refs(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
+            refs::run_refs(&args, s, out)
+        }),
+        Command::Backlinks(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
+            refs::run_backlinks(&args, s, out)
+        }),
+        Command::Tables(mut args) => {
+            // `vaultc tables FOLDER`: a lone folder is the vault, not a note.
+            if args.vault.vault.is_none()
+                && let Some(folder) = args.note.take_if(|n| Path::new(n).is_dir())
+            {
+                args.vault.vault = Some(PathBuf::from(folder));
+            }
+            with_session(&vault.target(&args.vault)?, err, |s, _| {
+                tables::run(&args, s, out)
+            })
+        }
+        Command::Graph(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
+            graph::run_graph(&args, s, out)
+        }),
+        Command::Stats(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
+            graph::run_stats(&args, s, out)
+        }),
+        Command::Path(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
+            graph::run_path(&args, s, out)
+        }),
+        Command::Cache(args) => match args.action {
+            CacheAction::Clean(arg) => {
+                with_session(&vault.target(&arg)?, err, |s, _| cache_clean(s, out))
+            }
+        },
+        Command::Build(args) => {
+            let target = vault.target(&args.vault)?;
+            build::run_build(&args, &target, err)
+        }
+        Command::Serve(args) => {
+            let target = vault.target(&args.build.vault)?;
+            build::run_serve(&args, &target, out, err)
+        }
     }
 }
 
-/// The analysed vault for the query commands: `--config`, the nearest book.toml, or the
-/// current folder as the vault; parsed keeping what `detail` asks for.
-fn analysis(
-    config: Option<&Path>,
-    detail: crate::parse::Detail,
-) -> Result<crate::pipeline::Analysis, RunError> {
-    let settings = settings(config, || PathBuf::from("."))?;
-    Ok(crate::pipeline::Analysis::load_with(settings, detail)?)
+/// How the command line names the vault: `--config`, `--vault`, or a positional path.
+struct Vault {
+    config: Option<PathBuf>,
+    flag: Option<PathBuf>,
+}
+
+impl Vault {
+    /// The vault of a command with a `[VAULT]` argument.
+    fn target(&self, arg: &VaultArg) -> Result<Target, RunError> {
+        let path = match (&self.flag, &arg.vault) {
+            (Some(_), Some(_)) => {
+                return Err(RunError::Usage(
+                    "the vault is given twice: as VAULT and as --vault".into(),
+                ));
+            }
+            (flag, positional) => flag.as_ref().or(positional.as_ref()),
+        };
+        Ok(Target {
+            config: self.config.clone(),
+            ..path.map_or_else(Target::default, |p| Target::vault(p))
+        })
+    }
+
+    /// The vault of `check PATHS`: `--vault`, or found from the first PATH; a lone folder
+    /// PATH is the vault when there is no book.toml.
+    fn for_check(&self, paths: &[PathBuf]) -> Result<Target, RunError> {
+        if self.flag.is_some() {
+            return self.target(&VaultArg::default());
+        }
+        let single_folder = (paths.len() == 1 && paths[0].is_dir()).then(|| paths[0].clone());
+        Ok(Target {
+            config: self.config.clone(),
+            start: paths.first().cloned(),
+            folder: single_folder,
+        })
+    }
+}
+
+/// Opens the session `target` names, runs `command` on it, and shows the session's notes
+/// (what was taken as the vault, a vault without notes) on `err`.
+fn with_session(
+    target: &Target,
+    err: &mut dyn Write,
+    command: impl FnOnce(&mut Session, &mut dyn Write) -> Result<ExitStatus, RunError>,
+) -> Result<ExitStatus, RunError> {
+    let mut session = Session::open(target)?;
+    let result = command(&mut session, err);
+    notify(&mut session, err);
+    result
+}
+
+/// Writes the session's notes gathered so far to `err`.
+fn notify(session: &mut Session, err: &mut dyn Write) {
+    for notice in session.take_notices() {
+        let _ = writeln!(err, "vaultc: {notice}");
+    }
+}
+
+/// The whole vault for the query commands, parsed keeping what `detail` asks for (queries
+/// leave the note cache alone).
+fn analysis(session: &mut Session, detail: Detail) -> Result<Analysis, RunError> {
+    session.without_cache();
+    Ok(session.analysis(detail)?)
 }
 
 /// `vaultc cache clean`.
-fn cache_clean(config: Option<&Path>, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
-    let settings = settings(config, || PathBuf::from("."))?;
-    let dir = crate::cache::dir_for(settings.config_path.as_deref(), &settings.src);
-    let removed = crate::cache::clean(&dir).map_err(|source| RunError::Io {
-        context: format!("cannot remove {}", dir.display()),
+fn cache_clean(session: &mut Session, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    let store = session.store_location();
+    let removed = store.clean().map_err(|source| RunError::Io {
+        context: format!("cannot remove {}", store.dir().display()),
         source,
     })?;
     let what = if removed { "Removed" } else { "No cache at" };
-    writeln!(out, "{what} {}", dir.display()).map_err(write_err)?;
+    writeln!(out, "{what} {}", store.dir().display()).map_err(write_err)?;
     Ok(ExitStatus::Success)
 }
 
@@ -137,8 +217,26 @@ fn write_err(source: std::io::Error) -> RunError {
     }
 }
 
-/// `path` relative to `base` when it lies below it (for shorter paths in messages).
-fn relative_to(base: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(base)
-        .map_or_else(|_| path.to_owned(), Path::to_owned)
+/// The vault folder as the user would type it from the current folder, `/`-terminated
+/// (empty for `.`): the prefix of every path a command prints.
+fn path_prefix(root: &Path) -> String {
+    let Ok(cwd) = std::env::current_dir() else {
+        return String::new();
+    };
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let shown = crate::session::open::relative_to(&cwd, root);
+    let s = if shown.is_absolute() {
+        root.to_string_lossy().into_owned()
+    } else {
+        shown
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    if s.is_empty() {
+        s
+    } else {
+        format!("{}/", s.trim_end_matches('/'))
+    }
 }

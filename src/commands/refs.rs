@@ -4,7 +4,6 @@
 //! `--json` gives the same as one object.
 
 use std::io::Write;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -13,23 +12,24 @@ use crate::cli::RefsArgs;
 use crate::model::LinkKind;
 use crate::pipeline::Analysis;
 use crate::query::{EntityRef, Reference, entity_name, find_entity, references};
+use crate::session::Session;
 
 pub(super) fn run_refs(
     args: &RefsArgs,
-    config: Option<&Path>,
+    session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let (a, entity) = load(args, config)?;
+    let (a, entity) = load(args, session)?;
     let refs = references(&a, &entity, true);
     print(&a, &entity, &refs, args.json, "reference", out)
 }
 
 pub(super) fn run_backlinks(
     args: &RefsArgs,
-    config: Option<&Path>,
+    session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let (a, entity) = load(args, config)?;
+    let (a, entity) = load(args, session)?;
     if let EntityRef::Unresolved(name) = &entity {
         return Err(RunError::Usage(format!(
             "`{name}` has no note (it is only linked to); `vaultc refs {name}` lists the links"
@@ -40,8 +40,8 @@ pub(super) fn run_backlinks(
 }
 
 /// The analysed vault and the entity the argument names.
-fn load(args: &RefsArgs, config: Option<&Path>) -> Result<(Analysis, EntityRef), RunError> {
-    let a = super::analysis(config, crate::parse::Detail::Lean)?;
+fn load(args: &RefsArgs, session: &mut Session) -> Result<(Analysis, EntityRef), RunError> {
+    let a = super::analysis(session, crate::parse::Detail::Lean)?;
     let entity =
         find_entity(&a, &args.entity).map_err(|e| RunError::Usage(e.message(&args.entity)))?;
     Ok((a, entity))
@@ -90,7 +90,17 @@ fn print(
     noun: &str,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let name = entity_name(a, entity);
+    let notes = grouped(a, refs);
+    if json {
+        write_json(a, entity, refs.len(), notes, out)?;
+    } else {
+        write_text(a, entity, refs.len(), &notes, noun, out)?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The references grouped by note, in order.
+fn grouped<'a>(a: &'a Analysis, refs: &'a [Reference]) -> Vec<NoteRefs<'a>> {
     let mut notes: Vec<NoteRefs<'_>> = Vec::new();
     for r in refs {
         let note = &a.vault.notes[r.note];
@@ -116,43 +126,56 @@ fn print(
             }),
         }
     }
-    if json {
-        let (path, aliases) = match entity {
-            EntityRef::Note(id) => {
-                let n = &a.vault.notes[*id];
-                (
-                    Some(n.path.as_str()),
-                    n.aliases.iter().map(|al| al.text.as_str()).collect(),
-                )
-            }
-            EntityRef::Unresolved(_) => (None, Vec::new()),
-        };
-        let doc = Output {
-            entity: EntityOut {
-                name,
-                kind: match entity {
-                    EntityRef::Note(_) => "note",
-                    EntityRef::Unresolved(_) => "unresolved",
-                },
-                path,
-                aliases,
+    notes
+}
+
+fn write_json(
+    a: &Analysis,
+    entity: &EntityRef,
+    count: usize,
+    notes: Vec<NoteRefs<'_>>,
+    out: &mut dyn Write,
+) -> Result<(), RunError> {
+    let (path, aliases) = match entity {
+        EntityRef::Note(id) => {
+            let n = &a.vault.notes[*id];
+            (
+                Some(n.path.as_str()),
+                n.aliases.iter().map(|al| al.text.as_str()).collect(),
+            )
+        }
+        EntityRef::Unresolved(_) => (None, Vec::new()),
+    };
+    let doc = Output {
+        entity: EntityOut {
+            name: entity_name(a, entity),
+            kind: match entity {
+                EntityRef::Note(_) => "note",
+                EntityRef::Unresolved(_) => "unresolved",
             },
-            count: refs.len(),
-            notes,
-        };
-        serde_json::to_writer_pretty(&mut *out, &doc)
-            .map_err(std::io::Error::from)
-            .map_err(write_err)?;
-        writeln!(out).map_err(write_err)?;
-        return Ok(ExitStatus::Success);
-    }
+            path,
+            aliases,
+        },
+        count,
+        notes,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)
+        .map_err(std::io::Error::from)
+        .map_err(write_err)?;
+    writeln!(out).map_err(write_err)
+}
+
+fn write_text(
+    a: &Analysis,
+    entity: &EntityRef,
+    count: usize,
+    notes: &[NoteRefs<'_>],
+    noun: &str,
+    out: &mut dyn Write,
+) -> Result<(), RunError> {
     // Paths as the user can open them from here (`vault/Actors/Meta.md:6:19`).
-    let prefix = std::env::current_dir()
-        .ok()
-        .zip(std::fs::canonicalize(&a.vault.root).ok())
-        .map_or_else(String::new, |(cwd, root)| {
-            super::check::path_prefix(&cwd, &root)
-        });
+    let prefix = std::fs::canonicalize(&a.vault.root)
+        .map_or_else(|_| String::new(), |root| super::path_prefix(&root));
     for (i, group) in notes.iter().enumerate() {
         if i > 0 {
             writeln!(out).map_err(write_err)?;
@@ -162,6 +185,7 @@ fn print(
             writeln!(out, "{place}  {}", r.context).map_err(write_err)?;
         }
     }
+    let name = entity_name(a, entity);
     let what = match entity {
         EntityRef::Note(id) => format!("{name} ({})", a.vault.notes[*id].path),
         EntityRef::Unresolved(_) => format!("{name} (no note)"),
@@ -172,12 +196,11 @@ fn print(
     writeln!(
         out,
         "{} {}{} to {what} in {} {}",
-        refs.len(),
+        count,
         noun,
-        if refs.len() == 1 { "" } else { "s" },
+        if count == 1 { "" } else { "s" },
         notes.len(),
         if notes.len() == 1 { "note" } else { "notes" }
     )
-    .map_err(write_err)?;
-    Ok(ExitStatus::Success)
+    .map_err(write_err)
 }

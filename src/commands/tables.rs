@@ -23,7 +23,6 @@
 //! and blocks are separated by one empty line.
 
 use std::io::Write;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -32,13 +31,14 @@ use crate::cells::{CellValue, typed_value};
 use crate::cli::{TableFormat, TablesArgs};
 use crate::model::{Align, Cell, Note, Table};
 use crate::query::{EntityRef, find_entity};
+use crate::session::Session;
 
 pub(super) fn run(
     args: &TablesArgs,
-    config: Option<&Path>,
+    session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let analysis = super::analysis(config, crate::parse::Detail::Full)?;
+    let analysis = super::analysis(session, crate::parse::Detail::Full)?;
     let notes: Vec<&Note> = match &args.note {
         None => analysis.vault.notes.iter().collect(),
         Some(name) => match find_entity(&analysis, name) {

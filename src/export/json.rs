@@ -77,19 +77,15 @@ pub fn write(model: &Model<'_>, out: &mut dyn Write) -> io::Result<()> {
     buf.flush()
 }
 
-/// Writes the model to `path` through a temporary sibling renamed over it, so a reader never
-/// sees half a file and a failed run leaves the old file in place.
+/// Writes the model to `path` through a temporary sibling renamed over it (see
+/// [`crate::cache::atomic`]), so a reader never sees half a file and a failed run leaves the
+/// old file in place.
 pub fn write_file(model: &Model<'_>, path: &Path) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut file = crate::cache::AtomicFile::beside(path)?;
     // No fsync: the rename already keeps readers from a half-written file, and an export can
     // be made again; flushing 200 MB to disk took a third of the export's time.
-    write(model, tmp.as_file_mut())?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    write(model, file.file())?;
+    file.commit()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! when one changes meaning or disappears (adding a field does not). The JSON Schema in
 //! `schema/export.schema.json` describes it, and a test holds the two in step.
 
+pub mod graph;
 pub mod json;
 pub mod sqlite;
 
@@ -301,45 +302,8 @@ fn note_out<'a>(a: &'a Analysis, id: usize, note: &'a Note) -> NoteOut<'a> {
                 span: b.span,
             })
             .collect(),
-        links: note
-            .links
-            .iter()
-            .zip(&a.resolved[id])
-            .map(|(link, r)| LinkOut {
-                kind: link.kind,
-                target: link.target(note),
-                subpath: link.subpath(note),
-                display: link.display(note),
-                span: link.span,
-                in_table: link.in_table,
-                resolution: resolution(a, link.target(note), r),
-            })
-            .collect(),
-        tables: note
-            .tables
-            .iter()
-            .map(|t| TableOut {
-                span: t.span,
-                heading_path: &t.heading_path,
-                caption: t.caption.as_deref(),
-                columns: t.columns.iter().map(|c| c.text.as_str()).collect(),
-                alignments: &t.alignments,
-                rows: t
-                    .rows
-                    .iter()
-                    .map(|row| {
-                        row.cells
-                            .iter()
-                            .map(|c| CellOut {
-                                text: &c.text,
-                                value: typed_value(&c.text),
-                                links: &c.links,
-                            })
-                            .collect()
-                    })
-                    .collect(),
-            })
-            .collect(),
+        links: links_out(a, id, note),
+        tables: tables_out(note),
         updated: note.updated_date().and_then(|u| {
             Some(UpdatedOut {
                 date: u.date?.to_string(),
@@ -350,6 +314,49 @@ fn note_out<'a>(a: &'a Analysis, id: usize, note: &'a Note) -> NoteOut<'a> {
         }),
         word_count: note.word_count,
     }
+}
+
+fn links_out<'a>(a: &'a Analysis, id: usize, note: &'a Note) -> Vec<LinkOut<'a>> {
+    note.links
+        .iter()
+        .zip(&a.resolved[id])
+        .map(|(link, r)| LinkOut {
+            kind: link.kind,
+            target: link.target(note),
+            subpath: link.subpath(note),
+            display: link.display(note),
+            span: link.span,
+            in_table: link.in_table,
+            resolution: resolution(a, link.target(note), r),
+        })
+        .collect()
+}
+
+fn tables_out(note: &Note) -> Vec<TableOut<'_>> {
+    note.tables
+        .iter()
+        .map(|t| TableOut {
+            span: t.span,
+            heading_path: &t.heading_path,
+            caption: t.caption.as_deref(),
+            columns: t.columns.iter().map(|c| c.text.as_str()).collect(),
+            alignments: &t.alignments,
+            rows: t
+                .rows
+                .iter()
+                .map(|row| {
+                    row.cells
+                        .iter()
+                        .map(|c| CellOut {
+                            text: &c.text,
+                            value: typed_value(&c.text),
+                            links: &c.links,
+                        })
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 fn resolution<'a>(a: &'a Analysis, target: &str, r: &'a Resolved) -> ResolutionOut<'a> {

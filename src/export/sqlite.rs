@@ -155,18 +155,15 @@ pub fn write_file(a: &Analysis, model: &Model<'_>, path: &Path) -> rusqlite::Res
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".vaultc-export-")
-        .suffix(".sqlite")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
+    // The database is written beside `path` and renamed over it (see crate::cache::atomic).
+    let tmp = crate::cache::AtomicFile::beside(path).map_err(io_err)?;
     let fts_tmp = tempfile::Builder::new()
         .prefix(".vaultc-export-fts-")
         .suffix(".sqlite")
         .tempfile_in(dir)
         .map_err(io_err)?;
     {
-        let mut conn = Connection::open(tmp.path())?;
+        let mut conn = Connection::open(tmp.temp_path())?;
         std::thread::scope(|s| -> rusqlite::Result<()> {
             let fts = s.spawn(|| fill_fts(a, fts_tmp.path()));
             let filled = fill(&mut conn, a, model);
@@ -182,7 +179,7 @@ pub fn write_file(a: &Analysis, model: &Model<'_>, path: &Path) -> rusqlite::Res
         conn.close().map_err(|(_, e)| e)?;
     }
     drop(fts_tmp);
-    tmp.persist(path).map_err(|e| io_err(e.error))?;
+    tmp.commit().map_err(io_err)?;
     Ok(())
 }
 
@@ -240,98 +237,115 @@ fn fill(conn: &mut Connection, a: &Analysis, m: &Model<'_>) -> rusqlite::Result<
     conn.execute_batch(FTS_TABLE)?;
     let mut clock = crate::pipeline::Timings::start();
     let tx = conn.transaction()?;
-    {
-        let mut meta = tx.prepare("INSERT INTO meta VALUES (?1, ?2)")?;
-        meta.execute(params!["schema_version", m.schema_version.to_string()])?;
-        meta.execute(params!["generator", m.generator])?;
-        meta.execute(params!["title", m.title])?;
-
-        let mut note_of_entity = vec![None; m.entities.len()];
-        for id in 0..m.notes.len() {
-            if let Some(slot) = note_of_entity.get_mut(a.graph.note_entity(id)) {
-                *slot = Some(id);
-            }
-        }
-        let mut entities = Inserter::new(&tx, "entities", "", 5)?;
-        let mut rows = Vec::with_capacity(m.entities.len() * 5);
-        for e in &m.entities {
-            let note_id = note_of_entity.get(e.id).copied().flatten();
-            rows.extend([
-                V::int(e.id),
-                V::Text(e.kind),
-                V::Text(e.name),
-                note_id.map_or(V::Null, V::int),
-                V::Int(e.inbound_links.into()),
-            ]);
-        }
-        entities.insert(&rows)?;
-
-        let mut w = Writers {
-            notes: Inserter::new(&tx, "notes", "", 8)?,
-            aliases: Inserter::new(&tx, "aliases", "", 2)?,
-            tags: Inserter::new(&tx, "tags", "", 5)?,
-            headings: Inserter::new(&tx, "headings", "", 5)?,
-            blocks: Inserter::new(&tx, "blocks", "", 3)?,
-            links: Inserter::new(
-                &tx,
-                "links",
-                "(note_id, idx, kind, target, subpath, display, status, target_path, \
-                 target_entity_id, in_table, line, col, start, end)",
-                14,
-            )?,
-            tables: Inserter::new(&tx, "tables", "", 6)?,
-            columns: Inserter::new(&tx, "table_columns", "", 4)?,
-            cells: Inserter::new(&tx, "cells", "", 9)?,
-        };
-        // The notes are made, and spread into rows, a batch ahead on the other threads
-        // while this one writes.
-        std::thread::scope(|s| -> rusqlite::Result<()> {
-            let (send, batches) = std::sync::mpsc::sync_channel(1);
-            s.spawn(move || {
-                let mut table_id = 0_i64;
-                for batch in m.notes.batches() {
-                    let mut rows = Rows::default();
-                    for n in &batch {
-                        rows.add(n, &mut table_id);
-                    }
-                    if send.send(rows).is_err() {
-                        break;
-                    }
-                }
-            });
-            for rows in batches {
-                w.write(&rows)?;
-            }
-            Ok(())
-        })?;
-
-        let mut edges = Inserter::new(&tx, "edges", "", 3)?;
-        let mut rows = Vec::with_capacity(m.edges.len() * 3);
-        for e in &m.edges {
-            rows.extend([V::int(e.from), V::int(e.to), V::Int(e.count.into())]);
-        }
-        edges.insert(&rows)?;
-        let mut attachment = tx.prepare("INSERT INTO attachments VALUES (?1)")?;
-        for p in m.attachments {
-            attachment.execute(params![p])?;
-        }
-        let mut diagnostic =
-            tx.prepare("INSERT INTO diagnostics VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
-        for d in &m.diagnostics {
-            diagnostic.execute(params![
-                d.path,
-                d.rule,
-                d.level,
-                d.message,
-                d.span.map(|s| s.line),
-                d.span.map(|s| s.col)
-            ])?;
-        }
-    }
+    fill_meta_and_entities(&tx, a, m)?;
+    fill_notes(&tx, m)?;
+    fill_edges_and_findings(&tx, m)?;
     tx.commit()?;
     clock.lap("sqlite rows");
     conn.execute_batch(INDEXES)?;
     clock.lap("sqlite indexes");
+    Ok(())
+}
+
+fn fill_meta_and_entities(
+    tx: &rusqlite::Transaction<'_>,
+    a: &Analysis,
+    m: &Model<'_>,
+) -> rusqlite::Result<()> {
+    let tx = &**tx;
+    let mut meta = tx.prepare("INSERT INTO meta VALUES (?1, ?2)")?;
+    meta.execute(params!["schema_version", m.schema_version.to_string()])?;
+    meta.execute(params!["generator", m.generator])?;
+    meta.execute(params!["title", m.title])?;
+
+    let mut note_of_entity = vec![None; m.entities.len()];
+    for id in 0..m.notes.len() {
+        if let Some(slot) = note_of_entity.get_mut(a.graph.note_entity(id)) {
+            *slot = Some(id);
+        }
+    }
+    let mut entities = Inserter::new(tx, "entities", "", 5)?;
+    let mut rows = Vec::with_capacity(m.entities.len() * 5);
+    for e in &m.entities {
+        let note_id = note_of_entity.get(e.id).copied().flatten();
+        rows.extend([
+            V::int(e.id),
+            V::Text(e.kind),
+            V::Text(e.name),
+            note_id.map_or(V::Null, V::int),
+            V::Int(e.inbound_links.into()),
+        ]);
+    }
+    entities.insert(&rows)?;
+    Ok(())
+}
+
+/// The notes and what they hold: made, and spread into rows, a batch ahead on the other
+/// threads while this one writes.
+fn fill_notes(tx: &rusqlite::Transaction<'_>, m: &Model<'_>) -> rusqlite::Result<()> {
+    let tx = &**tx;
+    let mut w = Writers {
+        notes: Inserter::new(tx, "notes", "", 8)?,
+        aliases: Inserter::new(tx, "aliases", "", 2)?,
+        tags: Inserter::new(tx, "tags", "", 5)?,
+        headings: Inserter::new(tx, "headings", "", 5)?,
+        blocks: Inserter::new(tx, "blocks", "", 3)?,
+        links: Inserter::new(
+            tx,
+            "links",
+            "(note_id, idx, kind, target, subpath, display, status, target_path, \
+             target_entity_id, in_table, line, col, start, end)",
+            14,
+        )?,
+        tables: Inserter::new(tx, "tables", "", 6)?,
+        columns: Inserter::new(tx, "table_columns", "", 4)?,
+        cells: Inserter::new(tx, "cells", "", 9)?,
+    };
+    std::thread::scope(|s| -> rusqlite::Result<()> {
+        let (send, batches) = std::sync::mpsc::sync_channel(1);
+        s.spawn(move || {
+            let mut table_id = 0_i64;
+            for batch in m.notes.batches() {
+                let mut rows = Rows::default();
+                for n in &batch {
+                    rows.add(n, &mut table_id);
+                }
+                if send.send(rows).is_err() {
+                    break;
+                }
+            }
+        });
+        for rows in batches {
+            w.write(&rows)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn fill_edges_and_findings(tx: &rusqlite::Transaction<'_>, m: &Model<'_>) -> rusqlite::Result<()> {
+    let tx = &**tx;
+    let mut edges = Inserter::new(tx, "edges", "", 3)?;
+    let mut rows = Vec::with_capacity(m.edges.len() * 3);
+    for e in &m.edges {
+        rows.extend([V::int(e.from), V::int(e.to), V::Int(e.count.into())]);
+    }
+    edges.insert(&rows)?;
+    let mut attachment = tx.prepare("INSERT INTO attachments VALUES (?1)")?;
+    for p in m.attachments {
+        attachment.execute(params![p])?;
+    }
+    let mut diagnostic = tx.prepare("INSERT INTO diagnostics VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    for d in &m.diagnostics {
+        diagnostic.execute(params![
+            d.path,
+            d.rule,
+            d.level,
+            d.message,
+            d.span.map(|s| s.line),
+            d.span.map(|s| s.col)
+        ])?;
+    }
     Ok(())
 }
 
@@ -504,6 +518,11 @@ impl<'a> Rows<'a> {
             self.blocks
                 .extend([V::int(n.id), V::Text(b.id), V::Int(b.span.line.into())]);
         }
+        self.add_links(n);
+        self.add_tables(n, table_id);
+    }
+
+    fn add_links(&mut self, n: &NoteOut<'a>) {
         for (i, l) in n.links.iter().enumerate() {
             let subpath = match l.subpath {
                 crate::model::Subpath::None => V::Null,
@@ -527,6 +546,9 @@ impl<'a> Rows<'a> {
                 V::Int(l.span.end.into()),
             ]);
         }
+    }
+
+    fn add_tables(&mut self, n: &NoteOut<'a>, table_id: &mut i64) {
         for (i, t) in n.tables.iter().enumerate() {
             *table_id += 1;
             let heading_path = serde_json::to_string(t.heading_path).unwrap_or_default();

@@ -2,13 +2,12 @@
 
 use std::io::{self, Write};
 
-use super::{Options, end_position};
+use super::{Options, Sources};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::model::Vault;
 
 pub(super) fn render(
     diagnostics: &[Diagnostic],
-    vault: &Vault,
+    sources: &dyn Sources,
     opts: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -20,7 +19,7 @@ pub(super) fn render(
         };
         let mut props = format!("file={}", escape_property(&opts.display_path(&d.path)));
         if let Some(s) = d.span {
-            let (end_line, end_col) = end_position(d, vault).unwrap_or((s.line, s.col));
+            let (end_line, end_col) = sources.end(d).unwrap_or((s.line, s.col));
             props.push_str(&format!(
                 ",line={},col={},endLine={end_line},endColumn={end_col}",
                 s.line, s.col

@@ -9,9 +9,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Options, end_position};
+use super::{Options, Sources};
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::model::Vault;
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -39,7 +38,7 @@ struct Location {
 /// the whole array reads exactly as if serde_json had written it at once.
 pub(super) fn render_items(
     diagnostics: &[Diagnostic],
-    vault: &Vault,
+    sources: &dyn Sources,
     opts: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -51,7 +50,7 @@ pub(super) fn render_items(
             message: &d.message,
             help: d.help.as_deref(),
             location: d.span.map(|s| {
-                let (end_line, end_column) = end_position(d, vault).unwrap_or((s.line, s.col));
+                let (end_line, end_column) = sources.end(d).unwrap_or((s.line, s.col));
                 Location {
                     line: s.line,
                     column: s.col,

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Level};
-use crate::model::Vault;
+use crate::model::{Note, NoteId, Vault};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -43,27 +43,59 @@ impl Options {
     }
 }
 
+/// What a report reads of the notes besides the findings themselves: where a finding's
+/// span ends, and the note's text around it (`pretty`'s excerpts). The whole [`Vault`] has
+/// both; an incremental check has the ends it kept and the few notes it loaded.
+pub trait Sources: Sync {
+    /// The 1-based (line, column in characters) of byte `offset` in note `id`: a span's end,
+    /// a fix's edit.
+    fn position(&self, id: NoteId, offset: u32) -> Option<(u32, u32)>;
+    /// The note `id` with its text, when at hand.
+    fn note(&self, id: NoteId) -> Option<&Note>;
+
+    /// The 1-based (line, column) where `d`'s span ends.
+    fn end(&self, d: &Diagnostic) -> Option<(u32, u32)> {
+        self.position(d.note?, d.span?.end)
+    }
+}
+
+impl Sources for Vault {
+    fn position(&self, id: NoteId, offset: u32) -> Option<(u32, u32)> {
+        let note = self.notes.get(id)?;
+        Some(note.lines.line_col(&note.text, offset as usize))
+    }
+
+    fn note(&self, id: NoteId) -> Option<&Note> {
+        self.notes.get(id)
+    }
+}
+
 /// Writes `diagnostics` in `format`.
 pub fn render(
     format: Format,
     diagnostics: &[Diagnostic],
-    vault: &Vault,
+    sources: &dyn Sources,
     opts: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if format == Format::Sarif {
-        return sarif::render(diagnostics, vault, opts, out);
+        return sarif::render(diagnostics, sources, opts, out);
     }
     // One part per note, made on all cores and written in order: the same bytes an
     // incremental run assembles from parts it kept (see `assemble`).
-    let groups: Vec<&[Diagnostic]> = diagnostics
-        .chunk_by(|a, b| a.note.is_some() && a.note == b.note)
-        .collect();
-    let parts = groups
+    let parts = groups(diagnostics)
         .par_iter()
-        .map(|group| render_part(format, group, vault, opts))
+        .map(|group| render_part(format, group, sources, opts))
         .collect::<io::Result<Vec<_>>>()?;
     assemble(format, parts.iter().map(Vec::as_slice), out)
+}
+
+/// The findings in report order, cut into the runs that make one part each: a note's
+/// findings together, every finding outside a note alone.
+pub fn groups(diagnostics: &[Diagnostic]) -> Vec<&[Diagnostic]> {
+    diagnostics
+        .chunk_by(|a, b| a.note.is_some() && a.note == b.note)
+        .collect()
 }
 
 /// Does a report in `format` consist of one part per note, one after the other, so that a
@@ -78,15 +110,15 @@ pub fn renders_in_parts(format: Format) -> bool {
 pub fn render_part(
     format: Format,
     diagnostics: &[Diagnostic],
-    vault: &Vault,
+    sources: &dyn Sources,
     opts: &Options,
 ) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
     match format {
-        Format::Pretty => pretty::render(diagnostics, vault, opts, &mut out)?,
+        Format::Pretty => pretty::render(diagnostics, sources, opts, &mut out)?,
         Format::Concise => concise::render(diagnostics, opts, &mut out)?,
-        Format::Json => json::render_items(diagnostics, vault, opts, &mut out)?,
-        Format::Github => github::render(diagnostics, vault, opts, &mut out)?,
+        Format::Json => json::render_items(diagnostics, sources, opts, &mut out)?,
+        Format::Github => github::render(diagnostics, sources, opts, &mut out)?,
         Format::Sarif => unreachable!("SARIF is one document, not parts"),
     }
     Ok(out)
@@ -106,20 +138,21 @@ pub fn assemble<'p>(
 }
 
 /// Joins parts: one after the other, or, for JSON, as the items of one array.
-struct Parts {
+pub struct Parts {
     format: Format,
     empty: bool,
 }
 
 impl Parts {
-    fn new(format: Format) -> Self {
+    pub fn new(format: Format) -> Self {
         Self {
             format,
             empty: true,
         }
     }
 
-    fn write(&mut self, part: &[u8], out: &mut dyn Write) -> io::Result<()> {
+    /// Writes `part` (nothing for an empty one), its bytes last.
+    pub fn write(&mut self, part: &[u8], out: &mut dyn Write) -> io::Result<()> {
         if part.is_empty() {
             return Ok(());
         }
@@ -130,7 +163,7 @@ impl Parts {
         out.write_all(part)
     }
 
-    fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+    pub fn finish(self, out: &mut dyn Write) -> io::Result<()> {
         match (self.format, self.empty) {
             (Format::Json, true) => out.write_all(b"[]\n"),
             (Format::Json, false) => out.write_all(b"\n]\n"),
@@ -153,18 +186,19 @@ impl Tally {
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
         let mut t = Tally::default();
         for d in diagnostics {
-            t.add(d);
+            t.add(d.level, d.fix.is_some());
         }
         t
     }
 
-    fn add(&mut self, d: &Diagnostic) {
-        match d.level {
+    /// One finding's share of the count.
+    pub fn add(&mut self, level: Level, fixable: bool) {
+        match level {
             Level::Error => self.errors += 1,
             Level::Warning => self.warnings += 1,
             Level::Info => self.infos += 1,
         }
-        self.fixable += u32::from(d.fix.is_some());
+        self.fixable += u32::from(fixable);
     }
 
     pub fn plus(self, o: Tally) -> Tally {
@@ -203,10 +237,4 @@ pub fn summary_of(t: Tally) -> String {
         String::new()
     };
     format!("Found {}, {} and {}{fix}.", parts[0], parts[1], parts[2])
-}
-
-/// The 1-based (line, column) where a diagnostic's span ends.
-fn end_position(d: &Diagnostic, vault: &Vault) -> Option<(u32, u32)> {
-    let (span, note) = (d.span?, &vault.notes[d.note?]);
-    Some(note.lines.line_col(&note.text, span.end as usize))
 }

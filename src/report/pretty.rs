@@ -7,9 +7,8 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use super::Options;
+use super::{Options, Sources};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::model::Vault;
 
 /// A borrowed view of one finding, in miette's terms.
 #[derive(Debug)]
@@ -203,7 +202,7 @@ fn plain(d: &Diagnostic, opts: &Options) -> String {
 
 pub(super) fn render(
     diagnostics: &[Diagnostic],
-    vault: &Vault,
+    sources: &dyn Sources,
     opts: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -216,18 +215,14 @@ pub(super) fn render(
         .with_links(false)
         .with_width(100);
     for d in diagnostics {
-        if d.note
-            .is_some_and(|id| too_long_to_show(&vault.notes[id], d))
-        {
+        let note = d.note.and_then(|id| sources.note(id));
+        if note.is_some_and(|note| too_long_to_show(note, d)) {
             out.write_all(plain(d, opts).as_bytes())?;
             continue;
         }
-        let source = d.note.map(|id| {
-            let note = &vault.notes[id];
-            Source {
-                name: opts.display_path(&note.path),
-                text: &note.text,
-            }
+        let source = note.map(|note| Source {
+            name: opts.display_path(&note.path),
+            text: &note.text,
         });
         let view = View { d, source };
         let mut text = String::new();

@@ -5,10 +5,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{Options, end_position};
+use super::{Options, Sources};
 use crate::config::RuleLevel;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::model::Vault;
 use crate::rules::RULES;
 
 fn level(l: Level) -> &'static str {
@@ -21,11 +20,35 @@ fn level(l: Level) -> &'static str {
 
 pub(super) fn render(
     diagnostics: &[Diagnostic],
-    vault: &Vault,
+    sources: &dyn Sources,
     opts: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let rules: Vec<Value> = RULES
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| result(d, sources, opts))
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "vaultc",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/vaultc/vaultc",
+                "rules": rules(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// Every rule with its documentation and default level.
+fn rules() -> Vec<Value> {
+    RULES
         .iter()
         .map(|r| {
             let m = r.meta();
@@ -41,78 +64,62 @@ pub(super) fn render(
                 "defaultConfiguration": { "level": default, "enabled": default != "none" },
             })
         })
-        .collect();
-    let results: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            let uri = uri_encode(&opts.display_path(&d.path));
-            let mut location = json!({ "artifactLocation": { "uri": uri } });
-            if let Some(s) = d.span {
-                let (end_line, end_col) = end_position(d, vault).unwrap_or((s.line, s.col));
-                location["region"] = json!({
-                    "startLine": s.line,
-                    "startColumn": s.col,
-                    "endLine": end_line,
-                    "endColumn": end_col,
-                    "charOffset": s.start,
-                    "charLength": s.end - s.start,
-                });
-            }
-            let mut message = d.message.clone();
-            if let Some(help) = &d.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
-            let mut result = json!({
-                "ruleId": d.rule,
-                "ruleIndex": RULES.iter().position(|r| r.meta().name == d.rule).unwrap_or(0),
-                "level": level(d.level),
-                "message": { "text": message },
-                "locations": [{ "physicalLocation": location }],
-            });
-            if let (Some(fix), Some(note)) = (&d.fix, d.note.map(|n| &vault.notes[n])) {
-                let replacements: Vec<Value> = fix
-                    .edits
-                    .iter()
-                    .map(|e| {
-                        let (line, col) = note.lines.line_col(&note.text, e.start as usize);
-                        let (end_line, end_col) = note.lines.line_col(&note.text, e.end as usize);
-                        json!({
-                            "deletedRegion": {
-                                "startLine": line, "startColumn": col,
-                                "endLine": end_line, "endColumn": end_col,
-                            },
-                            "insertedContent": { "text": e.content },
-                        })
-                    })
-                    .collect();
-                result["fixes"] = json!([{
-                    "description": { "text": fix.message },
-                    "artifactChanges": [{
-                        "artifactLocation": { "uri": uri_encode(&opts.display_path(&d.path)) },
-                        "replacements": replacements,
-                    }],
-                }]);
-            }
-            result
-        })
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "vaultc",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/vaultc/vaultc",
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        .collect()
+}
+
+/// One finding as a SARIF result: where, what, and its fix.
+fn result(d: &Diagnostic, sources: &dyn Sources, opts: &Options) -> Value {
+    let uri = uri_encode(&opts.display_path(&d.path));
+    let mut location = json!({ "artifactLocation": { "uri": uri } });
+    if let Some(s) = d.span {
+        let (end_line, end_col) = sources.end(d).unwrap_or((s.line, s.col));
+        location["region"] = json!({
+            "startLine": s.line,
+            "startColumn": s.col,
+            "endLine": end_line,
+            "endColumn": end_col,
+            "charOffset": s.start,
+            "charLength": s.end - s.start,
+        });
+    }
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let mut result = json!({
+        "ruleId": d.rule,
+        "ruleIndex": RULES.iter().position(|r| r.meta().name == d.rule).unwrap_or(0),
+        "level": level(d.level),
+        "message": { "text": message },
+        "locations": [{ "physicalLocation": location }],
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    if let (Some(fix), Some(note)) = (&d.fix, d.note) {
+        let at = |offset| sources.position(note, offset).unwrap_or((0, 0));
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                let (line, col) = at(e.start);
+                let (end_line, end_col) = at(e.end);
+                json!({
+                    "deletedRegion": {
+                        "startLine": line, "startColumn": col,
+                        "endLine": end_line, "endColumn": end_col,
+                    },
+                    "insertedContent": { "text": e.content },
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": fix.message },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri_encode(&opts.display_path(&d.path)) },
+                "replacements": replacements,
+            }],
+        }]);
+    }
+    result
 }
 
 /// A relative URI reference: unreserved characters and `/` kept, the rest percent-encoded.

@@ -72,7 +72,7 @@ impl Rule for AliasLink {
             d = d.with_help(format!("write `{bang}[[{written}{sub}{shown}]]`"));
             if let Some(edit) = linktext
                 .as_deref()
-                .and_then(|t| crate::fix::retarget(note, link, t, true))
+                .and_then(|t| super::edits::retarget(note, link, t, true))
             {
                 d = d.with_fix(Fix {
                     message: format!("point the link at `{written}`"),

@@ -66,7 +66,7 @@ impl Rule for CaseMismatch {
             // would lose the note's text.
             let keep_shown = link.subpath_raw.is_none();
             if matches!(link.kind, LinkKind::Wiki | LinkKind::Embed)
-                && let Some(edit) = crate::fix::retarget(note, link, &exact, keep_shown)
+                && let Some(edit) = super::edits::retarget(note, link, &exact, keep_shown)
             {
                 d = d.with_fix(Fix {
                     message: format!("replace `{target}` with `{exact}`"),

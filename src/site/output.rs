@@ -13,14 +13,15 @@
 //!   it are never followed.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-/// The marker file: its first line names it, then one line per file of the last build:
-/// `FINGERPRINT SIZE PATH` (`-` for files without a fingerprint).
+/// The marker file: a record of every file of the last build, with its size and, for pages,
+/// the fingerprint of what it was made from.
 pub const MARKER: &str = crate::vault::SITE_MARKER;
+/// The first line of the text marker older versions wrote (also what the record's key is
+/// made from).
 const MARKER_HEADER: &str = "vaultc site 2: files written by `vaultc build` (do not edit)";
 
 /// One output file: a site-relative `/`-separated path and what goes in it.
@@ -75,8 +76,27 @@ pub struct Manifest {
     pub files: BTreeMap<String, (Option<u64>, u64)>,
 }
 
+/// The marker is a record (see [`crate::cache`]) whose key does not change with vaultc's
+/// binary: every version must read which files an earlier one wrote.
+const MARKER_KIND: crate::cache::Kind = crate::cache::Kind {
+    tag: *b"site",
+    version: 3,
+};
+
+fn marker_key() -> crate::cache::Key {
+    crate::cache::Key::fixed(*blake3::hash(MARKER_HEADER.as_bytes()).as_bytes())
+}
+
 impl Manifest {
-    fn parse(text: &str) -> Self {
+    fn read(bytes: &[u8]) -> Self {
+        match crate::cache::envelope::decode(bytes, MARKER_KIND, &marker_key()) {
+            Some((files, [])) => Self { files },
+            _ => Self::legacy(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    /// A marker older vaultc versions wrote: one file a line.
+    fn legacy(text: &str) -> Self {
         let mut files = BTreeMap::new();
         let mut lines = text.lines();
         let current = lines.next() == Some(MARKER_HEADER);
@@ -108,16 +128,12 @@ impl Manifest {
         })
     }
 
-    fn render(entries: &[(&str, Option<u64>, u64)]) -> String {
-        let mut text = String::from(MARKER_HEADER);
-        text.push('\n');
-        for (path, fp, size) in entries {
-            match fp {
-                Some(fp) => text.push_str(&format!("{fp:016x} {size} {path}\n")),
-                None => text.push_str(&format!("- {size} {path}\n")),
-            }
-        }
-        text
+    fn encode(entries: &[(&str, Option<u64>, u64)]) -> std::io::Result<Vec<u8>> {
+        let files: BTreeMap<&str, (Option<u64>, u64)> = entries
+            .iter()
+            .map(|&(path, fp, size)| (path, (fp, size)))
+            .collect();
+        crate::cache::envelope::encode(MARKER_KIND, &marker_key(), &files)
     }
 }
 
@@ -228,8 +244,8 @@ pub fn check(out: &Path, force: bool) -> Result<Target, OutputError> {
     }
     let marker = out.join(MARKER);
     if marker.is_file() {
-        let text = std::fs::read_to_string(&marker).map_err(io("cannot read", &marker))?;
-        return Ok(Target::Ours(Manifest::parse(&text)));
+        let bytes = std::fs::read(&marker).map_err(io("cannot read", &marker))?;
+        return Ok(Target::Ours(Manifest::read(&bytes)));
     }
     let empty = std::fs::read_dir(out)
         .map_err(io("cannot read", out))?
@@ -402,23 +418,7 @@ fn put(path: &Path, f: &SiteFile, previous: Option<&Manifest>) -> Result<(bool, 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path` (which
 /// replaces a symbolic link there rather than following it).
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".vaultc-");
-    // Site files are world-readable, as a plain write makes them (temporary files are
-    // private by default).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .map_err(io("cannot create a file in", dir))?;
-    tmp.write_all(bytes).map_err(io("cannot write", path))?;
-    tmp.persist(path)
-        .map_err(|e| io("cannot write", path)(e.error))?;
-    Ok(())
+    crate::cache::write_atomic(path, |w| w.write_all(bytes)).map_err(io("cannot write", path))
 }
 
 fn write_marker(
@@ -431,12 +431,12 @@ fn write_marker(
         .zip(written)
         .map(|(f, &(_, size))| (f.path.as_str(), f.fingerprint, size))
         .collect();
-    let text = Manifest::render(&entries);
     let path = dir.join(MARKER);
-    if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+    let bytes = Manifest::encode(&entries).map_err(io("cannot write", &path))?;
+    if std::fs::read(&path).is_ok_and(|old| old == bytes) {
         return Ok(());
     }
-    replace_file(&path, text.as_bytes())
+    replace_file(&path, &bytes)
 }
 
 fn remove_empty_parents(out: &Path, rel: &str) {

@@ -184,7 +184,6 @@ fn is_markup_only(line: &str) -> bool {
             .all(|word| word.starts_with('#') && word.len() > 1 && !word.starts_with("##"))
 }
 
-
 /// At most `max` characters, cut at a word boundary, with `…` when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

@@ -76,34 +76,9 @@ pub struct Theme {
 impl Theme {
     /// The built-in theme with the files of `dir` (if given) in place of built-in ones.
     pub fn load(dir: Option<&Path>) -> Result<Self, ThemeError> {
-        let mut templates: Vec<(String, String)> = TEMPLATES
-            .iter()
-            .map(|(n, s)| ((*n).to_owned(), (*s).to_owned()))
-            .collect();
-        let mut assets: Vec<(String, Vec<u8>)> = ASSETS
-            .iter()
-            .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
-            .collect();
-        if let Some(dir) = dir {
-            for (name, path) in theme_files(dir)? {
-                let read_err = |source| ThemeError::Read {
-                    path: path.clone(),
-                    source,
-                };
-                if name.ends_with(".html") {
-                    let source = std::fs::read_to_string(&path).map_err(read_err)?;
-                    replace_or_add(&mut templates, name, source);
-                } else {
-                    let bytes = std::fs::read(&path).map_err(read_err)?;
-                    replace_or_add(&mut assets, name, bytes);
-                }
-            }
-        }
-        assets.sort();
-        templates.sort();
-        let mut hasher = std::hash::DefaultHasher::new();
-        std::hash::Hash::hash(&(&templates, &assets), &mut hasher);
-        let fingerprint = std::hash::Hasher::finish(&hasher);
+        let (templates, assets) = sources(dir)?;
+        let d = hash(&templates, &assets);
+        let fingerprint = u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]);
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_formatter(format_value);
@@ -134,6 +109,65 @@ impl Theme {
         template
             .render(Value::from(Serde(context)))
             .map_err(|e| template_error(name, &e))
+    }
+}
+
+/// The templates and assets of the theme in `dir` (built-in ones where it has none), each
+/// list sorted by name.
+type Sources = (Vec<(String, String)>, Vec<(String, Vec<u8>)>);
+
+fn sources(dir: Option<&Path>) -> Result<Sources, ThemeError> {
+    let mut templates: Vec<(String, String)> = TEMPLATES
+        .iter()
+        .map(|(n, s)| ((*n).to_owned(), (*s).to_owned()))
+        .collect();
+    let mut assets: Vec<(String, Vec<u8>)> = ASSETS
+        .iter()
+        .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
+        .collect();
+    if let Some(dir) = dir {
+        for (name, path) in theme_files(dir)? {
+            let read_err = |source| ThemeError::Read {
+                path: path.clone(),
+                source,
+            };
+            if name.ends_with(".html") {
+                let source = std::fs::read_to_string(&path).map_err(read_err)?;
+                replace_or_add(&mut templates, name, source);
+            } else {
+                let bytes = std::fs::read(&path).map_err(read_err)?;
+                replace_or_add(&mut assets, name, bytes);
+            }
+        }
+    }
+    assets.sort();
+    templates.sort();
+    Ok((templates, assets))
+}
+
+/// BLAKE3 of every template and asset, by name.
+fn hash(templates: &[(String, String)], assets: &[(String, Vec<u8>)]) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    let files = templates
+        .iter()
+        .map(|(n, t)| (n, t.as_bytes()))
+        .chain(assets.iter().map(|(n, b)| (n, b.as_slice())));
+    for (name, bytes) in files {
+        for part in [name.as_bytes(), bytes] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+    }
+    *h.finalize().as_bytes()
+}
+
+/// The digest of the theme in `dir` (the built-in one with its replacements): what a site's
+/// pages and its inputs record are keyed by. A theme that cannot be read digests as its
+/// error, which the build then reports.
+pub fn digest(dir: Option<&Path>) -> [u8; 32] {
+    match sources(dir) {
+        Ok((templates, assets)) => hash(&templates, &assets),
+        Err(e) => *blake3::hash(e.to_string().as_bytes()).as_bytes(),
     }
 }
 

@@ -1,7 +1,7 @@
-//! Noticing that the vault changed, by polling: the name, size and modification time of every
-//! file the vault walk would read (hidden and ignored files aside), plus a few more paths
-//! (the config file, the theme folder). Polling needs no platform support and, at a
-//! two-times-a-second pace, costs little next to a rebuild.
+//! Noticing that a build's other inputs changed, by polling: the size and modification time
+//! of the config file and of every file in the theme folder. (The vault's own files are the
+//! session's: `Session::refresh` walks them the way every command does.) Polling needs no
+//! platform support and, at a two-times-a-second pace, costs little next to a rebuild.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -11,37 +11,28 @@ use std::time::SystemTime;
 pub struct Snapshot(Vec<(PathBuf, u64, Option<SystemTime>)>);
 
 impl Snapshot {
-    /// Looks at every file under `vault` (except those under `skip`, the output folder) and
-    /// at the `extra` files and folders.
-    pub fn take(vault: &Path, skip: &Path, extra: &[PathBuf]) -> Self {
-        let skip = skip.canonicalize().ok();
+    /// Looks at the files `paths` name, and at every file in the folders among them.
+    pub fn take(paths: &[PathBuf]) -> Self {
         let mut files = Vec::new();
-        let roots = std::iter::once(vault).chain(extra.iter().map(PathBuf::as_path));
-        for root in roots {
-            let skip = skip.clone();
-            let walker = ignore::WalkBuilder::new(root)
-                .hidden(true)
-                .git_ignore(true)
-                .require_git(false)
-                .follow_links(true)
-                .filter_entry(move |e| {
-                    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                    !(is_dir
-                        && skip
-                            .as_ref()
-                            .is_some_and(|s| e.path().canonicalize().is_ok_and(|p| &p == s)))
-                })
-                .build();
-            for entry in walker.flatten() {
-                if let Ok(meta) = entry.metadata()
-                    && meta.is_file()
-                {
-                    files.push((entry.path().to_owned(), meta.len(), meta.modified().ok()));
-                }
-            }
+        for path in paths {
+            look(path, &mut files);
         }
         files.sort();
         Snapshot(files)
+    }
+}
+
+fn look(path: &Path, files: &mut Vec<(PathBuf, u64, Option<SystemTime>)>) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        files.push((path.to_owned(), u64::MAX, None));
+        return;
+    };
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+            look(&entry.path(), files);
+        }
+    } else {
+        files.push((path.to_owned(), meta.len(), meta.modified().ok()));
     }
 }
 
@@ -50,15 +41,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edits_and_new_files_change_the_snapshot_and_the_output_folder_does_not() {
+    fn edits_new_and_removed_files_change_the_snapshot() {
         let dir = tempfile::tempdir().unwrap();
-        let site = dir.path().join("site");
-        std::fs::create_dir(&site).unwrap();
-        std::fs::write(dir.path().join("a.md"), "a").unwrap();
-        let before = Snapshot::take(dir.path(), &site, &[]);
-        std::fs::write(site.join("x.html"), "x").unwrap();
-        assert_eq!(before, Snapshot::take(dir.path(), &site, &[]));
-        std::fs::write(dir.path().join("a.md"), "changed").unwrap();
-        assert_ne!(before, Snapshot::take(dir.path(), &site, &[]));
+        let config = dir.path().join("book.toml");
+        let theme = dir.path().join("theme");
+        std::fs::create_dir(&theme).unwrap();
+        std::fs::write(&config, "a").unwrap();
+        let watched = [config.clone(), theme.clone()];
+        let before = Snapshot::take(&watched);
+        assert_eq!(before, Snapshot::take(&watched));
+        std::fs::write(theme.join("style.css"), "x").unwrap();
+        let with_css = Snapshot::take(&watched);
+        assert_ne!(before, with_css);
+        std::fs::write(&config, "changed").unwrap();
+        assert_ne!(with_css, Snapshot::take(&watched));
+        std::fs::remove_file(&config).unwrap();
+        assert_ne!(with_css, Snapshot::take(&watched));
     }
 }

@@ -149,17 +149,22 @@ fn a_damaged_cache_is_ignored_and_rewritten() {
     for bytes in &damaged_notes {
         std::fs::write(&notes, bytes).unwrap();
         std::fs::remove_file(&files[0]).unwrap();
-        for p in walk(cache.path()) {
-            if p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("state-")
-            {
-                std::fs::remove_file(p).unwrap();
-            }
-        }
+        remove_state(cache.path());
         assert_eq!(check(vault.path(), cache.path(), &[]), first);
         assert_eq!(std::fs::read(&notes).unwrap(), good_notes, "rewritten");
+    }
+}
+
+/// Removes the incremental state from the cache folder `cache`.
+fn remove_state(cache: &Path) {
+    for p in walk(cache) {
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("state-")
+        {
+            std::fs::remove_file(p).unwrap();
+        }
     }
 }
 
@@ -211,12 +216,13 @@ fn cache_clean_removes_only_a_vaultc_cache() {
 
 #[test]
 fn the_note_cache_serves_unchanged_and_touched_notes_and_parses_edited_ones() {
-    // SARIF is one document, never assembled from kept parts, so every run that the run
-    // cache cannot answer loads the whole vault (the other formats would check incrementally).
+    // Without the incremental state, every run that the run cache cannot answer loads the
+    // whole vault.
     let vault = copy_fixture("formats");
     age(vault.path(), 3600);
     let cache = tempfile::tempdir().unwrap();
     let run = || {
+        remove_state(cache.path());
         let o = assert_cmd::Command::cargo_bin("vaultc")
             .unwrap()
             .current_dir(vault.path())
@@ -306,29 +312,38 @@ fn check_logged(
 
 #[test]
 fn incremental_runs_equal_full_runs_through_small_edits() {
-    let files: &[(&str, &str)] = &[
-        (
-            "book.toml",
-            "[book]\nsrc = \".\"\n\n[lint.rules]\norphan-note = \"warn\"\n",
-        ),
-        (
-            "A.md",
-            "# A\n\n## Intro\n\nSee [[B#Facts]] and [[C]]. ^blk\n",
-        ),
-        (
-            "B.md",
-            "---\naliases: [Bee]\n---\n# B\n\n## Facts\n\nBack to [[A#^blk]].\n",
-        ),
-        ("C.md", "# C\n\nNothing links out.\n"),
-        // D links into B, which links nowhere near D: only B's anchors tie them.
-        (
-            "D.md",
-            "# D\n\n[[Bee]], [[B#Facts]], [[Missing]] and [[A]].\n",
-        ),
-    ];
-    // Each step: a change, and whether the run after it can be incremental.
-    type Step = (&'static str, fn(&Path), bool);
-    let steps: [Step; 9] = [
+    for format in ["json", "pretty", "concise", "github", "sarif"] {
+        incremental_equals_full(format);
+    }
+}
+
+const SMALL_VAULT: &[(&str, &str)] = &[
+    (
+        "book.toml",
+        "[book]\nsrc = \".\"\n\n[lint.rules]\norphan-note = \"warn\"\n",
+    ),
+    (
+        "A.md",
+        "# A\n\n## Intro\n\nSee [[B#Facts]] and [[C]]. ^blk\n",
+    ),
+    (
+        "B.md",
+        "---\naliases: [Bee]\n---\n# B\n\n## Facts\n\nBack to [[A#^blk]].\n",
+    ),
+    ("C.md", "# C\n\nNothing links out.\n"),
+    // D links into B, which links nowhere near D: only B's anchors tie them.
+    (
+        "D.md",
+        "# D\n\n[[Bee]], [[B#Facts]], [[Missing]] and [[A]].\n",
+    ),
+];
+
+/// A change to the small vault, and whether the run after it can be incremental.
+type Step = (&'static str, fn(&Path), bool);
+
+/// Small edits of every kind the incremental check follows, and some it must not.
+fn small_edits() -> [Step; 9] {
+    [
         (
             "a heading others link to",
             |v| replace(&v.join("B.md"), "## Facts", "## Figures"),
@@ -373,67 +388,70 @@ fn incremental_runs_equal_full_runs_through_small_edits() {
             |v| std::fs::remove_file(v.join("E.md")).unwrap(),
             false,
         ),
-    ];
-    for format in ["json", "pretty", "concise", "github"] {
-        let vault = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            std::fs::write(vault.path().join(name), text).unwrap();
-        }
-        let cache = tempfile::tempdir().unwrap();
-        let first = check_logged(vault.path(), cache.path(), format, &[]);
-        assert_eq!(first.2, None, "the first run is a full one");
-        for (what, change, incremental) in &steps {
-            change(vault.path());
-            // Each run after an edit, and again after a run cache miss (another --today would
-            // be another key, so the second run simply follows the first).
-            let got = check_logged(vault.path(), cache.path(), format, &[]);
-            let full = check_logged(vault.path(), cache.path(), format, &["--no-cache"]);
-            assert_eq!(
-                (&got.0, got.1),
-                (&full.0, full.1),
-                "{format}, after {what}: the incremental run differs from a full one"
-            );
-            assert_eq!(
-                got.2.is_some(),
-                *incremental,
-                "{format}, after {what}: incremental? {:?}",
-                got.2
-            );
-            // `check PATHS` reports those notes from the same state, always incrementally:
-            // the whole-vault run before it left a state of the vault as it is.
-            let got = check_logged(vault.path(), cache.path(), format, &PATHS);
-            let full = check_logged(
-                vault.path(),
-                cache.path(),
-                format,
-                &["--no-cache", PATHS[0], PATHS[1]],
-            );
-            assert_eq!(
-                (&got.0, got.1),
-                (&full.0, full.1),
-                "{format}, after {what}: `check {PATHS:?}` differs from a full one"
-            );
-            assert!(got.2.is_some(), "{format}, after {what}: `check {PATHS:?}`");
-        }
-        // A damaged state is ignored: the run goes the full way, with the same report.
-        replace(&vault.path().join("C.md"), "[[B#Figures]]", "[[B#Facts]]");
-        for entry in std::fs::read_dir(cache.path()).unwrap() {
-            let p = entry.unwrap().path();
-            if p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("state-")
-            {
-                let mut bytes = std::fs::read(&p).unwrap();
-                let mid = bytes.len() / 2;
-                bytes[mid] ^= 0x40;
-                std::fs::write(&p, bytes).unwrap();
-            }
-        }
+    ]
+}
+
+/// Through [`small_edits`] of [`SMALL_VAULT`], `check --format FORMAT` gives a full run's
+/// bytes, incrementally where it can.
+fn incremental_equals_full(format: &str) {
+    let vault = tempfile::tempdir().unwrap();
+    for (name, text) in SMALL_VAULT {
+        std::fs::write(vault.path().join(name), text).unwrap();
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let first = check_logged(vault.path(), cache.path(), format, &[]);
+    assert_eq!(first.2, None, "the first run is a full one");
+    for (what, change, incremental) in &small_edits() {
+        change(vault.path());
+        // Each run after an edit, and again after a run cache miss (another --today would
+        // be another key, so the second run simply follows the first).
         let got = check_logged(vault.path(), cache.path(), format, &[]);
         let full = check_logged(vault.path(), cache.path(), format, &["--no-cache"]);
-        assert_eq!((got.0, got.1, got.2), (full.0, full.1, None), "{format}");
+        assert_eq!(
+            (&got.0, got.1),
+            (&full.0, full.1),
+            "{format}, after {what}: the incremental run differs from a full one"
+        );
+        assert_eq!(
+            got.2.is_some(),
+            *incremental,
+            "{format}, after {what}: incremental? {:?}",
+            got.2
+        );
+        // `check PATHS` reports those notes from the same state, always incrementally:
+        // the whole-vault run before it left a state of the vault as it is.
+        let got = check_logged(vault.path(), cache.path(), format, &PATHS);
+        let full = check_logged(
+            vault.path(),
+            cache.path(),
+            format,
+            &["--no-cache", PATHS[0], PATHS[1]],
+        );
+        assert_eq!(
+            (&got.0, got.1),
+            (&full.0, full.1),
+            "{format}, after {what}: `check {PATHS:?}` differs from a full one"
+        );
+        assert!(got.2.is_some(), "{format}, after {what}: `check {PATHS:?}`");
     }
+    // A damaged state is ignored: the run goes the full way, with the same report.
+    replace(&vault.path().join("C.md"), "[[B#Figures]]", "[[B#Facts]]");
+    for entry in std::fs::read_dir(cache.path()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("state-")
+        {
+            let mut bytes = std::fs::read(&p).unwrap();
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 0x40;
+            std::fs::write(&p, bytes).unwrap();
+        }
+    }
+    let got = check_logged(vault.path(), cache.path(), format, &[]);
+    let full = check_logged(vault.path(), cache.path(), format, &["--no-cache"]);
+    assert_eq!((got.0, got.1, got.2), (full.0, full.1, None), "{format}");
 }
 
 /// Two notes of the vaults below, for `check PATHS`.

@@ -171,3 +171,54 @@ fn book_toml_levels_planned_and_src_are_read() {
         ]
     );
 }
+
+#[test]
+fn every_command_takes_the_vault_as_a_path_and_finds_its_book_toml_from_there() {
+    // Run from this repository's root, whose own book.toml names the sample vault: the path
+    // given decides which vault (and which book.toml) a command reads.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let other = copy_fixture("formats");
+    let path = other.path().to_str().unwrap();
+    let in_vault = |args: &[&str]| stdout(&vaultc(other.path(), args));
+    for args in [
+        &["stats", "--json"][..],
+        &["graph", "--format", "dot"],
+        &["tables"],
+    ] {
+        let mut with_path = args.to_vec();
+        with_path.insert(1, path);
+        assert_eq!(
+            stdout(&vaultc(repo, &with_path)),
+            in_vault(args),
+            "{args:?} with the vault's path"
+        );
+        let mut with_flag = vec!["--vault", path];
+        with_flag.extend_from_slice(args);
+        assert_eq!(
+            stdout(&vaultc(repo, &with_flag)),
+            in_vault(args),
+            "{args:?} with --vault"
+        );
+    }
+    // Commands with their own arguments take the vault last.
+    let refs = stdout(&vaultc(repo, &["refs", "NVIDIA", path, "--json"]));
+    assert!(refs.contains("\"path\": \"Actors/NVIDIA.md\""), "{refs}");
+    let hops = vaultc(repo, &["path", "Rotation", "NVIDIA", path]);
+    assert!(stdout(&hops).contains("→ NVIDIA"), "{}", stdout(&hops));
+    // `check PATH` of another vault is that vault, not "outside" this one.
+    let (found, code) = crate::json(repo, &[path]);
+    assert_eq!(code, 1);
+    assert!(
+        found
+            .iter()
+            .any(|d| d["path"].as_str().unwrap().ends_with("Rotation.md")),
+        "{found:?}"
+    );
+    // A build of it goes to its book.toml's folder, wherever it is run from.
+    let o = vaultc(repo, &["build", path, "--today", crate::TODAY]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(other.path().join("book/index.html").is_file());
+    let twice = vaultc(repo, &["stats", path, "--vault", path]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("given twice"));
+}

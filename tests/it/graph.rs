@@ -207,28 +207,47 @@ fn dot_renders_with_graphviz() {
 // ---------------------------------------------------------------------------------------------
 // graphml
 
+/// Text or an attribute value: every `&` starts a known entity, and no raw `<`.
+fn check_entities(s: &str, context: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        let after = &rest[i + 1..];
+        let end = after
+            .find(';')
+            .unwrap_or_else(|| panic!("bare & in {context}: {s}"));
+        let ent = &after[..end];
+        let valid = matches!(ent, "amp" | "lt" | "gt" | "quot" | "apos")
+            || ent
+                .strip_prefix('#')
+                .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
+        assert!(valid, "bad entity &{ent}; in {context}: {s}");
+        rest = &after[end..];
+    }
+    assert!(!s.contains('<'), "raw < in {context}: {s}");
+}
+
+/// Attributes: each `key="value"` (or single-quoted) once, values checked as text.
+fn check_attributes(mut attrs: &str) {
+    let mut seen = HashSet::new();
+    loop {
+        attrs = attrs.trim_start();
+        if attrs.is_empty() {
+            break;
+        }
+        let (key, after) = attrs.split_once('=').expect("attribute without =");
+        assert!(seen.insert(key.to_owned()), "duplicate attribute {key}");
+        let quote = after.chars().next().expect("attribute value");
+        assert!(quote == '"' || quote == '\'', "unquoted attribute {key}");
+        let value_end = after[1..].find(quote).expect("unterminated attribute") + 1;
+        check_entities(&after[1..value_end], "attribute");
+        attrs = &after[value_end + 1..];
+    }
+}
+
 /// A small XML well-formedness check: one root, balanced and properly nested tags, quoted
 /// attributes, no raw `<` in text or attributes, and every `&` starting a known entity.
 /// Returns the text of every `<data key="name">` element, unescaped, in order.
 fn check_xml(xml: &str) -> Vec<String> {
-    fn check_entities(s: &str, context: &str) {
-        let mut rest = s;
-        while let Some(i) = rest.find('&') {
-            let after = &rest[i + 1..];
-            let end = after
-                .find(';')
-                .unwrap_or_else(|| panic!("bare & in {context}: {s}"));
-            let ent = &after[..end];
-            let valid = matches!(ent, "amp" | "lt" | "gt" | "quot" | "apos")
-                || ent
-                    .strip_prefix('#')
-                    .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
-            assert!(valid, "bad entity &{ent}; in {context}: {s}");
-            rest = &after[end..];
-        }
-        assert!(!s.contains('<'), "raw < in {context}: {s}");
-    }
-
     let body = xml
         .strip_prefix(r#"<?xml version="1.0" encoding="UTF-8"?>"#)
         .expect("XML declaration");
@@ -265,7 +284,7 @@ fn check_xml(xml: &str) -> Vec<String> {
         }
         let self_closing = tag.ends_with('/');
         let tag = tag.trim_end_matches('/');
-        let (name, mut attrs) = tag.split_once(' ').unwrap_or((tag, ""));
+        let (name, attrs) = tag.split_once(' ').unwrap_or((tag, ""));
         assert!(
             !name.is_empty()
                 && name
@@ -273,20 +292,7 @@ fn check_xml(xml: &str) -> Vec<String> {
                     .all(|c| c.is_alphanumeric() || ":_-.".contains(c)),
             "bad element name {name:?}"
         );
-        let mut seen = HashSet::new();
-        loop {
-            attrs = attrs.trim_start();
-            if attrs.is_empty() {
-                break;
-            }
-            let (key, after) = attrs.split_once('=').expect("attribute without =");
-            assert!(seen.insert(key.to_owned()), "duplicate attribute {key}");
-            let quote = after.chars().next().expect("attribute value");
-            assert!(quote == '"' || quote == '\'', "unquoted attribute {key}");
-            let value_end = after[1..].find(quote).expect("unterminated attribute") + 1;
-            check_entities(&after[1..value_end], "attribute");
-            attrs = &after[value_end + 1..];
-        }
+        check_attributes(attrs);
         if stack.is_empty() {
             roots += 1;
         }

@@ -3,6 +3,7 @@
 // Test code: a panic is the failure report, so unwrap is the right tool here.
 #![allow(clippy::unwrap_used)]
 
+mod architecture;
 mod badinput;
 mod browser;
 mod cache;

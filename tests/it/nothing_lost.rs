@@ -102,6 +102,20 @@ fn build_root() -> Root {
 
     let h = vault.join("hostile");
     std::fs::create_dir(&h).unwrap();
+    hostile_notes(&h);
+    hostile_links(&h);
+    let unreadable_blocks = std::fs::read(h.join("unreadable.md")).is_err();
+    Root {
+        _tmp: tmp,
+        root,
+        vault,
+        unreadable_blocks,
+    }
+}
+
+/// Notes no parser should choke on: bad encodings, huge lines, deep nesting, YAML bombs.
+fn hostile_notes(h: &Path) {
+    let w = |p: PathBuf, bytes: &[u8]| std::fs::write(p, bytes).unwrap();
     w(
         h.join("latin1.md"),
         b"Soci\xE9t\xE9 G\xE9n\xE9rale [[Nowhere]]\n",
@@ -155,6 +169,11 @@ fn build_root() -> Root {
         h.join("escape.md"),
         b"[[../../outside/secret]] ![[../../outside/secret.png]] [x](../../outside/secret.md)\n",
     );
+}
+
+/// Symbolic links (a loop, out of the vault, dangling) and a file nobody may read.
+fn hostile_links(h: &Path) {
+    let w = |p: PathBuf, bytes: &[u8]| std::fs::write(p, bytes).unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::{PermissionsExt, symlink};
@@ -168,13 +187,6 @@ fn build_root() -> Root {
             std::fs::Permissions::from_mode(0o000),
         )
         .unwrap();
-    }
-    let unreadable_blocks = std::fs::read(h.join("unreadable.md")).is_err();
-    Root {
-        _tmp: tmp,
-        root,
-        vault,
-        unreadable_blocks,
     }
 }
 
@@ -263,26 +275,77 @@ fn commands(r: &Root) -> Vec<String> {
         .collect()
 }
 
+/// Runs commands in the root's vault, remembering which ones ran.
+struct Runs<'a> {
+    r: &'a Root,
+    covered: BTreeSet<String>,
+}
+
+impl Runs<'_> {
+    fn cmd(&mut self, args: &[&str], outputs: &[&str]) -> Output {
+        self.covered.insert(args[0].to_owned());
+        run(self.r, args, outputs)
+    }
+}
+
 #[test]
 fn no_command_changes_a_byte_it_was_not_asked_to_write() {
     let r = build_root();
     let start = snapshot(&r.root);
-    let mut covered = BTreeSet::new();
-    let mut cmd = |args: &[&str], outputs: &[&str]| {
-        covered.insert(args[0].to_owned());
-        run(&r, args, outputs)
+    let mut runs = Runs {
+        r: &r,
+        covered: BTreeSet::new(),
     };
-
     // Each command once (a run over this vault takes seconds in a debug build), each check
     // format once.
+    let found = check_every_format(&mut runs);
+    assert_hostile_findings(&r, &found);
+    queries_and_exports(&mut runs);
+    // build: into a new folder beside the vault, and into the vault itself (refused: a
+    // folder vaultc did not create).
+    runs.cmd(&["build", "--out", "../site", "--today", TODAY], &["site"]);
+    if r.root.join("site").exists() {
+        assert_no_secret(&r.root.join("site"));
+    }
+    remove(&r, "site");
+    runs.cmd(&["build", "--out", ".", "--today", TODAY], &[]);
+    runs.cmd(&["cache", "clean"], &[]);
+    serve(&r);
+    runs.covered.insert("serve".to_owned());
+    cache_outside_the_vault(&r);
+
+    let missing: Vec<String> = commands(&r)
+        .into_iter()
+        .filter(|c| !runs.covered.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "commands this test does not run: {missing:?}"
+    );
+    // Outputs removed, the root is as it was (folders that held outputs aside).
+    let end = snapshot(&r.root);
+    let changed: Vec<String> = changes(&start, &end)
+        .into_iter()
+        .filter(|p| !matches!(start.get(p), Some(Entry::Dir(_))))
+        .collect();
+    assert!(changed.is_empty(), "{changed:?}");
+}
+
+/// `check` in every format, and of one folder; the JSON report's findings.
+fn check_every_format(runs: &mut Runs<'_>) -> Vec<serde_json::Value> {
     let mut found = Vec::new();
     for format in ["pretty", "concise", "json", "github", "sarif"] {
-        let o = cmd(&["check", "--today", TODAY, "--format", format], &[]);
+        let o = runs.cmd(&["check", "--today", TODAY, "--format", format], &[]);
         if format == "json" {
             found = serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap();
         }
     }
-    cmd(&["check", "--today", TODAY, "--no-cache", "hostile"], &[]);
+    runs.cmd(&["check", "--today", TODAY, "--no-cache", "hostile"], &[]);
+    found
+}
+
+/// Hostile files are findings, never crashes, and nothing outside the vault is walked.
+fn assert_hostile_findings(r: &Root, found: &[serde_json::Value]) {
     let of = |path: &str| -> Vec<&str> {
         found
             .iter()
@@ -321,66 +384,36 @@ fn no_command_changes_a_byte_it_was_not_asked_to_write() {
         // As root, chmod 000 does not stop a read: the note is simply read.
         assert!(!of("hostile/unreadable.md").contains(&"unreadable-file"));
     }
+}
 
-    cmd(&["rule"], &[]);
-    cmd(&["rule", "case-mismatch"], &[]);
-    cmd(&["rule", "no-such-rule"], &[]);
-
-    let json = cmd(&["export", "--json", "-", "--today", TODAY], &[]);
+/// `rule`, the exports (to standard output and to files beside the vault) and the queries.
+fn queries_and_exports(runs: &mut Runs<'_>) {
+    let r = runs.r;
+    runs.cmd(&["rule"], &[]);
+    runs.cmd(&["rule", "case-mismatch"], &[]);
+    runs.cmd(&["rule", "no-such-rule"], &[]);
+    let json = runs.cmd(&["export", "--json", "-", "--today", TODAY], &[]);
     let model = String::from_utf8_lossy(&json.stdout);
     assert!(!model.contains(SECRET), "a file outside the vault was read");
-    cmd(
+    runs.cmd(
         &["export", "--json", "../out/model.json"],
         &["out/model.json"],
     );
     assert!(r.root.join("out/model.json").is_file());
-    remove(&r, "out/model.json");
-    cmd(
+    remove(r, "out/model.json");
+    runs.cmd(
         &["export", "--sqlite", "../out/model.sqlite"],
         &["out/model.sqlite"],
     );
     let out: Vec<_> = std::fs::read_dir(r.root.join("out")).unwrap().collect();
     assert_eq!(out.len(), 1, "export --sqlite left more than its file");
-    remove(&r, "out/model.sqlite");
-
-    cmd(&["refs", "hostile/latin1", "--json"], &[]);
-    cmd(&["backlinks", "../../outside/secret"], &[]);
-    cmd(&["tables", "--format", "csv"], &[]);
-    cmd(&["graph", "--format", "graphml"], &[]);
-    cmd(&["stats", "--json"], &[]);
-    cmd(&["path", "Nowhere", "../../outside/secret"], &[]);
-
-    // build: into a new folder beside the vault, and into the vault itself (refused: a
-    // folder vaultc did not create).
-    cmd(&["build", "--out", "../site", "--today", TODAY], &["site"]);
-    if r.root.join("site").exists() {
-        assert_no_secret(&r.root.join("site"));
-    }
-    remove(&r, "site");
-    cmd(&["build", "--out", ".", "--today", TODAY], &[]);
-
-    cmd(&["cache", "clean"], &[]);
-
-    serve(&r);
-    covered.insert("serve".to_owned());
-    cache_in_the_vault(&r);
-
-    let missing: Vec<String> = commands(&r)
-        .into_iter()
-        .filter(|c| !covered.contains(c))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "commands this test does not run: {missing:?}"
-    );
-
-    // Outputs removed, the root is as it was (folders that held outputs aside).
-    let end = snapshot(&r.root);
-    let changed: Vec<String> = changes(&start, &end)
-        .into_iter()
-        .filter(|p| !matches!(start.get(p), Some(Entry::Dir(_))))
-        .collect();
-    assert!(changed.is_empty(), "{changed:?}");
+    remove(r, "out/model.sqlite");
+    runs.cmd(&["refs", "hostile/latin1", "--json"], &[]);
+    runs.cmd(&["backlinks", "../../outside/secret"], &[]);
+    runs.cmd(&["tables", "--format", "csv"], &[]);
+    runs.cmd(&["graph", "--format", "graphml"], &[]);
+    runs.cmd(&["stats", "--json"], &[]);
+    runs.cmd(&["path", "Nowhere", "../../outside/secret"], &[]);
 }
 
 /// `serve` starts, runs a moment, and is stopped; it may write only its output folder.
@@ -444,33 +477,128 @@ fn serve(r: &Root) {
     remove(r, "served");
 }
 
-/// Without `VAULTC_CACHE_DIR`, `check`, `build` and `export` keep their cache in `.vaultc-cache/` in
-/// the vault (hidden from the walk); `cache clean` removes it. Nothing else changes.
-fn cache_in_the_vault(r: &Root) {
+/// `vaultc ARGS` in `dir` without `VAULTC_CACHE_DIR`, with the user's cache directory at
+/// `home_cache` (`XDG_CACHE_HOME`).
+fn run_with_user_cache(dir: &Path, home_cache: &Path, args: &[&str]) -> Output {
+    let o = Command::new(assert_cmd::cargo::cargo_bin("vaultc"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("VAULTC_CACHE_DIR")
+        .env("XDG_CACHE_HOME", home_cache)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_no_crash(&args.join(" "), &o);
+    o
+}
+
+/// Without `VAULTC_CACHE_DIR` and without a book.toml, `check`, `build` and `export` keep
+/// their cache in the user's cache directory, keyed by the vault; `cache clean` removes it.
+/// Nothing changes beside the vault but the outputs asked for.
+fn cache_outside_the_vault(r: &Root) {
+    let home_cache = tempfile::tempdir().unwrap();
     let run_plain = |args: &[&str], outputs: &[&str]| {
         let before = snapshot(&r.root);
-        let o = Command::new(assert_cmd::cargo::cargo_bin("vaultc"))
-            .current_dir(&r.vault)
-            .env("NO_COLOR", "1")
-            .env_remove("VAULTC_CACHE_DIR")
-            .args(args)
-            .output()
-            .unwrap();
-        assert_no_crash(&args.join(" "), &o);
+        run_with_user_cache(&r.vault, home_cache.path(), args);
         assert_only_outputs_changed(&args.join(" "), &before, &snapshot(&r.root), outputs);
     };
-    run_plain(&["check", "--today", TODAY], &["vault/.vaultc-cache"]);
-    run_plain(&["check", "--today", TODAY], &["vault/.vaultc-cache"]);
+    run_plain(&["check", "--today", TODAY], &[]);
+    run_plain(&["check", "--today", TODAY], &[]);
+    let kept = walk_files(home_cache.path());
+    assert!(
+        kept.iter()
+            .any(|p| p.starts_with(home_cache.path().join("vaultc"))),
+        "the cache is in the user's cache directory: {kept:?}"
+    );
     let build = ["build", "--out", "../built", "--today", TODAY];
-    run_plain(&build, &["built", "vault/.vaultc-cache"]);
-    run_plain(&build, &["built", "vault/.vaultc-cache"]);
+    run_plain(&build, &["built"]);
+    run_plain(&build, &["built"]);
     remove(r, "built");
     let export = ["export", "--today", TODAY, "--json", "../exported.json"];
-    run_plain(&export, &["exported.json", "vault/.vaultc-cache"]);
-    run_plain(&export, &["exported.json", "vault/.vaultc-cache"]);
+    run_plain(&export, &["exported.json"]);
+    run_plain(&export, &["exported.json"]);
     remove(r, "exported.json");
-    run_plain(&["cache", "clean"], &["vault/.vaultc-cache"]);
+    run_plain(&["cache", "clean"], &[]);
     assert!(!r.vault.join(".vaultc-cache").exists());
+    assert!(
+        walk_files(home_cache.path()).is_empty(),
+        "cache clean removed everything"
+    );
+}
+
+#[test]
+fn commands_in_a_folder_without_book_toml_write_nothing_into_it() {
+    // A `/tmp` or a home folder: notes, and other tools' Markdown (JavaScript packages, a
+    // Python virtual environment) that is nobody's notes.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("tmp");
+    let w = |rel: &str, text: &str| {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w("notes.md", "# Notes\n\n[[Todo]] [[Missing]]\n");
+    w("Todo.md", "# Todo\n\n[[Notes]]\n");
+    w(
+        "node_modules/left-pad/README.md",
+        "[[Broken in a package]]\n",
+    );
+    w("venv/pyvenv.cfg", "home = /usr/bin\n");
+    w(
+        "venv/lib/site-packages/x/README.md",
+        "[[Broken in a virtualenv]]\n",
+    );
+    let home_cache = tmp.path().join("home-cache");
+    let before = snapshot(&dir);
+    let run = |args: &[&str]| run_with_user_cache(&dir, &home_cache, args);
+    let o = run(&["check", "--today", TODAY, "--format", "concise"]);
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(report.contains("Missing"), "{report}");
+    assert!(
+        !report.contains("Broken in"),
+        "other tools' files were read: {report}"
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("no book.toml or .obsidian/ found: treating")
+            && stderr.contains("as the vault"),
+        "{stderr}"
+    );
+    for args in [
+        &["check", "--today", TODAY][..],
+        &["export", "--json", "-", "--today", TODAY],
+        &["refs", "Todo"],
+        &["backlinks", "Todo"],
+        &["tables"],
+        &["graph"],
+        &["stats"],
+        &["path", "notes", "Todo"],
+        &["build", "--today", TODAY],
+        &["build", "--today", TODAY],
+    ] {
+        run(args);
+    }
+    assert_eq!(
+        changes(&before, &snapshot(&dir)),
+        BTreeSet::new(),
+        "written into the folder"
+    );
+    let site: Vec<PathBuf> = walk_files(&home_cache)
+        .into_iter()
+        .filter(|p| p.ends_with("index.html"))
+        .collect();
+    assert_eq!(site.len(), 1, "the site went to the user's cache directory");
+    let o = run(&["cache", "clean"]);
+    assert!(o.status.success());
+    assert!(
+        walk_files(&home_cache).is_empty(),
+        "cache clean removes the site too"
+    );
+    // A folder with no notes says so.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = run_with_user_cache(&empty, &home_cache, &["check", "--today", TODAY]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no notes (.md files) in"));
 }
 
 /// No file under `dir` holds the secret kept outside the vault.

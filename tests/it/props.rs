@@ -16,10 +16,9 @@ use std::path::Path;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
-use vaultc::config::Settings;
 use vaultc::model::Note;
 use vaultc::parse::parse_note;
-use vaultc::pipeline::Analysis;
+use vaultc::session::{Session, Target};
 
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
@@ -345,7 +344,9 @@ fn fix_vault(dir: &Path) -> usize {
     let today = TODAY.parse().unwrap();
     let mut total = 0;
     for _ in 0..10 {
-        let analysis = Analysis::load(Settings::defaults(dir.to_owned())).unwrap();
+        let mut session = Session::open(&Target::vault(dir)).unwrap();
+        session.without_cache();
+        let analysis = session.analysis(vaultc::parse::Detail::Full).unwrap();
         let found = analysis.check(today, None);
         let (edits, _) = vaultc::fix::apply(&analysis.vault, &found).unwrap();
         if edits == 0 {
