@@ -212,6 +212,12 @@ pub struct CheckArgs {
     /// Neither read nor write the cache (`.vaultc-cache/`).
     #[arg(long)]
     pub no_cache: bool,
+
+    /// Judge what is staged (the git index against HEAD), as a pre-commit hook commits it,
+    /// not the files, where a rule reads git (updated-not-bumped). `--fix` still edits the
+    /// files: stage them to commit the fixes.
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Debug, Args)]
