@@ -67,6 +67,14 @@ impl History {
         self.last.get(path)
     }
 
+    /// The last commit that changed `note`, when it is dated after the note's `updated`
+    /// stamp (a month stamp counts as the month's last day): the note was edited after the
+    /// date it claims. `None` too when either date is unknown.
+    pub fn edited_after_stamp(&self, note: &Note) -> Option<&LastCommit> {
+        let stamp = note.updated_date()?.date?;
+        self.last_commit(&note.path).filter(|c| c.date > stamp)
+    }
+
     /// The history of `repo` for `vault`: the notes `only` selects (all when `None`) judged
     /// against HEAD when `judge` holds the baselines to judge them by; the dates of the last
     /// commits when `last` holds them.

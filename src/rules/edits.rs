@@ -283,13 +283,28 @@ mod tests {
         for (raw, to, want) in cases {
             assert_eq!(restyle(raw, to, false).as_deref(), Some(want), "{raw:?}");
             // What is written reads back as the date it was meant to give.
-            let note = crate::parse::parse_note("n.md".into(), format!("*Updated {want}*\n").into());
-            assert_eq!(note.updated_date().and_then(|u| u.date), Some(to), "{want:?}");
+            let note =
+                crate::parse::parse_note("n.md".into(), format!("*Updated {want}*\n").into());
+            assert_eq!(
+                note.updated_date().and_then(|u| u.date),
+                Some(to),
+                "{want:?}"
+            );
         }
-        for (raw, want) in [("2026-01", "2027-06"), ("Jan 2026", "Jun 2027"), ("January 2026", "June 2027")] {
+        for (raw, want) in [
+            ("2026-01", "2027-06"),
+            ("Jan 2026", "Jun 2027"),
+            ("January 2026", "June 2027"),
+        ] {
             assert_eq!(restyle(raw, jun3, true).as_deref(), Some(want), "{raw:?}");
         }
-        for raw in ["2026-01-14T10:30:00", "soon", "Janury 14, 2026", "2026-01-14 12", "14 15 Jan 2026"] {
+        for raw in [
+            "2026-01-14T10:30:00",
+            "soon",
+            "Janury 14, 2026",
+            "2026-01-14 12",
+            "14 15 Jan 2026",
+        ] {
             assert_eq!(restyle(raw, jun3, false), None, "{raw:?}");
         }
     }

@@ -113,6 +113,31 @@ impl Session {
     }
 }
 
+impl Session {
+    /// The analysis kept in memory (see [`Session::resident`]), with what git says of its
+    /// notes as `want` asks.
+    pub fn resident_with_history(
+        &mut self,
+        detail: crate::parse::Detail,
+        want: Want,
+    ) -> Result<&crate::pipeline::Analysis, crate::vault::VaultError> {
+        self.resident(detail)?;
+        if let Some(mut a) = self.resident.take() {
+            a.history = self.history(&a.vault, want, None);
+            self.resident = Some(a);
+        }
+        self.resident
+            .as_ref()
+            .ok_or_else(|| crate::vault::VaultError::Missing(self.settings.src.clone()))
+    }
+
+    /// HEAD's commit, in hex, when the vault is in a repository that has one: what a site
+    /// showing the last commits is made from besides the files.
+    pub fn git_head(&mut self) -> Option<String> {
+        self.repo()?.head().map(|id| id.to_string())
+    }
+}
+
 /// `fingerprint` of the files, with git's part mixed in.
 pub(super) fn with_git(fingerprint: Digest, git: Digest) -> Digest {
     if git == Digest::default() {
