@@ -11,6 +11,7 @@ mod cli;
 mod export;
 pub mod generated;
 mod git;
+mod git_precommit;
 mod graph;
 mod nothing_lost;
 mod props;
