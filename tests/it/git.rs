@@ -467,7 +467,7 @@ fn the_cache_follows_commits_and_the_index() {
 }
 
 #[test]
-fn two_thousand_commits_date_every_note() {
+fn two_thousand_commits_date_every_note_and_edits_are_judged() {
     let mut repo = Scratch::new();
     let notes = 20;
     let start: jiff::civil::Date = "2020-01-01".parse().unwrap();
@@ -522,6 +522,13 @@ fn two_thousand_commits_date_every_note() {
         }
         want
     });
+    // The rule on the long history: an edit without a bump fires, staged or not.
+    assert!(flagged(&dir, &[]).is_empty());
+    repo.write("n05.md", &note("N", "Edited at last.", "2020-01-01"));
+    assert_eq!(flagged(&dir, &[]), ["n05.md"]);
+    assert!(flagged(&dir, &["--staged"]).is_empty());
+    repo.add(&["n05.md"]);
+    assert_eq!(flagged(&dir, &["--staged"]), ["n05.md"]);
 }
 
 #[test]
