@@ -204,8 +204,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "WHAT")]
     pub deny: Vec<Deny>,
 
-    /// Apply safe fixes (case-mismatch, table-unescaped-pipe) to the notes, then report
-    /// what is left.
+    /// Apply safe fixes (case-mismatch, table-unescaped-pipe, updated-not-bumped) to the
+    /// notes, then report what is left.
     #[arg(long)]
     pub fix: bool,
 
