@@ -7,13 +7,14 @@
 //! Needs python3 (venv, pip and the network once, to install pre-commit) and git; without
 //! them the test says so in one line and passes, unless `VAULTC_REQUIRE_ALL=1`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::{TODAY, cache_dir, vaultc};
 
 /// The `pre-commit` program of a venv kept in `target/precommit-venv` (made once, reused by
-/// later runs); `None`, with the reason, when python3, venv, pip or git is missing.
+/// later runs), or why not: python3, venv, pip (or the network) or git missing.
 fn precommit() -> Result<PathBuf, String> {
     static VENV: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
     VENV.get_or_init(|| {
@@ -110,7 +111,8 @@ fn the_hook_blocks_a_stale_stamp_until_fix_bumps_it() {
             panic!("VAULTC_REQUIRE_ALL=1 and the pre-commit test cannot run: {why}")
         }
         Err(why) => {
-            eprintln!("skipped git_precommit: {why}");
+            // Straight to stderr, past the test harness's capture: seen in every run.
+            let _ = writeln!(std::io::stderr(), "skipped git_precommit: {why}");
             return;
         }
     };
