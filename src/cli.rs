@@ -204,14 +204,20 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "WHAT")]
     pub deny: Vec<Deny>,
 
-    /// Apply safe fixes (case-mismatch, table-unescaped-pipe) to the notes, then report
-    /// what is left.
+    /// Apply safe fixes (case-mismatch, table-unescaped-pipe, updated-not-bumped) to the
+    /// notes, then report what is left.
     #[arg(long)]
     pub fix: bool,
 
     /// Neither read nor write the cache (`.vaultc-cache/`).
     #[arg(long)]
     pub no_cache: bool,
+
+    /// Judge what is staged (the git index against HEAD), as a pre-commit hook commits it,
+    /// not the files, where a rule reads git (updated-not-bumped). `--fix` still edits the
+    /// files: stage them to commit the fixes.
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Debug, Args)]

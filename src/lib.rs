@@ -31,6 +31,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod fix;
 pub mod graph;
+pub mod history;
 pub mod index;
 pub mod model;
 pub mod parse;

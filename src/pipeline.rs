@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::graph::LinkGraph;
+use crate::history::History;
 use crate::index::{Index, Resolved};
 use crate::model::{NoteId, Vault};
 use crate::rules::{self, Context};
@@ -23,6 +24,8 @@ pub struct Analysis {
     /// `resolved[note][link]`, parallel to each note's `links`.
     pub resolved: Vec<Vec<Resolved>>,
     pub graph: LinkGraph,
+    /// What git says of the notes, when the run reads it (see [`crate::history`]).
+    pub history: Option<History>,
 }
 
 /// The resolutions of note `id`'s links, in link order.
@@ -53,6 +56,7 @@ impl Analysis {
             index,
             resolved,
             graph,
+            history: None,
         }
     }
 
@@ -66,6 +70,7 @@ impl Analysis {
             inbound: rules::Inbound::Graph(&self.graph),
             settings: &self.settings,
             today,
+            history: self.history.as_ref(),
         };
         let mut clock = Timings::start();
         let found = rules::run(&cx, only);

@@ -254,6 +254,63 @@ pub struct Stats {
     pub top_inbound: Vec<EntityStat>,
     /// Up to ten entities with the highest PageRank (ties by name).
     pub top_page_rank: Vec<EntityStat>,
+    /// What git says of the notes; `null` outside a git repository.
+    pub history: Option<HistoryStats>,
+}
+
+/// The notes' stamps beside their git history.
+#[derive(Serialize)]
+pub struct HistoryStats {
+    /// HEAD's commit; `null` before the first commit.
+    pub head: Option<String>,
+    /// A shallow clone: notes last changed before its oldest commit have no date.
+    pub shallow: bool,
+    /// Notes whose last commit is dated after their `updated` stamp.
+    pub edited_after_stamp: usize,
+    /// Every note, in path order: its stamp beside the last commit that changed it.
+    pub notes: Vec<NoteDates>,
+}
+
+/// A note's `updated` stamp and the last commit that changed it.
+#[derive(Serialize, Clone)]
+pub struct NoteDates {
+    pub path: String,
+    /// The stamp's date (`YYYY-MM-DD`), if the note has one.
+    pub updated: Option<String>,
+    /// The day of the last commit that changed the note; `null` for a note git does not
+    /// hold, or whose history the repository lacks.
+    pub last_commit: Option<String>,
+    /// That commit's id.
+    pub commit: Option<String>,
+    /// The last commit is dated after the stamp.
+    pub edited_after_stamp: bool,
+}
+
+impl HistoryStats {
+    fn of(a: &Analysis) -> Option<Self> {
+        let h = a.history.as_ref()?;
+        let notes: Vec<NoteDates> = a
+            .vault
+            .notes
+            .iter()
+            .map(|n| {
+                let last = h.last_commit(&n.path);
+                NoteDates {
+                    path: n.path.clone(),
+                    updated: n.updated_date().and_then(|u| u.date).map(|d| d.to_string()),
+                    last_commit: last.map(|c| c.date.to_string()),
+                    commit: last.map(|c| c.id.clone()),
+                    edited_after_stamp: h.edited_after_stamp(n).is_some(),
+                }
+            })
+            .collect();
+        Some(HistoryStats {
+            head: h.head.clone(),
+            shallow: h.shallow,
+            edited_after_stamp: notes.iter().filter(|n| n.edited_after_stamp).count(),
+            notes,
+        })
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -341,6 +398,7 @@ impl Stats {
             unresolved_entities,
             top_inbound,
             top_page_rank,
+            history: HistoryStats::of(a),
         }
     }
 }

@@ -184,9 +184,15 @@ impl Job {
                 source,
             })?;
         }
+        let want = session::Want {
+            last_commits: true,
+            ..session::Want::default()
+        };
         let analysis = match self.session.resident_analysis() {
             Some(a) => a,
-            None => self.session.resident(crate::parse::Detail::Lean)?,
+            None => self
+                .session
+                .resident_with_history(crate::parse::Detail::Lean, want)?,
         };
         let bar = Bar::new();
         let files = site::build(analysis, &self.options, &bar, &previous)
@@ -206,7 +212,7 @@ impl Job {
     }
 
     /// What decides the site besides the vault's files.
-    fn inputs_key(&self) -> crate::cache::Key {
+    fn inputs_key(&mut self) -> crate::cache::Key {
         let config = self
             .session
             .settings()
@@ -214,7 +220,9 @@ impl Job {
             .as_deref()
             .and_then(|p| std::fs::read(p).ok())
             .unwrap_or_default();
-        let today = self.options.today.to_string();
+        // A commit moves the "edited after its stamp" badges without touching a file.
+        let head = self.session.git_head().unwrap_or_default();
+        let today = format!("{}|{head}", self.options.today);
         inputs::key(&config, self.options.theme_dir.as_deref(), &today)
     }
 }

@@ -24,6 +24,7 @@ pub(super) fn run(
             today,
             paths: args.paths.clone(),
             fix: args.fix,
+            staged: args.staged,
         },
         format: args.format,
         options: Options {

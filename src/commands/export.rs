@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{ExitStatus, RunError, write_err};
 use crate::cli::ExportArgs;
 use crate::export::{Model, json, sqlite};
-use crate::session::Session;
+use crate::session::{Session, Want};
 
 pub(super) fn run(
     args: &ExportArgs,
@@ -18,7 +18,13 @@ pub(super) fn run(
     if args.no_cache {
         session.without_cache();
     }
-    let a = session.analysis(crate::parse::Detail::Full)?;
+    let mut a = session.analysis(crate::parse::Detail::Full)?;
+    let want = Want {
+        judge: true,
+        last_commits: true,
+        ..Want::default()
+    };
+    a.history = session.history(&a.vault, want, None);
     let diagnostics = a.check(today, None);
     let mut clock = crate::pipeline::Timings::start();
     let model = Model::new(&a, &diagnostics);

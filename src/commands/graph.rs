@@ -13,8 +13,8 @@ use crate::cli::{GraphArgs, PathArgs, StatsArgs};
 use crate::export::graph::printable;
 use crate::graph::EntityId;
 use crate::pipeline::{Analysis, Timings};
-use crate::query::{EntityStat, Stats, find_entity, hop_link, node};
-use crate::session::Session;
+use crate::query::{EntityStat, HistoryStats, Stats, find_entity, hop_link, node};
+use crate::session::{Session, Want};
 
 pub(super) fn run_graph(
     args: &GraphArgs,
@@ -33,7 +33,12 @@ pub(super) fn run_stats(
     session: &mut Session,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
-    let a = analysis(session, crate::parse::Detail::Lean)?;
+    let mut a = analysis(session, crate::parse::Detail::Lean)?;
+    let want = Want {
+        last_commits: true,
+        ..Want::default()
+    };
+    a.history = session.history(&a.vault, want, None);
     let mut clock = Timings::start();
     let stats = Stats::compute(&a);
     clock.lap("stats");
@@ -116,8 +121,58 @@ fn write_stats_text(s: &Stats, out: &mut dyn Write) -> io::Result<()> {
     })?;
     write_board(out, "Highest PageRank", &s.top_page_rank, |e| {
         format!("{:.4}", e.page_rank)
-    })
+    })?;
+    match &s.history {
+        Some(h) => write_history(h, out),
+        None => Ok(()),
+    }
 }
+
+/// How many notes git dates, how many were edited after their stamp, and the ten with the
+/// oldest stamps among those.
+fn write_history(h: &HistoryStats, out: &mut dyn Write) -> io::Result<()> {
+    let head = h
+        .head
+        .as_deref()
+        .map_or("no commit yet", |id| &id[..id.len().min(12)]);
+    let shallow = if h.shallow { ", a shallow clone" } else { "" };
+    writeln!(out)?;
+    writeln!(out, "Git (HEAD {head}{shallow})")?;
+    let dated = h.notes.iter().filter(|n| n.last_commit.is_some()).count();
+    writeln!(
+        out,
+        "  {dated} of {} notes dated by a commit",
+        h.notes.len()
+    )?;
+    writeln!(
+        out,
+        "  {} edited after their `updated` stamp (last commit, stamp):",
+        h.edited_after_stamp
+    )?;
+    let mut late: Vec<_> = h.notes.iter().filter(|n| n.edited_after_stamp).collect();
+    // The oldest stamps first (`YYYY-MM-DD` orders as the dates do).
+    late.sort_by(|x, y| (&x.updated, &x.path).cmp(&(&y.updated, &y.path)));
+    for n in late.iter().take(TOP_LATE) {
+        writeln!(
+            out,
+            "  {}  {}  {}",
+            n.last_commit.as_deref().unwrap_or(""),
+            n.updated.as_deref().unwrap_or(""),
+            printable(&n.path)
+        )?;
+    }
+    if late.len() > TOP_LATE {
+        writeln!(
+            out,
+            "  … and {} more (`--json` lists every note)",
+            late.len() - TOP_LATE
+        )?;
+    }
+    Ok(())
+}
+
+/// How many notes edited after their stamp the text lists.
+const TOP_LATE: usize = 10;
 
 fn write_board(
     out: &mut dyn Write,

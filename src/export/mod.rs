@@ -23,7 +23,7 @@ use crate::pipeline::Analysis;
 use crate::query::EntityRef;
 use crate::source::Span;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 pub struct Model<'a> {
@@ -54,7 +54,19 @@ pub struct NoteOut<'a> {
     pub links: Vec<LinkOut<'a>>,
     pub tables: Vec<TableOut<'a>>,
     pub updated: Option<UpdatedOut<'a>>,
+    /// The last commit that changed the note, beside its stamp; `None` outside a git
+    /// repository, for an untracked note, or one whose history the repository lacks.
+    pub last_commit: Option<LastCommitOut<'a>>,
     pub word_count: u32,
+}
+
+#[derive(Serialize)]
+pub struct LastCommitOut<'a> {
+    /// `YYYY-MM-DD`, in the committer's time zone.
+    pub date: String,
+    pub commit: &'a str,
+    /// The commit is dated after the note's `updated` stamp.
+    pub after_stamp: bool,
 }
 
 #[derive(Serialize)]
@@ -310,6 +322,14 @@ fn note_out<'a>(a: &'a Analysis, id: usize, note: &'a Note) -> NoteOut<'a> {
                 raw: &u.raw,
                 source: u.source,
                 span: u.span,
+            })
+        }),
+        last_commit: a.history.as_ref().and_then(|h| {
+            let c = h.last_commit(&note.path)?;
+            Some(LastCommitOut {
+                date: c.date.to_string(),
+                commit: &c.id,
+                after_stamp: h.edited_after_stamp(note).is_some(),
             })
         }),
         word_count: note.word_count,

@@ -26,7 +26,9 @@ CREATE TABLE notes (
     entity_id INTEGER NOT NULL REFERENCES entities(id),
     frontmatter TEXT,            -- JSON object, or NULL
     updated TEXT,                -- YYYY-MM-DD, or NULL
-    word_count INTEGER NOT NULL
+    word_count INTEGER NOT NULL,
+    last_commit TEXT,            -- YYYY-MM-DD of the last commit that changed the note, or NULL
+    last_commit_id TEXT          -- that commit, in hex
 );
 CREATE TABLE entities (
     id INTEGER PRIMARY KEY,
@@ -285,7 +287,7 @@ fn fill_meta_and_entities(
 fn fill_notes(tx: &rusqlite::Transaction<'_>, m: &Model<'_>) -> rusqlite::Result<()> {
     let tx = &**tx;
     let mut w = Writers {
-        notes: Inserter::new(tx, "notes", "", 8)?,
+        notes: Inserter::new(tx, "notes", "", 10)?,
         aliases: Inserter::new(tx, "aliases", "", 2)?,
         tags: Inserter::new(tx, "tags", "", 5)?,
         headings: Inserter::new(tx, "headings", "", 5)?,
@@ -483,6 +485,7 @@ impl<'a> Rows<'a> {
             .frontmatter
             .map(|f| V::Owned(serde_json::to_string(f).unwrap_or_default()));
         let updated = n.updated.as_ref().map(|u| V::Owned(u.date.clone()));
+        let commit = n.last_commit.as_ref();
         self.notes.extend([
             V::int(n.id),
             V::Text(n.path),
@@ -492,6 +495,8 @@ impl<'a> Rows<'a> {
             frontmatter.unwrap_or(V::Null),
             updated.unwrap_or(V::Null),
             V::Int(n.word_count.into()),
+            commit.map_or(V::Null, |c| V::Owned(c.date.clone())),
+            commit.map_or(V::Null, |c| V::Text(c.commit)),
         ]);
         for al in &n.aliases {
             self.aliases.extend([V::int(n.id), V::Text(al)]);

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use crate::config::{RuleLevel, Settings};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::graph::LinkGraph;
+use crate::history::History;
 use crate::index::{Index, Resolved};
 use crate::model::{Note, NoteId, SuppressionScope, Vault};
 use crate::source::Span;
@@ -66,8 +67,10 @@ mod table_column_count;
 mod table_unescaped_pipe;
 mod unreadable_file;
 mod updated_behind_content;
+mod updated_not_bumped;
 
 pub use unreadable_file::UnreadableFile;
+pub use updated_not_bumped::UpdatedNotBumped;
 
 /// A rule's identity and documentation.
 #[derive(Debug)]
@@ -111,13 +114,13 @@ impl RuleMeta {
 }
 
 /// What a rule may read: the parsed vault, its resolution, inbound link counts, settings,
-/// and today.
+/// today, and what git says of the notes.
 ///
-/// A rule checking note `id` reads `id`'s own model and resolutions, the vault's names (note
-/// and attachment paths, aliases), the notes `id`'s links reach (their headings, block ids,
-/// names and paths) and [`Inbound`] counts — nothing else of other notes. The incremental
-/// check (crate::incremental) relies on exactly this to re-check only the notes an edit can
-/// affect; a rule that needs more must extend what it tracks.
+/// A rule checking note `id` reads `id`'s own model, resolutions and history, the vault's
+/// names (note and attachment paths, aliases), the notes `id`'s links reach (their headings,
+/// block ids, names and paths) and [`Inbound`] counts — nothing else of other notes. The
+/// incremental check (crate::incremental) relies on exactly this to re-check only the notes
+/// an edit (or a commit) can affect; a rule that needs more must extend what it tracks.
 pub struct Context<'a> {
     pub vault: &'a Vault,
     pub index: &'a Index,
@@ -127,6 +130,9 @@ pub struct Context<'a> {
     pub inbound: Inbound<'a>,
     pub settings: &'a Settings,
     pub today: Date,
+    /// What git says of the notes checked; `None` outside a repository, or when no rule
+    /// that reads it is on.
+    pub history: Option<&'a History>,
 }
 
 /// How many other notes link to a note: from the link graph in a full run, or from counts an
@@ -206,7 +212,14 @@ pub static RULES: &[&dyn Rule] = &[
     &table_unescaped_pipe::TableUnescapedPipe,
     &unreadable_file::UnreadableFile,
     &updated_behind_content::UpdatedBehindContent,
+    &updated_not_bumped::UpdatedNotBumped,
 ];
+
+/// Is a rule that reads git's history (`updated-not-bumped`) on under these settings? When
+/// none is, `check` does not read the repository at all.
+pub fn read_history(settings: &Settings) -> bool {
+    level_of(&UpdatedNotBumped::META, settings) != RuleLevel::Off
+}
 
 pub fn rule_names() -> Vec<&'static str> {
     RULES.iter().map(|r| r.meta().name).collect()

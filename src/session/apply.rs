@@ -110,6 +110,7 @@ impl Session {
             index,
             resolved,
             graph,
+            history,
         } = old;
         let (vault, mut changed) = self.applied(vault, changes);
         if changed.is_empty() {
@@ -119,11 +120,15 @@ impl Session {
                 index,
                 resolved,
                 graph,
+                history,
             });
             return changed;
         }
         drop((index, resolved, graph));
-        let new = Analysis::from_vault(settings, vault);
+        let mut new = Analysis::from_vault(settings, vault);
+        // Kept by path: the dates of the last commits still hold, and a note judged before
+        // an edit is at worst not flagged until the next check.
+        new.history = history;
         changed.affected = before.affected(&new, &changed);
         self.resident = Some(new);
         changed

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use super::Session;
+use super::history::Want;
 use super::incremental::{self, Done};
 use super::state::State;
 use crate::cache::Key;
@@ -35,6 +36,9 @@ pub struct CheckRequest {
     pub paths: Vec<PathBuf>,
     /// Apply safe fixes to the notes first, then report what is left.
     pub fix: bool,
+    /// Judge what is staged (the index against HEAD) where a rule reads git, not the files:
+    /// what a pre-commit hook is about to commit.
+    pub staged: bool,
 }
 
 /// Why a check could not be done.
@@ -131,9 +135,10 @@ impl Session {
         filters: Vec<Selection>,
     ) -> Result<Outcome, CheckError> {
         if req.fix {
-            return self.fixed_run(req.today, filters);
+            return self.fixed_run(req, filters);
         }
         self.walk()?;
+        let git = self.git_for_check(req.staged);
         let mut clock = Timings::start();
         let state = (self.store()).and_then(|store| State::load(store, &self.state_key(req.today)));
         clock.lap("state load");
@@ -141,12 +146,12 @@ impl Session {
         if let (Some(store), Some(state)) = (store, state)
             && let Some(walk) = self.walk.take()
         {
-            let done = incremental::run(&self.settings, walk, state, &store, req.today);
+            let done = incremental::run(&self.settings, walk, state, &store, req.today, git);
             let done = match done {
                 Ok(done) => done,
                 Err(walk) => {
                     self.walk = Some(walk);
-                    return self.full_run(req.today, filters);
+                    return self.full_run(req, filters);
                 }
             };
             clock.lap("incremental");
@@ -161,7 +166,7 @@ impl Session {
                 fixed: None,
             });
         }
-        self.full_run(req.today, filters)
+        self.full_run(req, filters)
     }
 
     /// The key of the vault's incremental state: what decides the findings besides the
@@ -186,18 +191,26 @@ impl Session {
     /// The whole vault checked; with records kept, every note (for the state it leaves).
     pub(super) fn full_run(
         &mut self,
-        today: Date,
+        req: &CheckRequest,
         filters: Vec<Selection>,
     ) -> Result<Outcome, CheckError> {
         let keep_state = self.store().is_some();
         let seen = self.walk().map(incremental::note_stamps)?;
-        let analysis = self.analysis(Detail::Lean)?;
+        let mut analysis = self.analysis(Detail::Lean)?;
         let only = selected(&analysis.vault, &filters);
-        let found = analysis.check(today, if keep_state { None } else { only.as_deref() });
+        let checked = if keep_state { None } else { only.as_deref() };
+        analysis.history = self.history(&analysis.vault, Want::check(req.staged), checked);
+        let found = analysis.check(req.today, checked);
+        let git = self.git_for_check(req.staged);
         let state = keep_state
             .then(|| State::of_run(&analysis.vault, &seen, &analysis.resolved, &found))
             .flatten()
-            .map(Box::new);
+            .map(|mut state| {
+                if let Some(git) = git {
+                    state.mark_git(|path| git.baselines.mark(path));
+                }
+                Box::new(state)
+            });
         // The report reads only the notes and the findings: what resolution built goes now,
         // so the report's memory reuses it (on large vaults the report is where memory
         // peaks). Without a state, the findings are narrowed to the notes PATHS name.
@@ -222,9 +235,15 @@ impl Session {
 
     /// `--fix`: fixes applied round after round (a fix may uncover another), then the
     /// vault as it is left, checked.
-    fn fixed_run(&mut self, today: Date, filters: Vec<Selection>) -> Result<Outcome, CheckError> {
+    fn fixed_run(
+        &mut self,
+        req: &CheckRequest,
+        filters: Vec<Selection>,
+    ) -> Result<Outcome, CheckError> {
+        let today = req.today;
         let mut analysis = self.analysis(Detail::Lean)?;
         let mut only = selected(&analysis.vault, &filters);
+        analysis.history = self.history(&analysis.vault, Want::check(req.staged), only.as_deref());
         let (mut edits, mut files) = (0, std::collections::BTreeSet::new());
         for _ in 0..MAX_FIX_ROUNDS {
             let found = analysis.check(today, only.as_deref());
@@ -239,6 +258,8 @@ impl Session {
             files.extend(f);
             analysis = self.analysis(Detail::Lean)?;
             only = selected(&analysis.vault, &filters);
+            analysis.history =
+                self.history(&analysis.vault, Want::check(req.staged), only.as_deref());
         }
         let found = analysis.check(today, only.as_deref());
         Ok(Outcome {

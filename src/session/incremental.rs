@@ -17,15 +17,18 @@
 //! the notes their links reach; every other note is a stub holding only what resolution reads
 //! (path, name, aliases). Anything else — a new, deleted or renamed file, an alias edit, a
 //! file that cannot be read, many edits at once — goes the full way, and tests assert that
-//! both ways give the same bytes.
+//! both ways give the same bytes. A note whose git baseline moved since its check (a commit
+//! or a `git add` changed the blob it is judged against) is checked again as well.
 
 use rayon::prelude::*;
 
+use super::history::Git;
 use super::load::full_note;
 use super::notes::NoteCache;
 use super::state::{self, NoteState, State};
 use crate::cache::{Change, Stamp, Store, now_ns};
 use crate::config::Settings;
+use crate::history::History;
 use crate::index::{Index, Resolved};
 use crate::model::{Alias, Note, NoteId, Vault};
 use crate::parse::{Detail, parse_note_with};
@@ -91,6 +94,7 @@ pub(super) fn run(
     state: State,
     store: &Store,
     today: jiff::civil::Date,
+    git: Option<Git>,
 ) -> Result<Done, Walk> {
     let notes: Vec<usize> = (0..walk.files.len())
         .filter(|&i| walk.files[i].is_note)
@@ -103,10 +107,17 @@ pub(super) fn run(
     let Some(mut changes) = changes(&walk, &notes, stored) else {
         return Err(walk);
     };
-    let changed = changes.iter().filter(|c| **c != Change::Same).count();
     let edited: Vec<NoteId> = (0..changes.len())
         .filter(|&i| matches!(changes[i], Change::Edited(_)))
         .collect();
+    let regit: Vec<NoteId> = (0..stored.len())
+        .filter(|&i| {
+            git.as_ref()
+                .map_or(0, |g| g.baselines.mark(&stored[i].path))
+                != stored[i].git
+        })
+        .collect();
+    let changed = changes.iter().filter(|c| **c != Change::Same).count() + regit.len();
     // Past a few edits, the full run (which parses in parallel what changed) is as quick.
     let limit = (stored.len() / 100).max(16);
     if edited.len() > limit {
@@ -132,12 +143,14 @@ pub(super) fn run(
         index: None,
     };
     let mut rechecked = Vec::new();
-    if !edited.is_empty() {
+    if !edited.is_empty() || !regit.is_empty() {
         let cx = Recheck {
             settings,
             today,
             edited: &edited,
             moved_anchors: &[],
+            regit: &regit,
+            git: git.as_ref(),
             limit: limit * 4,
         };
         let done = parse_edited(&edited, &mut changes, &mut partial, stored).and_then(|moved| {
@@ -231,6 +244,9 @@ struct Recheck<'a> {
     edited: &'a [NoteId],
     /// Edited notes whose headings or block ids changed, sorted.
     moved_anchors: &'a [u32],
+    /// Notes whose git baseline moved since their check.
+    regit: &'a [NoteId],
+    git: Option<&'a Git>,
     /// Past this many notes to recheck, a full run is as quick.
     limit: usize,
 }
@@ -261,6 +277,10 @@ impl Recheck<'_> {
         for t in stored.iter().flat_map(|s| &s.targets) {
             inbound[*t as usize] += 1;
         }
+        let history = self.git.map(|g| {
+            let judge = Some((g.baselines.as_ref(), Some(&recheck[..])));
+            History::of(&g.repo, &partial.vault, judge, None)
+        });
         let cx = Context {
             vault: &partial.vault,
             index: &index,
@@ -268,6 +288,7 @@ impl Recheck<'_> {
             inbound: Inbound::Counts(&inbound),
             settings: self.settings,
             today: self.today,
+            history: history.as_ref(),
         };
         let found = rules::run(&cx, Some(&recheck));
         self.keep(&found, &rechecked, partial, stored)?;
@@ -286,6 +307,9 @@ impl Recheck<'_> {
         stored: &mut [NoteState],
     ) -> Vec<bool> {
         let mut recheck = vec![false; stored.len()];
+        for &id in self.regit {
+            recheck[id] = true;
+        }
         let mut new_targets = Vec::new();
         for &id in self.edited {
             resolved[id] = resolve_links(index, &partial.vault, id);
@@ -332,6 +356,7 @@ impl Recheck<'_> {
             let note = &partial.vault.notes[id];
             let s = &mut stored[id];
             s.checked(note, &found[at..end]);
+            s.git = self.git.map_or(0, |g| g.baselines.mark(&s.path));
             at = end;
             if self.edited.binary_search(&id).is_ok() {
                 s.stamp = state::stamp_of(&partial.file(id).stamp, note, now);

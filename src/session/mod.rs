@@ -16,6 +16,7 @@
 
 mod apply;
 mod check;
+mod history;
 mod incremental;
 mod load;
 mod notes;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 pub use self::apply::{Change, Changed};
 pub use self::check::{CheckError, CheckRequest, Outcome};
+pub use self::history::Want;
 pub use self::open::{OpenError, Target};
 pub use self::report::{ReportRequest, Reported};
 use crate::cache::Store;
@@ -51,6 +53,10 @@ pub struct Session {
     seen: Vec<vault::Found>,
     /// Walks stamp every file even without records: a resident vault notices changes.
     watching: bool,
+    /// The git repository holding the vault, once looked for, and the baselines read from it
+    /// (see [`history`]).
+    repo: Option<Option<std::sync::Arc<crate::history::Repo>>>,
+    baselines: Option<std::sync::Arc<crate::history::Baselines>>,
 }
 
 impl Session {
@@ -73,6 +79,8 @@ impl Session {
             detail: Detail::Lean,
             seen: Vec::new(),
             watching: false,
+            repo: None,
+            baselines: None,
         })
     }
 

@@ -50,7 +50,11 @@ impl Session {
         let filters = self.selections(&root, &req.check.paths)?;
         let key = (self.store().is_some() && !req.check.fix)
             .then(|| self.report_key(req, &filters, &root));
-        let fingerprint = self.walk().map(replay::fingerprint)?;
+        let git = self.git_fingerprint(req.check.staged);
+        let fingerprint = self
+            .walk()
+            .map(replay::fingerprint)?
+            .map(|f| super::history::with_git(f, git));
         let mut clock = Timings::start();
         let store = self.store().cloned();
         let kept = key
@@ -70,7 +74,7 @@ impl Session {
         if pieces(&mut outcome, req, kept.as_ref()).is_none() {
             // A note changed while the run read it: check the whole vault instead.
             let filters = std::mem::take(&mut outcome.filters);
-            outcome = self.full_run(req.check.today, filters)?;
+            outcome = self.full_run(&req.check, filters)?;
         }
         let pieces = pieces(&mut outcome, req, kept.as_ref()).ok_or(CheckError::Usage(
             "the vault changed while it was checked".into(),
@@ -113,12 +117,13 @@ impl Session {
         root: &std::path::Path,
     ) -> Key {
         let shape = format!(
-            "{:?}|{}|{}|{}|{filters:?}|{}",
+            "{:?}|{}|{}|{}|{filters:?}|{}|{}",
             req.format,
             req.deny_warnings,
             req.options.color,
             req.options.path_prefix,
-            root.display()
+            root.display(),
+            req.check.staged,
         );
         Key::new(&[
             &self.config_bytes(),

@@ -22,7 +22,7 @@ use crate::source::Span;
 
 const KIND: Kind = Kind {
     tag: *b"stat",
-    version: 1,
+    version: 2,
 };
 const NAME: &str = "state";
 
@@ -50,6 +50,9 @@ pub(super) struct NoteState {
     pub anchors: Digest,
     /// The other notes its links reach (as notes or aliases), sorted, without repeats.
     pub targets: Vec<u32>,
+    /// Its git baseline when checked ([`crate::history::Baselines::mark`]; 0 without one):
+    /// a commit or a `git add` that moves it re-checks the note.
+    pub git: u64,
     /// The findings' count: all a run reads of most notes' findings.
     pub tally: Tally,
     /// Names what a rendering of the note's findings reads: the findings and the note's
@@ -235,6 +238,13 @@ pub(super) fn stamp_of(seen: &Stamp, note: &Note, now: u128) -> Stamp {
 }
 
 impl State {
+    /// Records each note's git baseline, `mark(path)`, with its findings.
+    pub fn mark_git(&mut self, mark: impl Fn(&str) -> u64) {
+        for s in &mut self.notes {
+            s.git = mark(&s.path);
+        }
+    }
+
     /// The state after a full run, or `None` when the run is not one to build on (files
     /// that could not be read, findings outside any note).
     ///
@@ -273,6 +283,7 @@ impl State {
                     aliases: alias_texts(note),
                     anchors: anchors(note),
                     targets: targets(id, &resolved[id]),
+                    git: 0,
                     tally: Tally::default(),
                     mark: 0,
                     blob: (0, 0),

@@ -58,6 +58,7 @@ pub fn note(site: &Site<'_>, id: NoteId) -> u64 {
     super::title(note).hash(&mut h);
     site.freshness(note).hash(&mut h);
     site.age_days(note).hash(&mut h);
+    site.edited_after_stamp(note).hash(&mut h);
     links(site, id, &mut vec![id], &mut h);
     for tag in &note.tags {
         site.plan.tag_page(&tag.name).hash(&mut h);

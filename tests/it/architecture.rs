@@ -14,6 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["config", "cache"],
     &["vault"],
     &["parse"],
+    &["history"],
     &["index"],
     &["graph"],
     &["rules"],

@@ -28,7 +28,7 @@ fn schema() -> jsonschema::Validator {
     jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
 }
 
-fn assert_valid(doc: &serde_json::Value) {
+pub(crate) fn assert_valid(doc: &serde_json::Value) {
     let validator = schema();
     let errors: Vec<String> = validator
         .iter_errors(doc)
@@ -59,7 +59,7 @@ fn sample_vault_export_matches_the_schema_and_is_byte_identical() {
     );
     let doc: serde_json::Value = serde_json::from_slice(&first).unwrap();
     assert_valid(&doc);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     let nvidia = doc["notes"]
         .as_array()
         .unwrap()

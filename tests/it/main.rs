@@ -10,6 +10,8 @@ mod cache;
 mod cli;
 mod export;
 pub mod generated;
+mod git;
+mod git_precommit;
 mod graph;
 mod nothing_lost;
 mod props;
@@ -34,15 +36,27 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs `vaultc ARGS` in `dir`.
 pub fn vaultc(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("vaultc")
-        .expect("the vaultc binary is built")
-        .current_dir(dir)
+    let mut cmd = Command::cargo_bin("vaultc").expect("the vaultc binary is built");
+    cmd.current_dir(dir)
         .env("NO_COLOR", "1")
         // The run cache goes to a folder of this test process, not into the fixtures.
         .env("VAULTC_CACHE_DIR", cache_dir())
-        .args(args)
-        .output()
-        .expect("vaultc runs")
+        // Git's own variables (set when the tests run inside a git hook) name no repository
+        // of a test's.
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE");
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    if real(dir).starts_with(real(Path::new(env!("CARGO_MANIFEST_DIR")))) {
+        // Fixtures in this repository are not read with its history (tests of git build
+        // their own repositories, see git.rs): a `GIT_DIR` that is no repository means
+        // none, to gix as to git.
+        cmd.env(
+            "GIT_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/no-repository"),
+        );
+    }
+    cmd.args(args).output().expect("vaultc runs")
 }
 
 /// One cache folder per test process (left in the system temp folder).

@@ -26,7 +26,9 @@ fn rule_fixtures() {
     }
     for dir in folders {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let (out, _) = check(&dir, "concise", &[]);
+        // A fixture with a `.head/` folder is checked in a repository whose HEAD holds it.
+        let repo = crate::git::fixture_repo(&dir);
+        let (out, _) = check(repo.as_ref().map_or(&*dir, |r| r.path()), "concise", &[]);
         insta::assert_snapshot!(format!("rule_{name}"), out);
     }
 }
@@ -79,8 +81,17 @@ fn rule_fix_results_byte_for_byte() {
         .map(|r| r.meta())
         .filter(|m| m.fixable);
     for meta in fixable {
-        let dir = copy_fixture(&format!("rules/{}", meta.name));
-        let before = files(dir.path());
+        let name = format!("rules/{}", meta.name);
+        let (repo, copy) = match crate::git::fixture_repo(&fixture(&name)) {
+            Some(repo) => (Some(repo), None),
+            None => (None, Some(copy_fixture(&name))),
+        };
+        let dir = repo
+            .as_ref()
+            .map(|r| r.path())
+            .or(copy.as_ref().map(|c| c.path()));
+        let dir = dir.unwrap();
+        let before = files(dir);
         let args = [
             "check",
             "--today",
@@ -89,9 +100,9 @@ fn rule_fix_results_byte_for_byte() {
             "concise",
             "--fix",
         ];
-        let first = vaultc(dir.path(), &args);
+        let first = vaultc(dir, &args);
         assert!(first.status.code().is_some_and(|c| c <= 1), "{first:?}");
-        let after = files(dir.path());
+        let after = files(dir);
         assert_eq!(
             before.keys().collect::<Vec<_>>(),
             after.keys().collect::<Vec<_>>(),
@@ -110,13 +121,13 @@ fn rule_fix_results_byte_for_byte() {
         }
         assert!(!out.is_empty(), "{}: --fix changed nothing", meta.name);
         insta::assert_snapshot!(format!("fix_{}", meta.name), out);
-        let second = vaultc(dir.path(), &args);
+        let second = vaultc(dir, &args);
         assert!(
             !String::from_utf8_lossy(&second.stderr).contains("Fixed"),
             "{}: a second --fix found more: {}",
             meta.name,
             String::from_utf8_lossy(&second.stderr)
         );
-        assert_eq!(files(dir.path()), after, "{}", meta.name);
+        assert_eq!(files(dir), after, "{}", meta.name);
     }
 }

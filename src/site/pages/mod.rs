@@ -92,6 +92,13 @@ impl Site<'_> {
         )
     }
 
+    /// The day of the last commit that changed the note, when git dates it after the note's
+    /// `updated` stamp (see [`crate::history::History::edited_after_stamp`]).
+    pub fn edited_after_stamp(&self, note: &Note) -> Option<String> {
+        let h = self.a.history.as_ref()?;
+        Some(h.edited_after_stamp(note)?.date.to_string())
+    }
+
     /// Days from the note's `updated` date to `--today` (the stale-note rule's measure).
     pub fn age_days(&self, note: &Note) -> Option<i64> {
         let date = note.updated_date()?.date?;

@@ -36,6 +36,8 @@ struct NoteData<'a> {
     updated: Option<String>,
     stale: bool,
     age_days: Option<i64>,
+    /// The date of the last commit that changed the note, when it is after the stamp.
+    edited: Option<String>,
     toc: Vec<TocEntry<'a>>,
     body: String,
     /// The body has a Mermaid diagram: the page loads the script that draws it.
@@ -127,6 +129,7 @@ pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeEr
             updated,
             stale,
             age_days: site.age_days(note),
+            edited: site.edited_after_stamp(note),
             toc: toc_headings
                 .iter()
                 .map(|h| TocEntry {
