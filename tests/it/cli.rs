@@ -2,14 +2,26 @@
 
 use crate::{check, copy_fixture, fixture, json, stdout, vaultc};
 
-#[test]
-fn every_format_snapshot() {
-    let dir = fixture("formats");
-    for format in ["pretty", "concise", "json", "github", "sarif"] {
-        let (out, code) = check(&dir, format, &[]);
-        assert_eq!(code, 1, "{format}");
-        insta::assert_snapshot!(format!("format_{format}"), out);
-    }
+/// The formats fixture in one format, snapshotted: a test per format, so that one mismatch
+/// does not hide the others.
+fn format_snapshot(format: &str) {
+    let (out, code) = check(&fixture("formats"), format, &[]);
+    assert_eq!(code, 1, "{format}");
+    insta::assert_snapshot!(format!("format_{format}"), out);
+}
+
+macro_rules! format_snapshots {
+    ($($test:ident: $format:literal),* $(,)?) => {
+        $(#[test] fn $test() { format_snapshot($format) })*
+    };
+}
+
+format_snapshots! {
+    format_pretty_snapshot: "pretty",
+    format_concise_snapshot: "concise",
+    format_json_snapshot: "json",
+    format_github_snapshot: "github",
+    format_sarif_snapshot: "sarif",
 }
 
 #[test]
@@ -27,6 +39,51 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+}
+
+/// SARIF regions on a line of multibyte text: columns count code points (`columnKind:
+/// unicodeCodePoints`), offsets count bytes and say so (`byteOffset`, `byteLength`); no
+/// `charOffset` claims characters it does not count.
+#[test]
+fn sarif_regions_on_multibyte_text_agree_with_the_column_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# Société\n\nÉtude — « Générale » 🚀 [[Nowhere]] fin\n";
+    std::fs::write(dir.path().join("n.md"), text).unwrap();
+    let (out, _) = check(dir.path(), "sarif", &[]);
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let region = &run["results"][0]["locations"][0]["physicalLocation"]["region"];
+    let line = text.lines().nth(2).unwrap();
+    let link = "[[Nowhere]]";
+    let byte_col = line.find(link).unwrap();
+    let point_col = line[..byte_col].chars().count();
+    assert_ne!(byte_col, point_col, "the line is multibyte before the link");
+    assert_eq!(region["startLine"], 3);
+    assert_eq!(region["startColumn"], point_col + 1);
+    assert_eq!(region["endColumn"], point_col + 1 + link.chars().count());
+    let start = region["byteOffset"].as_u64().unwrap() as usize;
+    let len = region["byteLength"].as_u64().unwrap() as usize;
+    assert_eq!(&text.as_bytes()[start..start + len], link.as_bytes());
+    if let Some(offset) = region.get("charOffset") {
+        let points = text[..start].chars().count();
+        assert_eq!(offset, points, "charOffset counts code points");
+    }
+}
+
+/// Pretty output leaves a blank line after each finding, as rustc and ruff do.
+#[test]
+fn pretty_findings_stand_apart() {
+    let (out, _) = check(&fixture("formats"), "pretty", &[]);
+    assert!(
+        out.contains("help: write `NVIDIA`\n\nbroken-link\n"),
+        "{out}"
+    );
+    assert!(out.contains(" ╰────\n\nbroken-link\n"), "{out}");
+    assert!(
+        out.ends_with("stamp\n\nFound 3 errors, 1 warning and 1 info (2 fixable with `--fix`).\n"),
+        "{out}"
+    );
 }
 
 #[test]
