@@ -526,6 +526,12 @@ fn stats_on_the_fixture() {
     assert_eq!(s["top_inbound"][0]["inbound_links"], 4);
     assert_eq!(s["top_inbound"][0]["linking_notes"], 3);
     assert_eq!(s["unresolved_entities"][0]["name"], "He said \"hi\"");
+    // The text names its orphans, not only their count.
+    let text = ok(&fixture("graph"), &["stats"]);
+    assert!(
+        text.contains("\nOrphans (no other note links to them)\n  Lonely one.md\n\n"),
+        "{text}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,7 +544,8 @@ fn path_between_sample_notes() {
     assert_eq!(o.status.code(), Some(0), "{out}");
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines.len() >= 2, "{out}");
-    assert!(lines[0].starts_with("Home (vault/Home.md)"), "{out}");
+    // Paths are the notes' paths in the vault, as in `stats` and the exports.
+    assert!(lines[0].starts_with("Home (Home.md)"), "{out}");
     assert!(
         lines.last().unwrap().starts_with("→ Palantir (unresolved)"),
         "{out}"
@@ -552,7 +559,7 @@ fn path_between_sample_notes() {
         let line: u32 = parts.next().unwrap().parse().unwrap();
         let file = parts.next().unwrap();
         assert!(col >= 1 && line >= 1);
-        let text = std::fs::read_to_string(sample().join(file)).unwrap();
+        let text = std::fs::read_to_string(sample().join("vault").join(file)).unwrap();
         let at = text.lines().nth(line as usize - 1).unwrap();
         assert!(
             at.chars()
