@@ -42,11 +42,18 @@ pub enum Command {
     Rule(RuleArgs),
     /// Write the whole model (notes, entities, links, tables, tags, diagnostics) as JSON or SQLite.
     Export(ExportArgs),
-    /// Every reference to an entity (note or unresolved name), by name, alias or any case.
+    /// Every link to an entity (note or unresolved name), one line each: by name, alias or any case.
+    ///
+    /// One `path:line:col  line of text` per link, grouped by note, then a count. Links from
+    /// the note to itself count. `vaultc backlinks` gives one line per linking note instead.
     Refs(RefsArgs),
-    /// The notes that link to a note, with the linking lines.
+    /// The notes that link to a note, one line each: how many links, and the best line of context.
+    ///
+    /// One `path:line:col  N links  line of text` per linking note, most links first; the
+    /// line shown is the note's first link in prose (else in a table, else in frontmatter).
+    /// The note's links to itself are left out. `vaultc refs` lists every link instead.
     Backlinks(RefsArgs),
-    /// A note's tables (or every table) as data, with typed cells.
+    /// A note's tables (or every table) as data, with typed cells: JSON, or CSV one table at a time.
     Tables(TablesArgs),
     /// The entity graph as JSON, Graphviz dot, GraphML or Mermaid.
     Graph(GraphArgs),

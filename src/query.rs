@@ -199,6 +199,47 @@ pub fn references(a: &Analysis, e: &EntityRef, include_self: bool) -> Vec<Refere
     out
 }
 
+/// One note among the references to an entity: how many of them it holds, and which is the
+/// best to show (an index into the references).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkingNote {
+    pub note: NoteId,
+    pub count: usize,
+    pub best: usize,
+}
+
+/// The notes `refs` (from [`references`]) come from, most references first (ties in note
+/// order). A note's best reference is its first in prose, else its first in a table, else
+/// its first in the frontmatter: the line that says most about why the note links.
+pub fn linking_notes(a: &Analysis, refs: &[Reference]) -> Vec<LinkingNote> {
+    let rank = |r: &Reference| {
+        let link = r.link(a);
+        match (link.kind, link.in_table) {
+            (crate::model::LinkKind::Frontmatter, _) => 2,
+            (_, true) => 1,
+            (_, false) => 0,
+        }
+    };
+    let mut notes: Vec<LinkingNote> = Vec::new();
+    for (i, r) in refs.iter().enumerate() {
+        match notes.last_mut() {
+            Some(n) if n.note == r.note => {
+                n.count += 1;
+                if rank(r) < rank(&refs[n.best]) {
+                    n.best = i;
+                }
+            }
+            _ => notes.push(LinkingNote {
+                note: r.note,
+                count: 1,
+                best: i,
+            }),
+        }
+    }
+    notes.sort_by(|x, y| y.count.cmp(&x.count).then(x.note.cmp(&y.note)));
+    notes
+}
+
 /// How many entities the `stats` leader boards show.
 const TOP: usize = 10;
 
