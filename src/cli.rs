@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Format;
 
@@ -102,18 +102,20 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub build: BuildArgs,
 
-    /// Port on 127.0.0.1 (0 picks a free one).
+    /// Port on 127.0.0.1 (0 picks a free one). It is checked before the first build.
     #[arg(long, default_value_t = 3000)]
     pub port: u16,
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("what").required(true).multiple(true).args(["json", "sqlite"])))]
 pub struct ExportArgs {
     #[command(flatten)]
     pub vault: VaultArg,
 
-    /// Write the JSON model to FILE (`-` for standard output).
-    #[arg(long, value_name = "FILE", required_unless_present = "sqlite")]
+    /// Write the JSON model to standard output, or to FILE (`-` is standard output too). A
+    /// vault path goes before `--json`, which would take it as FILE.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
     pub json: Option<PathBuf>,
 
     /// Write the model as an SQLite database to FILE (replaced atomically).

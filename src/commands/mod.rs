@@ -77,8 +77,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
             let target = vault.for_check(&args.paths)?;
             with_session(&target, err, |s, err| check::run(&args, s, color, out, err))
         }
-        Command::Export(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
-            export::run(&args, s, out)
+        Command::Export(args) => with_session(&vault.target(&args.vault)?, err, |s, err| {
+            export::run(&args, s, out, err)
         }),
         Command::Refs(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
             refs::run_refs(&args, s, out)
