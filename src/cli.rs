@@ -158,8 +158,25 @@ pub struct TablesArgs {
     #[command(flatten)]
     pub vault: VaultArg,
 
+    /// JSON (every table selected, in one array) or CSV (one table: choose it with --table,
+    /// or write each into --out).
     #[arg(long, value_enum, default_value_t = TableFormat::Json)]
     pub format: TableFormat,
+
+    /// Only this table: its number within the note (0 is the first, as JSON's `index`), or
+    /// text of its caption or of the heading above it (any case).
+    #[arg(long, value_name = "N|HEADING")]
+    pub table: Option<String>,
+
+    /// Write each table to its own file in DIR (`NOTE/NN-caption.csv` or `.json`) instead
+    /// of standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// CSV: beside each column holding typed values, add its value, unit and approximate
+    /// columns (`Flow`, `Flow value`, `Flow unit`, `Flow approx`). JSON always has them.
+    #[arg(long)]
+    pub typed: bool,
 }
 
 pub use crate::export::graph::GraphFormat;

@@ -93,8 +93,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
             {
                 args.vault.vault = Some(PathBuf::from(folder));
             }
-            with_session(&vault.target(&args.vault)?, err, |s, _| {
-                tables::run(&args, s, out)
+            with_session(&vault.target(&args.vault)?, err, |s, err| {
+                tables::run(&args, s, out, err)
             })
         }
         Command::Graph(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
