@@ -67,6 +67,10 @@ pub enum Command {
     Cache(CacheArgs),
     /// Build the site, serve it on 127.0.0.1 and rebuild when notes change.
     Serve(ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print vaultc's man page (roff), or write one page per command into a folder.
+    Man(ManArgs),
 }
 
 /// The vault as a positional argument (the same as `--vault`).
@@ -257,6 +261,21 @@ pub enum CacheAction {
 pub enum Deny {
     /// Warnings fail the run, like errors.
     Warnings,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell; e.g. `vaultc completions bash > ~/.local/share/bash-completion/completions/vaultc`.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `vaultc.1` and a page per command (`vaultc-check.1`, …) into DIR instead of
+    /// printing `vaultc.1`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

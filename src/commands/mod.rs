@@ -3,8 +3,10 @@
 
 mod build;
 mod check;
+mod completions;
 mod export;
 mod graph;
+mod man;
 mod refs;
 mod rule;
 mod tables;
@@ -119,6 +121,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
             let target = vault.target(&args.build.vault)?;
             build::run_serve(&args, &target, out, err)
         }
+        Command::Completions(args) => completions::run(&args, out),
+        Command::Man(args) => man::run(&args, out, err),
     }
 }
 
