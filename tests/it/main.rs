@@ -12,11 +12,13 @@ mod export;
 pub mod generated;
 mod graph;
 mod nothing_lost;
+mod precommit;
 mod props;
 mod refs;
 mod rules;
 mod seed;
 mod site;
+mod support;
 mod tables;
 
 use std::io::Write;
