@@ -21,18 +21,35 @@ fn clean_commit_passes_and_a_rename_is_blocked(hook: &str) {
             String::from_utf8_lossy(&o.stderr)
         )
     };
-    assert!(first.status.success(), "{hook}: a clean commit passes:\n{}", said(&first));
-    assert!(said(&first).contains("Passed"), "{hook} ran:\n{}", said(&first));
+    assert!(
+        first.status.success(),
+        "{hook}: a clean commit passes:\n{}",
+        said(&first)
+    );
+    assert!(
+        said(&first).contains("Passed"),
+        "{hook} ran:\n{}",
+        said(&first)
+    );
     assert_eq!(s.commits(), 1);
 
-    let o = s.git(&["mv", "vault/Actors/NVIDIA.md", "vault/Actors/Nvidia Corporation.md"]);
+    let o = s.git(&[
+        "mv",
+        "vault/Actors/NVIDIA.md",
+        "vault/Actors/Nvidia Corporation.md",
+    ]);
     assert!(o.status.success(), "{}", said(&o));
     let blocked = s.commit_all("rename NVIDIA");
     let out = said(&blocked);
-    assert!(!blocked.status.success(), "{hook}: the rename is blocked:\n{out}");
+    assert!(
+        !blocked.status.success(),
+        "{hook}: the rename is blocked:\n{out}"
+    );
     assert!(out.contains("Failed"), "{out}");
     assert!(
-        out.contains("vault/Actors/Michael Burry.md:10:16: error[broken-link] link target `NVIDIA`"),
+        out.contains(
+            "vault/Actors/Michael Burry.md:10:16: error[broken-link] link target `NVIDIA`"
+        ),
         "{hook}: a note that was not staged reports the broken link:\n{out}"
     );
     assert_eq!(s.commits(), 1, "nothing was committed");
@@ -49,8 +66,8 @@ fn system_hook_passes_a_clean_commit_and_blocks_a_rename() {
 /// `VAULTC_PRECOMMIT_RUST=1`, and otherwise says it is skipped.
 #[test]
 fn rust_hook_passes_a_clean_commit_and_blocks_a_rename() {
-    let wanted = crate::require_all()
-        || std::env::var_os("VAULTC_PRECOMMIT_RUST").is_some_and(|v| v == "1");
+    let wanted =
+        crate::require_all() || std::env::var_os("VAULTC_PRECOMMIT_RUST").is_some_and(|v| v == "1");
     if !wanted {
         let _ = std::io::Write::write_all(
             &mut std::io::stderr().lock(),

@@ -80,7 +80,12 @@ fn git_command(dir: &Path) -> Command {
         .env("GIT_COMMITTER_EMAIL", "tests@vaultc.invalid")
         .env("GIT_AUTHOR_DATE", DATE)
         .env("GIT_COMMITTER_DATE", DATE)
-        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"]);
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ]);
     cmd
 }
 
@@ -174,8 +179,8 @@ impl Scratch {
     fn env<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
         let bin = assert_cmd::cargo::cargo_bin("vaultc");
         let path = std::env::var_os("PATH").unwrap_or_default();
-        let dirs = std::iter::once(bin.parent().unwrap().to_owned())
-            .chain(std::env::split_paths(&path));
+        let dirs =
+            std::iter::once(bin.parent().unwrap().to_owned()).chain(std::env::split_paths(&path));
         let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
         cmd.current_dir(&self.dir)
             .env("PATH", std::env::join_paths(dirs).unwrap())
@@ -202,6 +207,9 @@ impl Scratch {
     /// How many commits the current branch has.
     pub fn commits(&self) -> usize {
         let o = self.git(&["rev-list", "--count", "HEAD"]);
-        String::from_utf8_lossy(&o.stdout).trim().parse().unwrap_or(0)
+        String::from_utf8_lossy(&o.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0)
     }
 }
