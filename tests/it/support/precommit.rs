@@ -42,6 +42,11 @@ pub fn pre_commit() -> Option<PathBuf> {
             "install",
             "--quiet",
             "--disable-pip-version-check",
+            // Offline, fail in seconds rather than after pip's five retries.
+            "--retries",
+            "1",
+            "--timeout",
+            "15",
             "pre-commit",
         ]))
         .map_err(|e| {
