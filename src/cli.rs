@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Format;
 
@@ -42,11 +42,18 @@ pub enum Command {
     Rule(RuleArgs),
     /// Write the whole model (notes, entities, links, tables, tags, diagnostics) as JSON or SQLite.
     Export(ExportArgs),
-    /// Every reference to an entity (note or unresolved name), by name, alias or any case.
+    /// Every link to an entity (note or unresolved name), one line each: by name, alias or any case.
+    ///
+    /// One `path:line:col  line of text` per link, grouped by note, then a count. Links from
+    /// the note to itself count. `vaultc backlinks` gives one line per linking note instead.
     Refs(RefsArgs),
-    /// The notes that link to a note, with the linking lines.
+    /// The notes that link to a note, one line each: how many links, and the best line of context.
+    ///
+    /// One `path:line:col  N links  line of text` per linking note, most links first; the
+    /// line shown is the note's first link in prose (else in a table, else in frontmatter).
+    /// The note's links to itself are left out. `vaultc refs` lists every link instead.
     Backlinks(RefsArgs),
-    /// A note's tables (or every table) as data, with typed cells.
+    /// A note's tables (or every table) as data, with typed cells: JSON, or CSV one table at a time.
     Tables(TablesArgs),
     /// The entity graph as JSON, Graphviz dot, GraphML or Mermaid.
     Graph(GraphArgs),
@@ -60,6 +67,10 @@ pub enum Command {
     Cache(CacheArgs),
     /// Build the site, serve it on 127.0.0.1 and rebuild when notes change.
     Serve(ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print vaultc's man page (roff), or write one page per command into a folder.
+    Man(ManArgs),
 }
 
 /// The vault as a positional argument (the same as `--vault`).
@@ -95,18 +106,20 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub build: BuildArgs,
 
-    /// Port on 127.0.0.1 (0 picks a free one).
+    /// Port on 127.0.0.1 (0 picks a free one). It is checked before the first build.
     #[arg(long, default_value_t = 3000)]
     pub port: u16,
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("what").required(true).multiple(true).args(["json", "sqlite"])))]
 pub struct ExportArgs {
     #[command(flatten)]
     pub vault: VaultArg,
 
-    /// Write the JSON model to FILE (`-` for standard output).
-    #[arg(long, value_name = "FILE", required_unless_present = "sqlite")]
+    /// Write the JSON model to standard output, or to FILE (`-` is standard output too). A
+    /// vault path goes before `--json`, which would take it as FILE.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
     pub json: Option<PathBuf>,
 
     /// Write the model as an SQLite database to FILE (replaced atomically).
@@ -149,8 +162,25 @@ pub struct TablesArgs {
     #[command(flatten)]
     pub vault: VaultArg,
 
+    /// JSON (every table selected, in one array) or CSV (one table: choose it with --table,
+    /// or write each into --out).
     #[arg(long, value_enum, default_value_t = TableFormat::Json)]
     pub format: TableFormat,
+
+    /// Only this table: its number within the note (0 is the first, as JSON's `index`), or
+    /// text of its caption or of the heading above it (any case).
+    #[arg(long, value_name = "N|HEADING")]
+    pub table: Option<String>,
+
+    /// Write each table to its own file in DIR (`NOTE/NN-caption.csv` or `.json`) instead
+    /// of standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// CSV: beside each column holding typed values, add its value, unit and approximate
+    /// columns (`Flow`, `Flow value`, `Flow unit`, `Flow approx`). JSON always has them.
+    #[arg(long)]
+    pub typed: bool,
 }
 
 pub use crate::export::graph::GraphFormat;
@@ -237,6 +267,21 @@ pub enum CacheAction {
 pub enum Deny {
     /// Warnings fail the run, like errors.
     Warnings,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell; e.g. `vaultc completions bash > ~/.local/share/bash-completion/completions/vaultc`.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `vaultc.1` and a page per command (`vaultc-check.1`, …) into DIR instead of
+    /// printing `vaultc.1`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -187,16 +187,89 @@ pub fn references(a: &Analysis, e: &EntityRef, include_self: bool) -> Vec<Refere
                     note: id,
                     link: i,
                     span: link.span,
-                    context: note
-                        .lines
-                        .line_text(&note.text, link.span.line as usize)
-                        .trim()
-                        .to_owned(),
+                    context: context(note, link.span),
                 });
             }
         }
     }
     out
+}
+
+/// Longest line a reference's context keeps whole; a longer one is cut around the link.
+const CONTEXT_WHOLE: usize = 300;
+/// How much of a long line the context keeps on each side of the link, in bytes.
+const CONTEXT_SIDE: usize = 100;
+
+/// The line a link is on, trimmed; a long line only around the link, with `…` where it was
+/// cut. Each reference's context is bounded: a line of 40k links is not copied 40k times.
+fn context(note: &crate::model::Note, span: Span) -> String {
+    let line = note.lines.line_text(&note.text, span.line as usize);
+    if line.len() <= CONTEXT_WHOLE {
+        return line.trim().to_owned();
+    }
+    let line_start = note.lines.line_start(span.line as usize);
+    let at = (span.start as usize)
+        .saturating_sub(line_start)
+        .min(line.len());
+    let end = (span.end as usize)
+        .saturating_sub(line_start)
+        .clamp(at, line.len());
+    let mut from = at.saturating_sub(CONTEXT_SIDE);
+    while !line.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = end.min(at + CONTEXT_WHOLE - CONTEXT_SIDE) + CONTEXT_SIDE;
+    to = to.min(line.len());
+    while !line.is_char_boundary(to) {
+        to += 1;
+    }
+    format!(
+        "{}{}{}",
+        if from > 0 { "…" } else { "" },
+        line[from..to].trim(),
+        if to < line.len() { "…" } else { "" }
+    )
+}
+
+/// One note among the references to an entity: how many of them it holds, and which is the
+/// best to show (an index into the references).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkingNote {
+    pub note: NoteId,
+    pub count: usize,
+    pub best: usize,
+}
+
+/// The notes `refs` (from [`references`]) come from, most references first (ties in note
+/// order). A note's best reference is its first in prose, else its first in a table, else
+/// its first in the frontmatter: the line that says most about why the note links.
+pub fn linking_notes(a: &Analysis, refs: &[Reference]) -> Vec<LinkingNote> {
+    let rank = |r: &Reference| {
+        let link = r.link(a);
+        match (link.kind, link.in_table) {
+            (crate::model::LinkKind::Frontmatter, _) => 2,
+            (_, true) => 1,
+            (_, false) => 0,
+        }
+    };
+    let mut notes: Vec<LinkingNote> = Vec::new();
+    for (i, r) in refs.iter().enumerate() {
+        match notes.last_mut() {
+            Some(n) if n.note == r.note => {
+                n.count += 1;
+                if rank(r) < rank(&refs[n.best]) {
+                    n.best = i;
+                }
+            }
+            _ => notes.push(LinkingNote {
+                note: r.note,
+                count: 1,
+                best: i,
+            }),
+        }
+    }
+    notes.sort_by(|x, y| y.count.cmp(&x.count).then(x.note.cmp(&y.note)));
+    notes
 }
 
 /// How many entities the `stats` leader boards show.
@@ -424,4 +497,26 @@ pub fn hop_link(a: &Analysis, from: EntityId, to: EntityId) -> Option<(usize, us
             _ => false,
         })
         .map(|(i, _)| (note, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CONTEXT_WHOLE, context};
+    use crate::parse::parse_note;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_link() {
+        let short = parse_note("s.md".into(), b"  See [[A]] here.  \n".to_vec());
+        assert_eq!(context(&short, short.links[0].span), "See [[A]] here.");
+        let line = format!("{}[[Target]]{}\n", "é".repeat(500), "x ".repeat(500));
+        let long = parse_note("l.md".into(), line.into_bytes());
+        let cut = context(&long, long.links[0].span);
+        assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
+        assert!(cut.contains("é[[Target]]x "), "{cut}");
+        assert!(
+            cut.len() <= CONTEXT_WHOLE + 2 * '…'.len_utf8(),
+            "{}",
+            cut.len()
+        );
+    }
 }

@@ -25,11 +25,12 @@ impl AtomicFile {
         };
         let mut builder = tempfile::Builder::new();
         builder.prefix(".vaultc-");
-        // Temporary files are private by default; the file it becomes should not be.
+        // Temporary files are private by default; the file it becomes should not be: made
+        // 0666 like any new file, less the umask (0644 under the usual 022).
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o644));
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let tmp = builder.tempfile_in(dir)?;
         if let Ok(meta) = std::fs::metadata(path) {

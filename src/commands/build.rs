@@ -43,14 +43,12 @@ pub(super) fn run_serve(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
+    // The port first: a busy one fails at once, before minutes of building.
+    let listener = listen(args.port)?;
     let mut job = Job::new(&args.build, target)?;
     let written = job.build();
     super::notify(&mut job.session, err);
     report(err, &job.out_dir, &written?)?;
-    let listener = TcpListener::bind(("127.0.0.1", args.port)).map_err(|source| RunError::Io {
-        context: format!("cannot listen on 127.0.0.1:{}", args.port),
-        source,
-    })?;
     let addr = listener.local_addr().map_err(|source| RunError::Io {
         context: "cannot read the listening address".into(),
         source,
@@ -65,6 +63,24 @@ pub(super) fn run_serve(
     .and_then(|()| out.flush())
     .map_err(super::write_err)?;
     watch(job, args, target, &version, err)
+}
+
+/// A listener on 127.0.0.1:`port`; a port in use is a usage error that says what to do.
+fn listen(port: u16) -> Result<TcpListener, RunError> {
+    TcpListener::bind(("127.0.0.1", port)).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AddrInUse {
+            RunError::Usage(format!(
+                "port {port} on 127.0.0.1 is already in use (another `vaultc serve`?): stop \
+                 what listens there, or pick another port with `--port N` (`--port 0` picks a \
+                 free one)"
+            ))
+        } else {
+            RunError::Io {
+                context: format!("cannot listen on 127.0.0.1:{port}"),
+                source,
+            }
+        }
+    })
 }
 
 /// Rebuilds whenever the vault, the config or the theme changes: the vault's changes are

@@ -68,20 +68,19 @@ pub(super) fn run_path(
     };
     let from = lookup(&args.from)?;
     let to = lookup(&args.to)?;
-    let shown = Shown::new(&a);
     let found = a.graph.shortest_path(from, to);
     clock.lap("path");
     let Some(chain) = found else {
         writeln!(
             out,
             "no link path from {} to {}",
-            shown.entity(&a, from),
-            shown.entity(&a, to)
+            shown(&a, from),
+            shown(&a, to)
         )
         .map_err(write_err)?;
         return Ok(ExitStatus::Failure);
     };
-    write_path(&a, &shown, &chain, out).map_err(write_err)?;
+    write_path(&a, &chain, out).map_err(write_err)?;
     Ok(ExitStatus::Success)
 }
 
@@ -116,6 +115,7 @@ fn write_stats_text(s: &Stats, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "{label:<18}{n:>width$}  ({note})")?;
         }
     }
+    write_orphans(out, &s.orphan_notes)?;
     write_board(out, "Most linked (inbound links)", &s.top_inbound, |e| {
         e.inbound_links.to_string()
     })?;
@@ -171,6 +171,31 @@ fn write_history(h: &HistoryStats, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+
+/// How many orphans `stats` names; `--json` lists them all.
+const ORPHANS_SHOWN: usize = 20;
+
+/// The orphan notes by path (up to [`ORPHANS_SHOWN`]), when there are any.
+fn write_orphans(out: &mut dyn Write, orphans: &[String]) -> io::Result<()> {
+    if orphans.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "Orphans (no other note links to them)")?;
+    for path in orphans.iter().take(ORPHANS_SHOWN) {
+        writeln!(out, "  {}", printable(path))?;
+    }
+    if orphans.len() > ORPHANS_SHOWN {
+        writeln!(
+            out,
+            "  … and {} more (`vaultc stats --json` lists them all)",
+            orphans.len() - ORPHANS_SHOWN
+        )?;
+    }
+    Ok(())
+}
+
+
 /// How many notes edited after their stamp the text lists.
 const TOP_LATE: usize = 10;
 
@@ -206,49 +231,27 @@ fn write_board(
 // ---------------------------------------------------------------------------------------------
 // path
 
-/// How `path` shows paths: from the current folder, as `check` does, so they can be clicked.
-struct Shown {
-    prefix: String,
+/// `Name (path)` or `Name (unresolved)`: the name, with the note's path in the vault.
+fn shown(a: &Analysis, id: EntityId) -> String {
+    let n = node(a, a.graph.entity(id));
+    let place = n
+        .path
+        .map_or_else(|| "unresolved".to_owned(), |p| printable(p).into_owned());
+    format!("{} ({place})", printable(n.name))
 }
 
-impl Shown {
-    fn new(a: &Analysis) -> Self {
-        let prefix = std::fs::canonicalize(&a.vault.root)
-            .map_or_else(|_| String::new(), |root| super::path_prefix(&root));
-        Self { prefix }
-    }
-
-    fn path(&self, vault_path: &str) -> String {
-        format!("{}{}", self.prefix, printable(vault_path))
-    }
-
-    /// `Name (path)` or `Name (unresolved)`.
-    fn entity(&self, a: &Analysis, id: EntityId) -> String {
-        let n = node(a, a.graph.entity(id));
-        let place = n
-            .path
-            .map_or_else(|| "unresolved".to_owned(), |p| self.path(p));
-        format!("{} ({place})", printable(n.name))
-    }
-}
-
-fn write_path(
-    a: &Analysis,
-    shown: &Shown,
-    chain: &[EntityId],
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    writeln!(out, "{}", shown.entity(a, chain[0]))?;
+fn write_path(a: &Analysis, chain: &[EntityId], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", shown(a, chain[0]))?;
     for hop in chain.windows(2) {
         let (from, to) = (hop[0], hop[1]);
-        let mut line = format!("→ {}", shown.entity(a, to));
+        let mut line = format!("→ {}", shown(a, to));
         if let Some((note, link)) = hop_link(a, from, to) {
             let n = &a.vault.notes[note];
             let l = &n.links[link];
             let text = n.text.get(l.span.range()).unwrap_or_default();
             line.push_str(&format!(
                 "  via {}:{}:{}  {}",
-                shown.path(&n.path),
+                printable(&n.path),
                 l.span.line,
                 l.span.col,
                 printable(text)

@@ -3,8 +3,10 @@
 
 mod build;
 mod check;
+mod completions;
 mod export;
 mod graph;
+mod man;
 mod refs;
 mod rule;
 mod tables;
@@ -77,8 +79,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
             let target = vault.for_check(&args.paths)?;
             with_session(&target, err, |s, err| check::run(&args, s, color, out, err))
         }
-        Command::Export(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
-            export::run(&args, s, out)
+        Command::Export(args) => with_session(&vault.target(&args.vault)?, err, |s, err| {
+            export::run(&args, s, out, err)
         }),
         Command::Refs(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
             refs::run_refs(&args, s, out)
@@ -93,8 +95,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
             {
                 args.vault.vault = Some(PathBuf::from(folder));
             }
-            with_session(&vault.target(&args.vault)?, err, |s, _| {
-                tables::run(&args, s, out)
+            with_session(&vault.target(&args.vault)?, err, |s, err| {
+                tables::run(&args, s, out, err)
             })
         }
         Command::Graph(args) => with_session(&vault.target(&args.vault)?, err, |s, _| {
@@ -119,6 +121,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
             let target = vault.target(&args.build.vault)?;
             build::run_serve(&args, &target, out, err)
         }
+        Command::Completions(args) => completions::run(&args, out),
+        Command::Man(args) => man::run(&args, out, err),
     }
 }
 

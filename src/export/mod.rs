@@ -7,6 +7,7 @@
 
 pub mod graph;
 pub mod json;
+pub mod readable;
 pub mod sqlite;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,8 @@
 //!
 //! Tables (see [`SCHEMA`]): `notes`, `entities`, `aliases`, `tags`, `headings`, `blocks`,
 //! `links`, `edges`, `tables`, `table_columns`, `cells`, `attachments`, `diagnostics`, and the
-//! FTS5 table `note_text` over each note's title and text.
+//! FTS5 table `note_text` over each note's title and readable text (see [`super::readable`]:
+//! no frontmatter, links as they show, tables as their cells).
 
 use std::path::Path;
 
@@ -206,7 +207,8 @@ fn fill_fts(a: &Analysis, path: &Path) -> rusqlite::Result<()> {
     {
         let mut text = tx.prepare("INSERT INTO note_text VALUES (?1, ?2, ?3)")?;
         for note in &a.vault.notes {
-            text.execute(params![note.path, note.title, note.text])?;
+            let body = super::readable::readable_text(note);
+            text.execute(params![note.path, note.title, body])?;
         }
     }
     tx.commit()?;

@@ -74,12 +74,16 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
     let bytes = row.as_bytes();
     let mut scan = RowScan::default();
     let mut from = 0;
+    // Backticks before `from`, counted once as the scan moves on: recounting them from the
+    // row's start for every link made a row of many links quadratic.
+    let mut ticks = 0usize;
     while let Some(open) = find_pair(bytes, b'[', from) {
         let Some(close) = find_pair(bytes, b']', open + 2) else {
             break;
         };
         let inner = &row[open + 2..close];
-        let in_code = bytes[..open].iter().filter(|&&b| b == b'`').count() % 2 == 1;
+        ticks += memchr::memchr_iter(b'`', &bytes[from..open]).count();
+        let in_code = ticks % 2 == 1;
         let pipe = inner.find('|').map(|p| p + open + 2);
         if let Some(p) = pipe.filter(|&p| !escaped(bytes, p) && !in_code && !inner.contains('[')) {
             let link_start = if open > 0 && bytes[open - 1] == b'!' {
@@ -90,14 +94,18 @@ pub(super) fn scan_row(text: &str, start: usize, end: usize) -> RowScan {
             scan.split_links
                 .push((start + link_start, start + close + 2, start + p));
         }
+        ticks += memchr::memchr_iter(b'`', &bytes[open..close + 2]).count();
         from = close + 2;
     }
     let trimmed_start = row.len() - row.trim_start().len();
     let trimmed_end = row.trim_end().len();
     let mut pipes = 0u32;
     let (mut leading, mut trailing) = (false, false);
+    // The split links' pipes, in order as the pipes are: one pass over both.
+    let mut split_pipes = scan.split_links.iter().map(|l| l.2 - start).peekable();
     for i in memchr::memchr_iter(b'|', bytes) {
-        if escaped(bytes, i) || scan.split_links.iter().any(|l| l.2 == start + i) {
+        while split_pipes.next_if(|&p| p < i).is_some() {}
+        if escaped(bytes, i) || split_pipes.next_if_eq(&i).is_some() {
             continue;
         }
         pipes += 1;
@@ -190,5 +198,10 @@ mod tests {
         assert_eq!(s.split_links, vec![(2, 9, 5)]);
         let s = scan_row("| ![[c.png|200]] | `[[a|b]]` |", 0, 30);
         assert_eq!(s.split_links.len(), 1);
+        // Backticks before a link, inside earlier links too, decide whether it is in code.
+        let row = "| `x` [[a|b]] | [[c`|d]] [[e|f]] | `[[g|h]]` |";
+        let s = scan_row(row, 0, row.len());
+        let split: Vec<&str> = s.split_links.iter().map(|l| &row[l.0..l.1]).collect();
+        assert_eq!(split, ["[[a|b]]", "[[c`|d]]", "[[g|h]]"]);
     }
 }

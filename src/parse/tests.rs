@@ -209,15 +209,37 @@ fn bom_crlf_and_invalid_utf8_are_read() {
 #[test]
 fn html_comment_that_closes_in_its_opener_does_not_panic() {
     // Found by proptest: `<!-->` made the directive reader slice 4..2.
-    for text in [
-        "a<!--> ",
-        "<!-->",
-        "<!--->",
-        "x <!-- vaultc-disable --> <!-->\n",
+    for (text, directives) in [
+        ("a<!--> ", 0),
+        ("<!-->", 0),
+        ("<!--->", 0),
+        ("x <!-- vaultc-disable --> <!-->\n", 1),
     ] {
         let n = parse(text);
-        assert_eq!(n.text, text);
+        assert_eq!(spans_outside_text(&n), Vec::<String>::new(), "{text:?}");
+        assert!(n.links.is_empty(), "{text:?}");
+        // The directive before a `<!-->` is still read, and the `<!-->` is none.
+        assert_eq!(n.suppressions.len(), directives, "{text:?}");
+        if let Some(s) = n.suppressions.first() {
+            assert_eq!(s.scope, crate::model::SuppressionScope::RestOfNote);
+            assert!(s.rules.is_empty(), "every rule: {:?}", s.rules);
+        }
     }
+}
+
+/// What [`spans_in_text`] finds, and every link whose span is not a slice of the text.
+fn spans_outside_text(n: &Note) -> Vec<String> {
+    let mut bad: Vec<String> = spans_in_text(n)
+        .into_iter()
+        .map(|(what, s)| format!("{what} {s:?}"))
+        .collect();
+    bad.extend(
+        n.links
+            .iter()
+            .filter(|l| n.text.get(l.span.range()).is_none() || l.span.start > l.span.end)
+            .map(|l| format!("link {:?}", l.span)),
+    );
+    bad
 }
 
 /// Every span of `n` lies in its text, on char boundaries.
@@ -367,7 +389,10 @@ fn comment_markers_out_of_text_order_do_not_panic() {
         "![[%%[[%%](] ](](%%)%%%%]] [[a]] $x$ $[](](]$",
     ] {
         let n = parse(text);
-        assert_eq!(n.text, text);
+        assert_eq!(spans_outside_text(&n), Vec::<String>::new(), "{text:?}");
+        let starts: Vec<u32> = n.links.iter().map(|l| l.span.start).collect();
+        assert!(starts.is_sorted(), "links in text order: {starts:?}");
+        assert!(n.suppressions.is_empty());
     }
 }
 

@@ -1,4 +1,5 @@
-//! rustc-like output through miette: the source line with the span underlined, and help.
+//! rustc-like output through miette: the source line with the span underlined, and help;
+//! each finding followed by a blank line.
 
 use std::io::{self, Write};
 
@@ -218,6 +219,7 @@ pub(super) fn render(
         let note = d.note.and_then(|id| sources.note(id));
         if note.is_some_and(|note| too_long_to_show(note, d)) {
             out.write_all(plain(d, opts).as_bytes())?;
+            out.write_all(b"\n")?;
             continue;
         }
         let source = note.map(|note| Source {
@@ -238,6 +240,9 @@ pub(super) fn render(
             );
         }
         out.write_all(text.as_bytes())?;
+        // A blank line after each finding, as rustc and ruff leave: findings stand apart,
+        // and the summary line stands apart from the last.
+        out.write_all(b"\n")?;
     }
     Ok(())
 }

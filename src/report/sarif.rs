@@ -1,5 +1,6 @@
 //! SARIF 2.1.0: every rule in `tool.driver.rules` with its documentation, every finding as a
-//! result with a region (1-based lines, columns in characters) and its fix.
+//! result with a region (1-based lines, columns in Unicode code points as `columnKind` says,
+//! and the span's byte offset and length) and its fix.
 
 use std::io::{self, Write};
 
@@ -78,8 +79,11 @@ fn result(d: &Diagnostic, sources: &dyn Sources, opts: &Options) -> Value {
             "startColumn": s.col,
             "endLine": end_line,
             "endColumn": end_col,
-            "charOffset": s.start,
-            "charLength": s.end - s.start,
+            // Offsets in bytes, as vaultc's spans are, under the names SARIF gives bytes:
+            // `charOffset` would count characters (code points, as `columnKind` says the
+            // columns do), which an incremental run cannot count without reading the note.
+            "byteOffset": s.start,
+            "byteLength": s.end - s.start,
         });
     }
     let mut message = d.message.clone();

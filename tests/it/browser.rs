@@ -16,6 +16,14 @@ fn repo() -> PathBuf {
 
 #[test]
 fn a_site_in_the_browser_searches_explores_the_graph_and_the_tree() {
+    let browser = crate::require_tool(
+        Path::new("/usr/bin/chromium").is_file(),
+        "Chromium at /usr/bin/chromium",
+        "apt-get install chromium",
+    );
+    if !browser || !crate::require_node_package("playwright-core") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     let o = vaultc(
@@ -26,21 +34,6 @@ fn a_site_in_the_browser_searches_explores_the_graph_and_the_tree() {
         o.status.success(),
         "vaultc build failed:\n{}",
         String::from_utf8_lossy(&o.stderr)
-    );
-    let node = Command::new("node").arg("--version").output();
-    assert!(
-        node.is_ok_and(|o| o.status.success()),
-        "the browser test needs Node.js: apt-get install -y nodejs npm"
-    );
-    assert!(
-        Path::new("/usr/bin/chromium").is_file(),
-        "the browser test needs Chromium: apt-get install -y chromium"
-    );
-    assert!(
-        repo()
-            .join("tests/browser/node_modules/playwright-core")
-            .is_dir(),
-        "the browser test needs playwright-core: (cd tests/browser && npm ci)"
     );
     // The screenshots in docs/ are the test's own: each run refreshes them.
     let docs = repo().join("docs");

@@ -57,7 +57,9 @@ fn cache_files(cache: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn cached_runs_equal_uncached_runs_through_edits_renames_and_deletions() {
-    let (_tmp, vault, _) = generated::generate();
+    let Some((_tmp, vault, _)) = generated::generate() else {
+        return;
+    };
     let cache = tempfile::tempdir().unwrap();
     let mut notes: Vec<_> = walk(&vault)
         .into_iter()

@@ -5,53 +5,13 @@
 //! was staged again.
 //!
 //! Needs python3 (venv, pip and the network once, to install pre-commit) and git; without
-//! them the test says so in one line and passes, unless `VAULTC_REQUIRE_ALL=1`.
+//! them the test says so in one line and passes, unless `VAULTC_REQUIRE_ALL=1`. The venv is
+//! the one `crate::support::precommit` makes for the hook tests.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::{TODAY, cache_dir, vaultc};
-
-/// The `pre-commit` program of a venv kept in `target/precommit-venv` (made once, reused by
-/// later runs), or why not: python3, venv, pip (or the network) or git missing.
-fn precommit() -> Result<PathBuf, String> {
-    static VENV: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
-    VENV.get_or_init(|| {
-        let works = |program: &Path, arg: &str| {
-            Command::new(program)
-                .arg(arg)
-                .output()
-                .is_ok_and(|o| o.status.success())
-        };
-        if !works(Path::new("git"), "--version") {
-            return Err("git is not installed".into());
-        }
-        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/precommit-venv");
-        let program = venv.join("bin/pre-commit");
-        if works(&program, "--version") {
-            return Ok(program);
-        }
-        // A venv cannot move (its scripts name its python): made in place, and a half one
-        // left by an interrupted run made again.
-        let _ = std::fs::remove_dir_all(&venv);
-        let made = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .is_ok_and(|s| s.success())
-            && Command::new(venv.join("bin/pip"))
-                .args(["install", "--quiet", "pre-commit"])
-                .status()
-                .is_ok_and(|s| s.success());
-        if !made || !works(&program, "--version") {
-            let _ = std::fs::remove_dir_all(&venv);
-            return Err("python3 -m venv or pip install pre-commit failed".into());
-        }
-        Ok(program)
-    })
-    .clone()
-}
 
 /// `program args` in `dir`, with git's identity and configuration fixed (no user's or
 /// system's config read), the hook's caches in this test process's folders.
@@ -105,16 +65,10 @@ fn semis(body: &str, stamp: &str) -> String {
 
 #[test]
 fn the_hook_blocks_a_stale_stamp_until_fix_bumps_it() {
-    let precommit = match precommit() {
-        Ok(p) => p,
-        Err(why) if std::env::var_os("VAULTC_REQUIRE_ALL").is_some_and(|v| v == "1") => {
-            panic!("VAULTC_REQUIRE_ALL=1 and the pre-commit test cannot run: {why}")
-        }
-        Err(why) => {
-            // Straight to stderr, past the test harness's capture: seen in every run.
-            let _ = writeln!(std::io::stderr(), "skipped git_precommit: {why}");
-            return;
-        }
+    // The venv of the other pre-commit tests (see crate::support::precommit); without it,
+    // one skip line (a failure under VAULTC_REQUIRE_ALL=1).
+    let Some(precommit) = crate::support::precommit::pre_commit() else {
+        return;
     };
     let repo = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();

@@ -76,17 +76,86 @@ fn aliases_tables_and_case_variants_count_as_references() {
     assert_eq!(nvidia["count"].as_u64().unwrap() as usize, all.len());
 }
 
+/// `refs` prints every link, a line each, with the note's path in the vault (as `stats` and
+/// the exports write it), grouped by note, then a count; from any folder, the same paths.
 #[test]
-fn text_output_is_grouped_with_clickable_positions_and_a_count() {
+fn refs_print_every_link_with_vault_paths() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let o = vaultc(&repo, &["refs", "Palantir"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    assert!(
-        text.contains("vault/Actors/Michael Burry.md:10:31  Bought puts on"),
-        "{text}"
+    assert_eq!(
+        text,
+        "Actors/Michael Burry.md:10:31  Bought puts on [[NVIDIA]] and [[Palantir]] in late \
+         2025, read as a bet against AI concentration. ^burry-short\n\n\
+         Concepts/Sector rotation.md:39:64  | Oct 2025 | [[Michael Burry\\|Burry]] | Puts on \
+         [[NVIDIA]] and [[Palantir]] |\n\n2 references to Palantir (no note) in 2 notes\n"
     );
-    assert!(text.trim_end().ends_with("in 2 notes"), "{text}");
+    let from_vault = vaultc(
+        &repo.join("vault/Actors"),
+        &["refs", "Palantir", "--vault", ".."],
+    );
+    assert_eq!(stdout(&from_vault), text);
+    // `path` names notes the same way.
+    let o = vaultc(&repo, &["path", "Michael Burry", "NVIDIA"]);
+    assert_eq!(
+        stdout(&o),
+        "Michael Burry (Actors/Michael Burry.md)\n\
+         → NVIDIA (Actors/NVIDIA.md)  via Actors/Michael Burry.md:10:16  [[NVIDIA]]\n"
+    );
+}
+
+/// `backlinks` prints one line per linking note: its best link's place, how many links it
+/// has, and the line of that link; `refs` prints each link.
+#[test]
+fn backlinks_give_one_line_per_note_with_its_count_and_best_context() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let o = vaultc(&repo, &["backlinks", "NVIDIA"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    // Eight notes link to NVIDIA, eleven times: most links first.
+    assert_eq!(lines.len(), 8 + 2, "{text}");
+    assert_eq!(
+        lines[0],
+        "Concepts/Sector rotation.md:74:3         3 links  - [[nvidia]] and [[GOOGL]] — \
+         written loosely on purpose"
+    );
+    assert!(lines[1].starts_with("Theses/Long NVIDIA.md:5:5 "), "{text}");
+    assert!(lines[1].contains(" 2 links  Own [[NVIDIA]]"), "{text}");
+    assert!(lines[2].contains(" 1 link   "), "{text}");
+    assert_eq!(
+        lines[9],
+        "11 links to NVIDIA (Actors/NVIDIA.md) from 8 notes"
+    );
+    let refs = stdout(&vaultc(&repo, &["refs", "NVIDIA"]));
+    assert_eq!(refs.lines().filter(|l| l.contains(".md:")).count(), 11);
+
+    let o = vaultc(&repo, &["backlinks", "NVIDIA", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["count"], 11);
+    let notes = doc["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 8);
+    // The best link of a note with links in a table and in prose is the one in prose.
+    assert_eq!(notes[0]["path"], "Concepts/Sector rotation.md");
+    assert_eq!(notes[0]["count"], 3);
+    assert_eq!(notes[0]["best"]["in_table"], false);
+    assert_eq!(notes[0]["best"]["line"], 74);
+    assert_eq!(notes[0]["best"]["text"], "[[nvidia]]");
+
+    for command in ["refs", "backlinks"] {
+        let o = vaultc(&repo, &[command, "--help"]);
+        let help = stdout(&o);
+        let other = if command == "refs" {
+            "backlinks"
+        } else {
+            "refs"
+        };
+        assert!(
+            help.contains(&format!("`vaultc {other}`")),
+            "{command} --help says how it differs from {other}:\n{help}"
+        );
+    }
 }
 
 #[test]

@@ -163,51 +163,217 @@ fn read_csv(text: &str) -> Vec<Vec<String>> {
     records
 }
 
-#[test]
-fn csv_for_one_table_and_for_the_vault() {
-    let json = tables_json(&[]);
-    let o = vaultc(&fixture("seed"), &["tables", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(0));
-    let text = stdout(&o);
-
-    // Blocks: `## path #n`, header, rows; one empty line between blocks.
-    let blocks: Vec<&str> = text.split("\n\n").collect();
-    assert_eq!(blocks.len(), json.len());
-    for (i, (block, table)) in blocks.iter().zip(&json).enumerate() {
-        let (title, body) = block.split_once('\n').unwrap();
-        assert_eq!(title, format!("## Sector rotation.md #{i}"));
-        let body = format!("{}\n", body.trim_end_matches('\n'));
-        let records = read_csv(&body);
-        let rows = table["rows"].as_array().unwrap();
-        assert_eq!(records.len(), 1 + rows.len(), "table {i}: header and rows");
-        let columns: Vec<&str> = table["columns"]
+/// Checks a CSV text against a table of `vaultc tables` JSON: header, then rows, as text.
+fn assert_csv_is_table(csv: &str, table: &Value) {
+    let records = read_csv(csv);
+    let rows = table["rows"].as_array().unwrap();
+    let i = &table["index"];
+    assert_eq!(records.len(), 1 + rows.len(), "table {i}: header and rows");
+    let columns: Vec<&str> = table["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(records[0], columns, "table {i}");
+    for (record, row) in records[1..].iter().zip(rows) {
+        let texts: Vec<&str> = row
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| c.as_str().unwrap())
+            .map(|c| c["text"].as_str().unwrap())
             .collect();
-        assert_eq!(records[0], columns, "table {i}");
-        for (record, row) in records[1..].iter().zip(rows) {
-            let texts: Vec<&str> = row
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c["text"].as_str().unwrap())
-                .collect();
-            assert_eq!(record, &texts, "table {i}");
-        }
+        assert_eq!(record, &texts, "table {i}");
     }
-    let flows = blocks[5];
+}
+
+/// CSV is one table, always valid: several tables selected write nothing to standard
+/// output and list themselves; `--table N` or `--table HEADING` picks one.
+#[test]
+fn csv_is_one_table_chosen_by_number_or_heading() {
+    let json = tables_json(&[]);
+    let o = vaultc(&fixture("seed"), &["tables", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("16 tables selected") && err.contains("--table"),
+        "{err}"
+    );
+    assert!(
+        err.contains("5  line 82    Monthly fund flows (2025)"),
+        "{err}"
+    );
+
+    for (i, table) in json.iter().enumerate() {
+        let n = i.to_string();
+        let o = vaultc(
+            &fixture("seed"),
+            &[
+                "tables",
+                "Sector rotation",
+                "--format",
+                "csv",
+                "--table",
+                &n,
+            ],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_csv_is_table(&stdout(&o), table);
+    }
+    let by_number = vaultc(
+        &fixture("seed"),
+        &["tables", "--format", "csv", "--table", "5"],
+    );
+    let flows = stdout(&by_number);
     assert!(
         flows.contains("\nJun,~-$1M,Only outflow month\n"),
         "{flows}"
     );
+    for heading in ["Monthly fund flows (2025)", "monthly FUND flows"] {
+        let o = vaultc(
+            &fixture("seed"),
+            &["tables", "--format", "csv", "--table", heading],
+        );
+        assert_eq!(stdout(&o), flows, "--table {heading:?}");
+    }
+    // A heading with several tables under it, or none: an error that lists them.
+    let o = vaultc(
+        &fixture("seed"),
+        &["tables", "--format", "csv", "--table", "rotation"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("6 tables selected"));
+    let o = vaultc(&fixture("seed"), &["tables", "--table", "no such heading"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = vaultc(&fixture("seed"), &["tables", "--table", "16"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no table number 16"));
+    // JSON keeps what `--table` picks.
+    assert_eq!(tables_json(&["--table", "5"]), [json[5].clone()]);
+}
+
+/// `--out DIR` writes every table to its own file, each valid CSV (or JSON).
+#[test]
+fn out_writes_one_file_per_table() {
+    let json = tables_json(&[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("tables");
+    let o = vaultc(
+        &fixture("seed"),
+        &["tables", "--format", "csv", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.stdout.is_empty());
+    let dir = out.join("Sector rotation");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), json.len());
+    assert_eq!(names[5], "05-monthly-fund-flows-2025.csv");
+    assert_eq!(names[0], "00-how-rotation-works.csv");
     // Cells with commas are quoted.
+    let text = std::fs::read_to_string(dir.join(&names[0])).unwrap();
     assert!(
         text.contains(
             "Growth → Value,\"Late cycle, rates rising, valuation stretch\",\"Tech/growth → financials, industrials, energy\""
         ),
         "{text}"
+    );
+    for (name, table) in names.iter().zip(&json) {
+        assert_csv_is_table(&std::fs::read_to_string(dir.join(name)).unwrap(), table);
+    }
+    let o = vaultc(
+        &fixture("seed"),
+        &["tables", "--table", "5", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let one: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("05-monthly-fund-flows-2025.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(one, json[5]);
+}
+
+/// `--typed` puts each typed column's value, unit and approximation beside its text.
+#[test]
+fn typed_csv_has_value_unit_and_approx_columns() {
+    let o = vaultc(
+        &fixture("seed"),
+        &["tables", "--format", "csv", "--table", "5", "--typed"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let records = read_csv(&stdout(&o));
+    assert_eq!(
+        records[0],
+        [
+            "Month",
+            "Flow",
+            "Flow value",
+            "Flow unit",
+            "Flow approx",
+            "Notes"
+        ]
+    );
+    assert_eq!(
+        records[6],
+        [
+            "Jun",
+            "~-$1M",
+            "-1000000",
+            "USD",
+            "true",
+            "Only outflow month"
+        ]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Mixed.md"),
+        "| Name | Share | Since |\n|---|---|---|\n| a | 25% | 2026-01-14 |\n| b | 1.5x | soon |\n",
+    )
+    .unwrap();
+    let o = vaultc(
+        dir.path(),
+        &["tables", "Mixed", "--format", "csv", "--typed"],
+    );
+    assert_eq!(
+        read_csv(&stdout(&o)),
+        [
+            vec![
+                "Name",
+                "Share",
+                "Share value",
+                "Share unit",
+                "Share approx",
+                "Since",
+                "Since value",
+                "Since unit",
+                "Since approx"
+            ],
+            vec![
+                "a",
+                "25%",
+                "0.25",
+                "percent",
+                "false",
+                "2026-01-14",
+                "2026-01-14",
+                "date",
+                "false"
+            ],
+            vec!["b", "1.5x", "1.5", "x", "false", "soon", "", "", ""],
+        ]
     );
 }
 

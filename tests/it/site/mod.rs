@@ -416,7 +416,9 @@ fn sample_vault_site_has_no_broken_links_and_a_page_per_entity() {
 
 #[test]
 fn generated_vault_site_has_no_broken_links_and_a_page_per_entity() {
-    let (tmp, vault, _truth) = crate::generated::generate();
+    let Some((tmp, vault, _truth)) = crate::generated::generate() else {
+        return;
+    };
     let site = tmp.path().join("site");
     ok(&build(&vault, None, &site), "vaultc build");
     let crawl = crawl(&site);
