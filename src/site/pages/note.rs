@@ -140,7 +140,7 @@ pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeEr
             backlink_count: linking.notes.len() + linking.more,
             backlinks: linking.notes,
             more_notes: linking.more,
-            graph: svg::local(a, &site.plan, page, &site.neighbours, entity),
+            graph: svg::local(&site.numbers, &site.neighbours, entity),
             crumbs: crumbs(page, note.folder()),
         },
     };

@@ -1,15 +1,20 @@
 // The folder tree: loaded from nav-data.js the first time the reader opens it (one file for
 // the whole site, never repeated in pages), built with DOM methods. Open or closed is
-// remembered; wide screens start with it open.
+// remembered; wide screens start with it open. The tree's panel is made here too: without a
+// script there is nothing to open. graph.js reads the same file (vaultcNav.load) for the
+// titles and pages of the local graph's nodes.
 (function () {
   "use strict";
+  // Read by the search in a hidden frame for its text: nothing to show.
+  if (window.location.hash === "#vaultc-text" && window.parent !== window) return;
   var KEY = "vaultc-tree";
-  var meta = document.querySelector('meta[name="vaultc-root"]');
-  var root = meta ? meta.getAttribute("content") : "";
+  // The site root, from this script's own address (pages load it from ROOT/assets/).
+  var me = document.currentScript;
+  var root = me ? (me.getAttribute("src") || "").replace(/assets\/[^\/]*$/, "") : "";
   var loading = null;
   var built = false;
 
-  window.vaultcNav = { data: function (d) { if (loading) loading.ok(d); } };
+  window.vaultcNav = { data: function (d) { if (loading) loading.ok(d); }, load: load };
 
   function load() {
     if (!loading) {
@@ -76,6 +81,33 @@
     built = true;
   }
 
+  // The tree's panel, after the header: the page's own when a theme has one.
+  function panel() {
+    var tree = document.getElementById("site-tree");
+    var header = document.querySelector(".site-header");
+    if (tree || !header) return tree;
+    tree = el("nav", "site-tree");
+    tree.id = "site-tree";
+    tree.setAttribute("aria-label", "Notes by folder");
+    var head = el("div", "tree-head");
+    var close = el("button", "tree-toggle tree-close", "Close");
+    close.type = "button";
+    close.setAttribute("aria-controls", "site-tree");
+    head.appendChild(close);
+    [["notes.html", "Notes"], ["tags.html", "Tags"], ["entities.html", "Entities"], ["graph.html", "Graph"]].forEach(function (l) {
+      var a = el("a", "", l[1]);
+      a.href = root + l[0];
+      head.appendChild(a);
+      head.appendChild(document.createTextNode(" "));
+    });
+    tree.appendChild(head);
+    var body = el("div", "tree");
+    body.appendChild(el("p", "empty", "Loading…"));
+    tree.appendChild(body);
+    header.parentNode.insertBefore(tree, header.nextSibling);
+    return tree;
+  }
+
   function setOpen(open, remember) {
     var tree = document.getElementById("site-tree");
     if (!tree) return;
@@ -90,6 +122,11 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    panel();
+    document.querySelectorAll(".tree-toggle").forEach(function (b) {
+      b.type = "button";
+      b.setAttribute("aria-controls", "site-tree");
+    });
     var saved = null;
     try { saved = window.localStorage.getItem(KEY); } catch (e) { /* storage off */ }
     var wide = window.matchMedia && window.matchMedia("(min-width: 1100px)").matches;

@@ -4,6 +4,17 @@
   "use strict";
   var KEY = "vaultc-theme";
   var root = document.documentElement;
+  // Scripts run: parts drawn by them (local graphs) are shown.
+  root.classList.add("js");
+
+  // Loaded by the search page in a hidden frame for a result's snippet: hand the note over
+  // (the search page reads its text, inert) and nothing more.
+  if (window.location.hash === "#vaultc-text" && window.parent !== window) {
+    document.addEventListener("DOMContentLoaded", function () {
+      var body = document.querySelector(".note-body");
+      window.parent.postMessage({ vaultcText: body ? body.outerHTML : "" }, "*");
+    });
+  }
   var saved = null;
   try { saved = window.localStorage.getItem(KEY); } catch (e) { /* storage off: follow the system */ }
   if (saved === "light" || saved === "dark") root.setAttribute("data-theme", saved);
