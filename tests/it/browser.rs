@@ -27,6 +27,27 @@ fn a_site_in_the_browser_searches_explores_the_graph_and_the_tree() {
         "vaultc build failed:\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // The features fixture: a note with inline HTML, math, a diagram, properties and broken
+    // sections.
+    let features = tmp.path().join("features");
+    let fixture = repo().join("tests/fixtures/site-features");
+    let o = vaultc(
+        &fixture,
+        &[
+            "--config",
+            fixture.join("book.toml").to_str().unwrap(),
+            "build",
+            "--out",
+            features.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "vaultc build of the features fixture failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let node = Command::new("node").arg("--version").output();
     assert!(
         node.is_ok_and(|o| o.status.success()),
@@ -48,6 +69,7 @@ fn a_site_in_the_browser_searches_explores_the_graph_and_the_tree() {
         .arg(repo().join("tests/browser/site.test.mjs"))
         .arg(&site)
         .arg(&docs)
+        .arg(&features)
         .output()
         .unwrap();
     assert!(
