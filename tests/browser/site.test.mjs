@@ -255,6 +255,18 @@ try {
     assert.notEqual(await svg.getAttribute("viewBox"), viewBox, "wheel zooms");
   });
 
+  await step("the contents list the note's headings and lead to them", async () => {
+    await page.goto(base + "concepts/sector-rotation.html");
+    const toc = page.locator(".note-side nav.toc a");
+    await toc.first().waitFor();
+    const heads = await page.locator(".note-body > :is(h1,h2,h3,h4,h5,h6)[id]").count();
+    assert.ok(heads >= 3 && (await toc.count()) === heads, `${await toc.count()} entries, ${heads} headings`);
+    const last = toc.last();
+    const target = (await last.getAttribute("href")).slice(1);
+    await last.click();
+    await page.waitForURL(new RegExp(`#${target}$`));
+  });
+
   await step("screenshot of a note page", async () => {
     await page.goto(base + "concepts/sector-rotation.html");
     await page.screenshot({ path: screenshot });

@@ -1,7 +1,8 @@
 // The folder tree: loaded from nav-data.js the first time the reader opens it (one file for
 // the whole site, never repeated in pages), built with DOM methods. Open or closed is
-// remembered; wide screens start with it open. The tree's panel is made here too: without a
-// script there is nothing to open. graph.js reads the same file (vaultcNav.load) for the
+// remembered; wide screens start with it open. The tree's panel and the header's toggle are
+// made here too: without a script there is nothing to open. So are a note page's contents,
+// from its headings (a list repeating them on every page would add a few percent to a site). graph.js reads the same file (vaultcNav.load) for the
 // titles and pages of the local graph's nodes.
 (function () {
   "use strict";
@@ -121,7 +122,46 @@
     }
   }
 
+  // The header's toggle, first in the header, unless the theme's page has one.
+  function toggle() {
+    var header = document.querySelector(".site-header");
+    if (!header || header.querySelector(".tree-toggle")) return;
+    var b = el("button", "tree-toggle", "☰");
+    b.setAttribute("aria-label", "Notes by folder");
+    header.insertBefore(b, header.firstChild);
+  }
+
+  // A note page's contents, from the headings of its body (not those of embedded notes),
+  // first in the side panel, unless the theme's page has them.
+  function contents() {
+    var side = document.querySelector(".note-page .note-side");
+    var body = document.querySelector(".note-body");
+    if (!side || !body || side.querySelector(".toc")) return;
+    var heads = Array.prototype.filter.call(body.children, function (h) {
+      return /^H[1-6]$/.test(h.tagName) && h.id;
+    });
+    if (!heads.length) return;
+    var level = function (h) { return Number(h.tagName.charAt(1)); };
+    var top = Math.min.apply(null, heads.map(level));
+    var toc = el("nav", "toc");
+    toc.setAttribute("aria-label", "Contents");
+    toc.appendChild(el("h2", "", "Contents"));
+    var list = el("ul", "");
+    heads.forEach(function (h) {
+      var depth = level(h) - top;
+      var item = el("li", depth ? "toc-level-" + depth : "");
+      var a = el("a", "", h.textContent);
+      a.href = "#" + h.id;
+      item.appendChild(a);
+      list.appendChild(item);
+    });
+    toc.appendChild(list);
+    side.insertBefore(toc, side.firstChild);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    contents();
+    toggle();
     panel();
     document.querySelectorAll(".tree-toggle").forEach(function (b) {
       b.type = "button";

@@ -26,8 +26,19 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // The toggle is made here (without this script it would do nothing), unless the theme's
+    // page has one.
     var button = document.querySelector(".theme-toggle");
+    var header = document.querySelector(".site-header");
+    if (!button && header) {
+      button = document.createElement("button");
+      button.className = "theme-toggle";
+      button.setAttribute("aria-label", "Light or dark");
+      button.textContent = "◐";
+      header.appendChild(button);
+    }
     if (!button) return;
+    button.type = "button";
     button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
     button.addEventListener("click", function () {
       var next = current() === "dark" ? "light" : "dark";
