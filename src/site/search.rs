@@ -263,46 +263,81 @@ fn tag_list(vocab: &[(&str, Vec<(u32, u8)>)]) -> SiteFile {
     )
 }
 
-/// A document's words, each once with its score. Words already folded (lower-case ASCII,
-/// most of them) are borrowed from the note, not copied.
-fn doc_words<'a>(d: &Doc<'a>) -> Vec<(Cow<'a, str>, u8)> {
-    let mut seen: FxHashMap<Cow<'a, str>, (u8, u32)> = FxHashMap::default();
-    let mut add = |w: Cow<'a, str>, field: u8| {
+/// A document's words as they are gathered: each once, with the fields it is in and how
+/// often the body has it. Words already folded (lower-case ASCII, most of them) are borrowed
+/// from the note; the others are folded into one buffer and copied only when new.
+struct Words<'a> {
+    seen: FxHashMap<Cow<'a, str>, (u8, u32)>,
+    buf: String,
+}
+
+impl<'a> Words<'a> {
+    /// `piece` of a text, in `field`; `stable` when the text is the note's own (so that a
+    /// folded word can be borrowed rather than copied).
+    fn add(&mut self, piece: &str, stable: Option<&'a str>, folded: bool, field: u8) {
         let counted = u32::from(field == 0);
-        match seen.get_mut(w.as_ref()) {
-            Some(e) => {
-                e.0 |= field;
-                e.1 += counted;
-            }
-            None => {
-                seen.insert(w, (field, counted));
-            }
+        let key: &str = if folded {
+            piece
+        } else {
+            self.buf.clear();
+            fold_into(piece, &mut self.buf);
+            &self.buf
+        };
+        if let Some(e) = self.seen.get_mut(key) {
+            e.0 |= field;
+            e.1 += counted;
+            return;
         }
+        let owned = match stable {
+            Some(p) if folded => Cow::Borrowed(p),
+            _ => Cow::Owned(key.to_owned()),
+        };
+        self.seen.insert(owned, (field, counted));
+    }
+
+    /// Every word of `text`, a text of the note's own.
+    fn text(&mut self, text: &'a str, field: u8) -> usize {
+        let mut n = 0;
+        each_word(text, |piece, folded| {
+            n += 1;
+            self.add(piece, Some(piece), folded, field);
+        });
+        n
+    }
+}
+
+/// A document's words, each once with its score.
+fn doc_words<'a>(d: &Doc<'a>) -> Vec<(Cow<'a, str>, u8)> {
+    // About one new word in every 16 bytes of a note: sized once, never grown.
+    let capacity = d.body.len() / 16 + 16;
+    let mut words = Words {
+        seen: FxHashMap::with_capacity_and_hasher(capacity, Default::default()),
+        buf: String::new(),
     };
-    let mut title_words = 0;
-    each_word(d.title, |w| {
-        title_words += 1;
-        add(w, IN_TITLE);
-    });
+    let title_words = words.text(d.title, IN_TITLE);
     for (texts, field) in [
         (&d.aliases, IN_ALIAS),
         (&d.headings, IN_HEADING),
         (&d.tags, IN_TAG),
     ] {
         for t in texts {
-            each_word(t, |w| add(w, field));
+            words.text(t, field);
         }
     }
     for t in &d.tags {
         for key in tag_words(t) {
-            add(Cow::Owned(key), IN_TAG);
+            words.add(&key, None, true, IN_TAG);
         }
     }
     visible_lines(d.body, |line| match line {
-        Cow::Borrowed(l) => each_word(l, |w| add(w, 0)),
-        Cow::Owned(l) => each_word(&l, |w| add(Cow::Owned(w.into_owned()), 0)),
+        Cow::Borrowed(l) => {
+            words.text(l, 0);
+        }
+        Cow::Owned(l) => each_word(&l, |piece, folded| words.add(piece, None, folded, 0)),
     });
-    seen.into_iter()
+    words
+        .seen
+        .into_iter()
         .map(|(w, (fields, count))| (w, score(fields, count, title_words)))
         .collect()
 }
@@ -320,10 +355,9 @@ fn tag_words(tag: &str) -> Vec<String> {
     out
 }
 
-/// Calls `f` with every word of `text` (a run of letters and digits), folded (see
-/// [`fold_word`]): borrowed when it already is. ASCII text, most of it, is scanned byte by
-/// byte.
-pub fn each_word<'t>(text: &'t str, mut f: impl FnMut(Cow<'t, str>)) {
+/// Calls `f` with every word of `text` (a run of letters and digits) as written, and whether
+/// it is folded already (see [`fold_word`]). ASCII text, most of it, is scanned byte by byte.
+pub fn each_word<'t>(text: &'t str, mut f: impl FnMut(&'t str, bool)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -353,12 +387,7 @@ pub fn each_word<'t>(text: &'t str, mut f: impl FnMut(Cow<'t, str>)) {
             continue;
         }
         if (2..=MAX_WORD_CHARS).contains(&chars) {
-            let piece = &text[start..i];
-            f(if folded {
-                Cow::Borrowed(piece)
-            } else {
-                Cow::Owned(fold_word(piece))
-            });
+            f(&text[start..i], folded);
         }
     }
 }
