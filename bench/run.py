@@ -15,7 +15,9 @@ Besides cold `check --no-cache`, it times `check` as a pre-commit hook meets it:
 changed (the run cache answers) and after editing one note (each run appends a line to a
 different note's copy, so the note cache serves the other notes). `--export` adds the exports;
 `--site` adds `vaultc build`: cold into a new folder, again with nothing changed after a
-`touch` of one note, and after editing one note. Edited notes are restored afterwards.
+`touch` of one note, and after editing one note, with the site's size against the notes' and
+the most search index a query loads (in headless Chromium, when Node.js is set up for
+tests/browser). Edited notes are restored afterwards.
 
 Python 3.11 standard library only.
 """
@@ -188,6 +190,7 @@ def bench_site(vault, today, runs, workdir):
     cold = timed_runs("build (cold)", runs, {0}, vault,
                       lambda i: base + [workdir / f"site-{i}"])
     site = workdir / "site-0"
+    cold.update(site_figures(site, vault))
     note = edit_target(vault)
     touched = bench_edits("build (touch)", base + [site], vault, {0}, runs, note,
                           touch_only=True)
@@ -195,6 +198,24 @@ def bench_site(vault, today, runs, workdir):
     for i in range(runs):
         shutil.rmtree(workdir / f"site-{i}", ignore_errors=True)
     return [cold, touched, edited]
+
+
+def site_figures(site, vault):
+    """The built site's size against the notes' (SPEC §5: under 3x plus a fixed amount), and
+    the most search index a query loads in the browser (tests/browser/search-bytes.mjs, in
+    headless Chromium; skipped when Node.js or its playwright-core is missing)."""
+    notes = sum(p.stat().st_size for p in vault.rglob("*.md") if ".vaultc" not in str(p))
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    figures = {"site_mb": size / 1e6, "notes_mb": notes / 1e6, "site_ratio": size / notes}
+    script = REPO / "tests" / "browser" / "search-bytes.mjs"
+    if shutil.which("node") and (script.parent / "node_modules" / "playwright-core").is_dir():
+        out = subprocess.run(["node", script, site], capture_output=True, text=True)
+        m = re.search(r"largest: ([0-9.]+) KB", out.stdout)
+        if m:
+            figures["search_kb"] = float(m.group(1))
+        else:
+            print(f"  search-bytes.mjs failed:\n{out.stdout}{out.stderr}", flush=True)
+    return figures
 
 
 def edit_target(vault):
@@ -296,6 +317,13 @@ def print_table(sizes):
             rss = ("<=" if r["rss_is_upper_bound"] else "") + f"{r['peak_rss_mb']:.1f}"
             print(f"{s['size']:>7}  {r['command']:<14} {r['median_ms']:>10.1f} {r['min_ms']:>10.1f}"
                   f" {rss:>12} {r['ratio_to_floor']:>8.2f}")
+    for s in sizes:
+        for r in s["results"]:
+            if "site_ratio" in r:
+                search = (f", search loads at most {r['search_kb']:.0f} KB"
+                          if "search_kb" in r else "")
+                print(f"{s['size']:>7}  site: {r['site_mb']:.0f} MB for {r['notes_mb']:.0f} MB"
+                      f" of notes ({r['site_ratio']:.2f} x){search}")
     for s in sizes:
         for r in s["results"]:
             if "ratio_to_check" in r:

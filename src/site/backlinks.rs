@@ -16,7 +16,7 @@ use super::plan::Plan;
 use super::text::readable;
 
 /// How much of a line a context snippet keeps around its link.
-const CONTEXT_CHARS: usize = 180;
+const CONTEXT_CHARS: usize = 90;
 
 /// One link into an entity: the linking note and the index of the link in its `links`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,7 +28,7 @@ use crate::graph::{Entity, EntityId};
 use crate::model::NoteId;
 
 /// Bumped when the meaning of a fingerprint changes (what rendering reads).
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// The fingerprint every page starts from: vaultc, the theme and the site settings.
 pub fn base(site: &Site<'_>, theme: u64) -> u64 {
@@ -145,6 +145,8 @@ fn neighbourhood(site: &Site<'_>, centre: EntityId, h: &mut FxHasher) {
     let a = site.a;
     let ring = svg::local_nodes(&site.neighbours, centre);
     for &id in &ring {
+        // The page names its nodes by number; the rest is in `nav-data.js`.
+        site.numbers.get(id).hash(h);
         svg::describe(a, id).hash(h);
         site.plan.entity_page(id, a.graph.entity(id)).hash(h);
     }

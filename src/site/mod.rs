@@ -90,6 +90,7 @@ pub struct Site<'a> {
     tags: Tags,
     backlinks: Backlinks,
     neighbours: Neighbours,
+    numbers: nav::Numbers,
     bases: bases::Bases,
     theme: Theme,
     base_fingerprint: u64,
@@ -112,9 +113,9 @@ pub fn build(
     clock.lap("site: notes + entities");
     files.extend(site.tag_pages(progress)?);
     clock.lap("site: tags");
-    files.extend(search_files(&site, reuse));
+    files.extend(search_files(&site));
     clock.lap("site: search");
-    files.push(svg::global_file(a, plan, &site.neighbours, reuse));
+    files.push(svg::global_file(a, &site.numbers, &site.neighbours, reuse));
     files.push(SiteFile::bytes("nav-data.js", nav::data(&site)));
     clock.lap("site: graph");
     files.push(SiteFile::bytes("sitemap.xml", feeds::sitemap(&site)));
@@ -151,6 +152,7 @@ impl<'a> Site<'a> {
             options,
             backlinks: Backlinks::collect(a, &plan),
             neighbours: Neighbours::collect(a, &plan),
+            numbers: nav::Numbers::new(a, &plan),
             bases: bases::Bases::collect(a, &plan),
             plan,
             tags,
@@ -259,7 +261,7 @@ pub fn title(note: &crate::model::Note) -> &str {
 }
 
 /// The search index of every published note.
-fn search_files(site: &Site<'_>, reuse: &dyn Reuse) -> Vec<SiteFile> {
+fn search_files(site: &Site<'_>) -> Vec<SiteFile> {
     let notes = &site.a.vault.notes;
     let docs: Vec<search::Doc<'_>> = (0..notes.len())
         .into_par_iter()
@@ -276,7 +278,7 @@ fn search_files(site: &Site<'_>, reuse: &dyn Reuse) -> Vec<SiteFile> {
             })
         })
         .collect();
-    search::files(&docs, reuse)
+    search::files(&docs)
 }
 
 /// A note's tags, each once (any case), in order.

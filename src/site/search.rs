@@ -7,15 +7,19 @@
 //! - `index.js`: the manifest: how many documents, the first word of every chunk, which
 //!   spelling lists exist, and the words in more than half of the notes (a query with other
 //!   words skips those, so that it never loads their long postings).
-//! - `c/N.js`: chunk N of the index: words in sorted order, each with its postings, `[doc
-//!   delta, score, …]`. A query loads the chunk of each of its words (and of the words its
-//!   last word begins). Tags are words too (`#tag`, and `#parent` for `#parent/child`).
+//! - `c/N.js`: chunk N of the index: words in sorted order, each with its postings packed in
+//!   a string (see [`pack_postings`]). A query loads the chunk of each of its words (and of
+//!   the words its last word begins). Tags are words too (`#tag`, and `#parent` for
+//!   `#parent/child`).
 //! - `d/N.js`: the title, page, vault path and tags of documents `N * DOCS_PER_BLOCK…`.
-//! - `t/<page>.js`: a note's text, deflated and in base64, for the snippet under a result.
-//!   Named by the note's page, so a rebuild reuses it until the note changes.
 //! - `w/KEY.js`: the words of the index that start with one character and have one length,
 //!   with their document counts: where a misspelt word finds its spelling.
 //! - `tags.js`: every tag with its count, for the tag filter.
+//!
+//! The snippet under a result is cut from the result's own page, which the site has anyway:
+//! `search.js` reads the page's text (fetched over http; from `file://`, where browsers
+//! refuse `fetch`, the page is loaded in a hidden frame that hands its text over). A copy of
+//! every note's text for snippets would add half the notes' size again to the site.
 //!
 //! Words are runs of letters and digits, lower-cased and stripped of accents (the browser
 //! folds a query the same way). Pagefind does the same job but took 22 s of CPU and 2.6 GB
@@ -23,16 +27,14 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::hash::{Hash, Hasher};
 
-use base64::Engine as _;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::output::SiteFile;
-use super::text::{readable, without_comments};
+use super::text::without_comments;
 
 /// Documents per `d/N.js` file.
 pub const DOCS_PER_BLOCK: usize = 32;
@@ -43,7 +45,7 @@ const MAX_WORD_CHARS: usize = 40;
 /// Spelling lists hold words of at least this many characters.
 const MIN_SPELLED_CHARS: usize = 4;
 /// Bumped when the files' format changes.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// What one note contributes to the index.
 #[derive(Debug)]
@@ -57,7 +59,7 @@ pub struct Doc<'a> {
     pub aliases: Vec<&'a str>,
     pub headings: Vec<&'a str>,
     /// The note's Markdown after its frontmatter: its words are indexed as written (link
-    /// targets too), `%% comments %%` left out; [`plain_text`] makes the snippet text.
+    /// targets too), `%% comments %%` left out.
     pub body: &'a str,
 }
 
@@ -85,7 +87,7 @@ fn score(fields: u8, count: u32, title_words: usize) -> u8 {
 }
 
 /// Every file of the search, sorted by nothing in particular (the caller sorts).
-pub fn files(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
+pub fn files(docs: &[Doc<'_>]) -> Vec<SiteFile> {
     let words: Vec<Vec<(Cow<'_, str>, u8)>> = docs.par_iter().map(doc_words).collect();
     let mut postings: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
     for (id, list) in words.iter().enumerate() {
@@ -101,7 +103,6 @@ pub fn files(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> 
     let spelling = spelling_lists(&vocab, &mut out);
     out.extend(doc_blocks(docs));
     out.push(tag_list(&vocab));
-    out.extend(texts(docs, reuse));
     // Words in most notes narrow nothing down and have the longest postings: a query skips
     // them when it has other words (its snippets still mark them).
     let common: Vec<&str> = vocab
@@ -162,22 +163,40 @@ fn chunks(vocab: &[(&str, Vec<(u32, u8)>)], out: &mut Vec<SiteFile>) -> Vec<Stri
             body.push(',');
         }
         body.push_str(&json(word));
-        body.push_str(":[");
-        let mut last = 0;
-        for (i, &(doc, s)) in list.iter().enumerate() {
-            if i > 0 {
-                body.push(',');
-            }
-            let _ = write!(body, "{},{}", doc - last, s);
-            last = doc;
-        }
-        body.push(']');
+        body.push_str(":\"");
+        pack_postings(list, &mut body);
+        body.push('"');
         if body.len() >= CHUNK_BYTES {
             flush(&mut body, firsts.len() - 1);
         }
     }
     flush(&mut body, firsts.len().saturating_sub(1));
     firsts
+}
+
+/// The digits postings are written in: URL-safe base64's (none needs escaping in JSON).
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A word's postings (document, score), in document order, as base-64 digits: for each, the
+/// gap from the previous document in groups of five bits, lowest first, each digit with 32
+/// added when more follow; then the score divided by four (0–62), one digit. A common word's
+/// posting takes two characters (`12,45,` took six).
+pub fn pack_postings(list: &[(u32, u8)], out: &mut String) {
+    let mut last = 0;
+    for &(doc, score) in list {
+        let mut gap = doc - last;
+        last = doc;
+        loop {
+            let low = gap & 31;
+            gap >>= 5;
+            let digit = if gap > 0 { low | 32 } else { low };
+            out.push(char::from(DIGITS[digit as usize]));
+            if gap == 0 {
+                break;
+            }
+        }
+        out.push(char::from(DIGITS[usize::from(score / 4).min(63)]));
+    }
 }
 
 /// The key of a word's spelling list: its first character and its length in characters.
@@ -244,73 +263,81 @@ fn tag_list(vocab: &[(&str, Vec<(u32, u8)>)]) -> SiteFile {
     )
 }
 
-/// The site path of a note's text file: its page with `.js` for `.html`.
-pub fn text_path(url: &str) -> String {
-    format!("search/t/{}.js", url.strip_suffix(".html").unwrap_or(url))
+/// A document's words as they are gathered: each once, with the fields it is in and how
+/// often the body has it. Words already folded (lower-case ASCII, most of them) are borrowed
+/// from the note; the others are folded into one buffer and copied only when new.
+struct Words<'a> {
+    seen: FxHashMap<Cow<'a, str>, (u8, u32)>,
+    buf: String,
 }
 
-/// `t/<page>.js`: `[page, base64 of the deflated text]`, reused when unchanged.
-fn texts(docs: &[Doc<'_>], reuse: &dyn crate::site::Reuse) -> Vec<SiteFile> {
-    docs.par_iter()
-        .map(|d| {
-            let path = text_path(d.url);
-            let mut h = FxHasher::default();
-            (VERSION, d.url, d.body).hash(&mut h);
-            let fingerprint = h.finish();
-            if reuse.reusable(&path, fingerprint) {
-                return SiteFile::kept(&path, fingerprint);
-            }
-            let text = plain_text(d.body);
-            let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 1);
-            let b64 = base64::engine::general_purpose::STANDARD.encode(packed);
-            let data = format!("[{},\"{}\"]", json(d.url), b64);
-            let mut file = script(&path, "text", &data);
-            file.fingerprint = Some(fingerprint);
-            file
-        })
-        .collect()
-}
-
-/// A document's words, each once with its score. Words already folded (lower-case ASCII,
-/// most of them) are borrowed from the note, not copied.
-fn doc_words<'a>(d: &Doc<'a>) -> Vec<(Cow<'a, str>, u8)> {
-    let mut seen: FxHashMap<Cow<'a, str>, (u8, u32)> = FxHashMap::default();
-    let mut add = |w: Cow<'a, str>, field: u8| {
+impl<'a> Words<'a> {
+    /// `piece` of a text, in `field`; `stable` when the text is the note's own (so that a
+    /// folded word can be borrowed rather than copied).
+    fn add(&mut self, piece: &str, stable: Option<&'a str>, folded: bool, field: u8) {
         let counted = u32::from(field == 0);
-        match seen.get_mut(w.as_ref()) {
-            Some(e) => {
-                e.0 |= field;
-                e.1 += counted;
-            }
-            None => {
-                seen.insert(w, (field, counted));
-            }
+        let key: &str = if folded {
+            piece
+        } else {
+            self.buf.clear();
+            fold_into(piece, &mut self.buf);
+            &self.buf
+        };
+        if let Some(e) = self.seen.get_mut(key) {
+            e.0 |= field;
+            e.1 += counted;
+            return;
         }
+        let owned = match stable {
+            Some(p) if folded => Cow::Borrowed(p),
+            _ => Cow::Owned(key.to_owned()),
+        };
+        self.seen.insert(owned, (field, counted));
+    }
+
+    /// Every word of `text`, a text of the note's own.
+    fn text(&mut self, text: &'a str, field: u8) -> usize {
+        let mut n = 0;
+        each_word(text, |piece, folded| {
+            n += 1;
+            self.add(piece, Some(piece), folded, field);
+        });
+        n
+    }
+}
+
+/// A document's words, each once with its score.
+fn doc_words<'a>(d: &Doc<'a>) -> Vec<(Cow<'a, str>, u8)> {
+    // About one new word in every 16 bytes of a note: sized once, never grown.
+    let capacity = d.body.len() / 16 + 16;
+    let mut words = Words {
+        seen: FxHashMap::with_capacity_and_hasher(capacity, Default::default()),
+        buf: String::new(),
     };
-    let mut title_words = 0;
-    each_word(d.title, |w| {
-        title_words += 1;
-        add(w, IN_TITLE);
-    });
+    let title_words = words.text(d.title, IN_TITLE);
     for (texts, field) in [
         (&d.aliases, IN_ALIAS),
         (&d.headings, IN_HEADING),
         (&d.tags, IN_TAG),
     ] {
         for t in texts {
-            each_word(t, |w| add(w, field));
+            words.text(t, field);
         }
     }
     for t in &d.tags {
         for key in tag_words(t) {
-            add(Cow::Owned(key), IN_TAG);
+            words.add(&key, None, true, IN_TAG);
         }
     }
-    visible_lines(d.body, |line, _| match line {
-        Cow::Borrowed(l) => each_word(l, |w| add(w, 0)),
-        Cow::Owned(l) => each_word(&l, |w| add(Cow::Owned(w.into_owned()), 0)),
+    visible_lines(d.body, |line| match line {
+        Cow::Borrowed(l) => {
+            words.text(l, 0);
+        }
+        Cow::Owned(l) => each_word(&l, |piece, folded| words.add(piece, None, folded, 0)),
     });
-    seen.into_iter()
+    words
+        .seen
+        .into_iter()
         .map(|(w, (fields, count))| (w, score(fields, count, title_words)))
         .collect()
 }
@@ -328,10 +355,9 @@ fn tag_words(tag: &str) -> Vec<String> {
     out
 }
 
-/// Calls `f` with every word of `text` (a run of letters and digits), folded (see
-/// [`fold_word`]): borrowed when it already is. ASCII text, most of it, is scanned byte by
-/// byte.
-pub fn each_word<'t>(text: &'t str, mut f: impl FnMut(Cow<'t, str>)) {
+/// Calls `f` with every word of `text` (a run of letters and digits) as written, and whether
+/// it is folded already (see [`fold_word`]). ASCII text, most of it, is scanned byte by byte.
+pub fn each_word<'t>(text: &'t str, mut f: impl FnMut(&'t str, bool)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -361,12 +387,7 @@ pub fn each_word<'t>(text: &'t str, mut f: impl FnMut(Cow<'t, str>)) {
             continue;
         }
         if (2..=MAX_WORD_CHARS).contains(&chars) {
-            let piece = &text[start..i];
-            f(if folded {
-                Cow::Borrowed(piece)
-            } else {
-                Cow::Owned(fold_word(piece))
-            });
+            f(&text[start..i], folded);
         }
     }
 }
@@ -390,9 +411,9 @@ fn fold_into(s: &str, out: &mut String) {
     );
 }
 
-/// The lines of a note's body a reader sees, `%% comments %%` cut out, with whether each is
-/// code (fence lines themselves are left out).
-fn visible_lines<'a>(body: &'a str, mut f: impl FnMut(Cow<'a, str>, bool)) {
+/// The lines of a note's body a reader sees, `%% comments %%` cut out (fence lines of code
+/// blocks are left out, the code kept).
+fn visible_lines<'a>(body: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
     let mut in_code = false;
     let mut in_comment = false;
     for line in body.lines() {
@@ -401,56 +422,12 @@ fn visible_lines<'a>(body: &'a str, mut f: impl FnMut(Cow<'a, str>, bool)) {
             in_code = !in_code;
             continue;
         }
-        if in_code {
-            f(Cow::Borrowed(trimmed), true);
-        } else if !in_comment && !trimmed.as_bytes().contains(&b'%') {
-            f(Cow::Borrowed(trimmed), false);
+        if in_code || (!in_comment && !trimmed.as_bytes().contains(&b'%')) {
+            f(Cow::Borrowed(trimmed));
         } else {
-            f(
-                Cow::Owned(without_comments(trimmed, &mut in_comment)),
-                false,
-            );
+            f(Cow::Owned(without_comments(trimmed, &mut in_comment)));
         }
     }
-}
-
-/// A note's body as a reader sees it, line by line: the text search results quote. Markup
-/// goes (see [`readable`]), `%% comments %%` go, code stays as written.
-pub fn plain_text(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    visible_lines(body, |line, code| {
-        let kept = line.trim();
-        // Rules and table lines, and lines of tags only (tags are searched as tags).
-        if !code
-            && (kept
-                .chars()
-                .all(|c| matches!(c, '-' | '|' | ':' | ' ' | '*' | '_' | '='))
-                || kept
-                    .split_whitespace()
-                    .all(|w| w.len() > 1 && w.starts_with('#') && !w.starts_with("##")))
-        {
-            return;
-        }
-        push_line(
-            &mut out,
-            &if code {
-                kept.to_owned()
-            } else {
-                readable(kept)
-            },
-        );
-    });
-    out
-}
-
-fn push_line(out: &mut String, line: &str) {
-    if line.is_empty() {
-        return;
-    }
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out.push_str(line);
 }
 
 #[cfg(test)]
@@ -488,7 +465,7 @@ mod tests {
             ),
             doc("Other", "b.html", "nothing here but café", vec![]),
         ];
-        let files = files(&docs, &());
+        let files = files(&docs);
         let manifest = file(&files, "search/index.js");
         assert!(
             manifest.starts_with("vaultcSearch.manifest({"),
@@ -499,22 +476,39 @@ mod tests {
             .filter(|f| f.path.starts_with("search/c/"))
             .map(|f| file(&files, &f.path).to_owned())
             .collect();
-        // `café` is in both documents: doc 0, then doc 1 as a delta of 1.
-        assert!(all.contains("\"cafe\":[0,"), "{all}");
-        assert!(all.contains("\"#markets\":[0,") && all.contains("\"#markets/etf\":[0,"));
+        // `café` is in both documents: doc 0, then doc 1 as a gap of 1 (B), each with a
+        // score of 6 or 7 for one body word (digit B).
+        assert!(all.contains("\"cafe\":\"ABBB\""), "{all}");
+        assert!(all.contains("\"#markets\":\"A") && all.contains("\"#markets/etf\":\"A"));
         assert!(!all.contains('<') && !all.contains("\"b\""), "{all}");
-        let rotation = all.split("\"rotation\":[0,").nth(1).unwrap();
-        let s: u32 = rotation.split(']').next().unwrap().parse().unwrap();
+        let rotation = all.split("\"rotation\":\"A").nth(1).unwrap();
+        let s = DIGITS
+            .iter()
+            .position(|&d| rotation.as_bytes()[0] == d)
+            .unwrap()
+            * 4;
         assert!(s > 60, "a title word outweighs a body word: {s}");
         assert!(file(&files, "search/w/r8.js").contains("\"rotation\",1"));
         assert!(file(&files, "search/d/0.js").contains("[\"Sector rotation\",\"a.html\""));
-        assert!(file(&files, "search/t/a.js").starts_with("vaultcSearch.text([\"a.html\",\""));
+        assert!(
+            !files.iter().any(|f| f.path.starts_with("search/t/")),
+            "snippets come from pages"
+        );
+    }
+
+    #[test]
+    fn postings_pack_gaps_in_five_bit_groups_and_scores_in_one_digit() {
+        let mut out = String::new();
+        pack_postings(&[(0, 8), (1, 250), (33, 1), (33 + 1024, 40)], &mut out);
+        // 0 → A, score 2 → C; 1 → B, 62 → '-'; gap 32 → low 0 with more (g), then 1 (B),
+        // score 0 → A; gap 1024 → 0+32 (g), 0+32 (g), 1 (B), score 10 → K.
+        assert_eq!(out, "ACB-gBAggBK");
     }
 
     #[test]
     fn markup_in_titles_is_escaped_and_still_valid_json() {
         let docs = [doc("<script>alert(1)</script> & co", "a.html", "x", vec![])];
-        let files = files(&docs, &());
+        let files = files(&docs);
         let block = file(&files, "search/d/0.js");
         assert!(!block.contains('<') && !block.contains('&'), "{block}");
         let json = block
@@ -540,18 +534,10 @@ mod tests {
                 )
             })
             .collect();
-        let manifest = file(&files(&docs, &()), "search/index.js").to_owned();
+        let manifest = file(&files(&docs), "search/index.js").to_owned();
         assert!(
             manifest.contains("\"common\":[\"note\",\"the\"]"),
             "{manifest}"
         );
-    }
-
-    #[test]
-    fn plain_text_drops_markup_and_comments() {
-        let text = plain_text(
-            "#tag #a/b\n## Fund flows\n- **Bold** [[Tesla#Robotaxi|robotaxis]] %% secret %% end\n|---|---|\n```\nlet x = 1;\n```\n",
-        );
-        assert_eq!(text, "Fund flows\nBold robotaxis  end\nlet x = 1;");
     }
 }

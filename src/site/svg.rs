@@ -1,8 +1,12 @@
 //! The link graph on the site, laid out at build time ([`layout`](super::layout)).
 //!
-//! - Each note and entity page has its neighbourhood as inline SVG: the page, what it links
-//!   to and what links to it, and the links among those. It shows without a script;
-//!   `assets/graph.js` adds zoom, pan and hover.
+//! - Each note and entity page has its neighbourhood: the page, what it links to and what
+//!   links to it, and the links among those, laid out here and packed into a short attribute
+//!   of the page's `<svg>` (node numbers, positions, links; see [`pack`]). `assets/graph.js`
+//!   draws it with each node's title, page and colour from `nav-data.js`, which the folder
+//!   tree loads anyway — so a page carries about 150 bytes of graph instead of 4 KB of SVG
+//!   that repeated the same titles and pages on every page around them — and adds zoom, pan
+//!   and hover.
 //! - The global graph is `graph-data.js`: every published note and every name without a note
 //!   that one links to, with its position, links, folder and first tag; `assets/graph.js`
 //!   draws it on a canvas, with labels only where they fit.
@@ -17,48 +21,26 @@ use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use super::layout::layout;
+use super::nav::Numbers;
 use super::output::SiteFile;
 use super::plan::Plan;
-use super::urls::href;
 use crate::graph::{Entity, EntityId};
 use crate::pipeline::Analysis;
 
 /// At most this many neighbours around a note (the best-linked ones).
 pub const LOCAL_NEIGHBOURS: usize = 16;
-/// Labels longer than this are cut.
-const LABEL_CHARS: usize = 20;
 /// How many colours nodes take.
 pub const COLOURS: u64 = 10;
 /// The local graph's drawing, in pixels (drawn at this size in the sidebar).
 const LOCAL_SIZE: (f32, f32) = (300.0, 250.0);
 
-/// A drawing for the `graph.svg.html` template, in whole pixels.
+/// A local graph for the `graph.svg.html` template: its size in pixels and its nodes and
+/// links packed into one attribute (see [`pack`]), which `assets/graph.js` draws.
 #[derive(Debug, Serialize)]
 pub struct GraphView {
     pub width: u32,
     pub height: u32,
-    pub nodes: Vec<NodeView>,
-    /// Every edge as one SVG path: `M x y L x y …`.
-    pub edges: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct NodeView {
-    pub x: i32,
-    pub y: i32,
-    pub r: i32,
-    /// The name, cut to [`LABEL_CHARS`].
-    pub label: String,
-    /// The full name, when the label is cut (shown as a tooltip).
-    pub name: Option<String>,
-    pub href: Option<String>,
-    /// `current`, `note` or `unresolved`.
-    pub kind: &'static str,
-    /// The colour of the node's top folder, `0..COLOURS`.
-    pub colour: u64,
-    /// The other ends of its edges, space-separated node numbers (`graph.js` lights them on
-    /// hover).
-    pub links: String,
+    pub data: String,
 }
 
 /// Undirected neighbours of every entity with link counts, self links and unpublished notes
@@ -149,15 +131,13 @@ pub fn local_nodes(neighbours: &Neighbours, centre: EntityId) -> Vec<EntityId> {
         .collect()
 }
 
-/// A note's (or unresolved name's) neighbourhood, laid out, for the page at `page`.
-pub fn local(
-    a: &Analysis,
-    plan: &Plan,
-    page: &str,
-    neighbours: &Neighbours,
-    centre: EntityId,
-) -> GraphView {
-    let ids = local_nodes(neighbours, centre);
+/// A note's (or unresolved name's) neighbourhood, laid out, with every node named by its
+/// number in `nav-data.js` (its title, page and colour are there, once for the whole site).
+pub fn local(numbers: &Numbers, neighbours: &Neighbours, centre: EntityId) -> GraphView {
+    let ids: Vec<EntityId> = local_nodes(neighbours, centre)
+        .into_iter()
+        .filter(|&id| numbers.get(id).is_some())
+        .collect();
     let mut pairs = Vec::new();
     for (i, &p) in ids.iter().enumerate() {
         for (j, &q) in ids.iter().enumerate().skip(i + 1) {
@@ -167,59 +147,56 @@ pub fn local(
         }
     }
     let pos = fit(&layout(ids.len(), &pairs, 30, true), LOCAL_SIZE);
-    let mut degree = vec![0usize; ids.len()];
-    let mut links = vec![String::new(); ids.len()];
-    for &(i, j) in &pairs {
-        let (i, j) = (i as usize, j as usize);
-        degree[i] += 1;
-        degree[j] += 1;
-        for (x, y) in [(i, j), (j, i)] {
-            if !links[x].is_empty() {
-                links[x].push(' ');
-            }
-            links[x].push_str(&y.to_string());
-        }
-    }
-    let nodes = ids
+    let nodes: Vec<(u32, [f32; 2])> = ids
         .iter()
-        .enumerate()
-        .map(|(i, &id)| {
-            let entity = a.graph.entity(id);
-            let (name, colour) = describe(a, id);
-            let cut = name.chars().count() > LABEL_CHARS;
-            NodeView {
-                x: pos[i][0].round() as i32,
-                y: pos[i][1].round() as i32,
-                r: (3.0 + 1.5 * (degree[i] as f32).sqrt()).round() as i32 + i32::from(i == 0),
-                label: if cut {
-                    let head: String = name.chars().take(LABEL_CHARS - 1).collect();
-                    format!("{}…", head.trim_end())
-                } else {
-                    name.to_owned()
-                },
-                name: cut.then(|| name.to_owned()),
-                href: plan.entity_page(id, entity).map(|p| href(page, p)),
-                kind: match colour {
-                    _ if i == 0 => "current",
-                    None => "unresolved",
-                    Some(_) => "note",
-                },
-                colour: colour.unwrap_or(0),
-                links: std::mem::take(&mut links[i]),
-            }
-        })
-        .collect::<Vec<NodeView>>();
-    let mut edges = String::new();
-    for &(i, j) in &pairs {
-        let (p, q) = (&nodes[i as usize], &nodes[j as usize]);
-        let _ = write!(edges, "M{} {}L{} {}", p.x, p.y, q.x, q.y);
-    }
+        .zip(pos)
+        .map(|(&id, p)| (numbers.get(id).unwrap_or(0), p))
+        .collect();
     GraphView {
         width: LOCAL_SIZE.0 as u32,
         height: LOCAL_SIZE.1 as u32,
-        nodes,
-        edges,
+        data: pack(&nodes, &pairs),
     }
+}
+
+/// The digits of [`pack`]: URL-safe base64's.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A local graph in a few characters, base-64 digits throughout: the width `w` of a node
+/// number; the node count `n`; each node's number (`w` digits), x and y (two digits each, in
+/// pixels); then one bit per pair of nodes (0–1, 0–2, …, 1–2, …), six to a digit, high bit
+/// first: set when the two link. A page's 17 nodes take about 140 characters, where the
+/// same graph as SVG took 4 KB.
+pub fn pack(nodes: &[(u32, [f32; 2])], pairs: &[(u32, u32)]) -> String {
+    let digit = |v: u32| char::from(DIGITS[(v & 63) as usize]);
+    let push = |out: &mut String, v: u32, width: u32| {
+        for k in (0..width).rev() {
+            out.push(digit(v >> (6 * k)));
+        }
+    };
+    let largest = nodes.iter().map(|&(n, _)| n).max().unwrap_or(0);
+    let width = (1..=5).find(|&w| largest >> (6 * w) == 0).unwrap_or(6);
+    let n = nodes.len().min(63);
+    let mut out = String::with_capacity(2 + n * (width as usize + 4) + n * n / 12 + 1);
+    out.push(digit(width));
+    out.push(digit(n as u32));
+    for &(number, [x, y]) in &nodes[..n] {
+        push(&mut out, number, width);
+        push(&mut out, x.round().clamp(0.0, 4095.0) as u32, 2);
+        push(&mut out, y.round().clamp(0.0, 4095.0) as u32, 2);
+    }
+    let bits = n * n.saturating_sub(1) / 2;
+    let mut mask = vec![0u8; bits.div_ceil(6)];
+    for &(i, j) in pairs {
+        let (i, j) = (i as usize, j as usize);
+        if i < j && j < n {
+            // Pairs before row i: (n-1) + (n-2) + … + (n-i).
+            let k = i * (2 * n - i - 1) / 2 + (j - i - 1);
+            mask[k / 6] |= 1 << (5 - k % 6);
+        }
+    }
+    out.extend(mask.into_iter().map(|m| digit(u32::from(m))));
+    out
 }
 
 /// Scales and moves `pos` into a `width × height` box around its first node, leaving room
@@ -249,32 +226,37 @@ fn global_steps(n: usize) -> usize {
     }
 }
 
-/// `graph-data.js`: the whole graph for `assets/graph.js`, laid out; kept from the previous
-/// build when no node, name, page, folder, tag or link changed (the layout is the costly part).
+/// `graph-data.js`: the whole graph for `assets/graph.js`, laid out: every node of
+/// `nav-data.js`, in its order (so that a node's title and page are read there), with its
+/// position, link count, folder, colour and first tag. Kept from the previous build when no
+/// node, folder, tag or link changed (the layout is the costly part; a new title changes
+/// `nav-data.js` only).
 pub fn global_file(
     a: &Analysis,
-    plan: &Plan,
+    numbers: &Numbers,
     neighbours: &Neighbours,
     reuse: &dyn crate::site::Reuse,
 ) -> SiteFile {
-    let ids = global_nodes(a, plan, neighbours);
-    let mut index = vec![u32::MAX; a.graph.entity_count()];
-    for (i, &(.., id)) in ids.iter().enumerate() {
-        index[id] = i as u32;
-    }
+    let ids: Vec<EntityId> = numbers
+        .notes
+        .iter()
+        .map(|&n| a.graph.note_entity(n))
+        .chain(numbers.names.iter().copied())
+        .collect();
     let mut edges = Vec::new();
-    for (i, &(.., id)) in ids.iter().enumerate() {
+    for (i, &id) in ids.iter().enumerate() {
         for &(other, _) in &neighbours.of[id] {
-            let j = index[other];
-            if j != u32::MAX && (i as u32) < j {
+            if let Some(j) = numbers.get(other)
+                && (i as u32) < j
+            {
                 edges.push((i as u32, j));
             }
         }
     }
     edges.sort_unstable();
-    let (rows, folders, tags) = global_rows(a, plan, neighbours, &ids);
+    let (rows, folders, tags) = global_rows(a, neighbours, &ids);
     let mut h = FxHasher::default();
-    ("graph-data", 1u32, &rows, &edges, &folders, &tags).hash(&mut h);
+    ("graph-data", 2u32, &rows, &edges, &folders, &tags).hash(&mut h);
     let fingerprint = h.finish();
     if reuse.reusable(GRAPH_DATA, fingerprint) {
         return SiteFile::kept(GRAPH_DATA, fingerprint);
@@ -285,13 +267,7 @@ pub fn global_file(
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(
-            out,
-            "[{},{},{}",
-            pos[i][0].round(),
-            pos[i][1].round(),
-            &row[1..]
-        );
+        let _ = write!(out, "[{},{},{}]", pos[i][0].round(), pos[i][1].round(), row);
     }
     out.push_str("],\"edges\":[");
     for (k, (i, j)) in edges.iter().enumerate() {
@@ -314,66 +290,35 @@ pub fn global_file(
 
 pub const GRAPH_DATA: &str = "graph-data.js";
 
-/// The global graph's nodes: notes by folder and path (a folder starts in one place), then
-/// names without a note that a published note links to.
-fn global_nodes<'a>(
-    a: &'a Analysis,
-    plan: &Plan,
-    neighbours: &Neighbours,
-) -> Vec<(u8, &'a str, &'a str, EntityId)> {
-    let mut ids: Vec<(u8, &str, &str, EntityId)> = (0..a.vault.notes.len())
-        .filter(|&n| plan.note_page(n).is_some())
-        .map(|n| {
-            let path = a.vault.notes[n].path.as_str();
-            (0, top_folder(path), path, a.graph.note_entity(n))
-        })
-        .collect();
-    ids.extend(a.graph.entities().filter_map(|(id, e)| match e {
-        Entity::Unresolved(name) if !neighbours.of[id].is_empty() => {
-            Some((1, "", name.as_str(), id))
-        }
-        _ => None,
-    }));
-    ids.sort_unstable();
-    ids
-}
-
-/// Each node as a JSON array without its position: `[links, folder, colour, tag, name,
-/// page]` (`-1`: none); with the folder and tag names.
+/// Each node's `links,folder,colour,tag` (`-1`: none), with the top folders' and first tags'
+/// names.
 fn global_rows<'a>(
     a: &'a Analysis,
-    plan: &Plan,
     neighbours: &Neighbours,
-    ids: &[(u8, &'a str, &'a str, EntityId)],
+    ids: &[EntityId],
 ) -> (Vec<String>, Vec<&'a str>, Vec<&'a str>) {
     let mut tag_names = Names::default();
     let mut folders = Names::default();
     let rows = ids
         .iter()
-        .map(|&(kind, folder, _, id)| {
-            let entity = a.graph.entity(id);
-            let (name, colour) = describe(a, id);
-            let folder_no = if kind == 0 {
-                folders.number(folder) as i64
-            } else {
-                -1
+        .map(|&id| {
+            let (folder, colour, tag) = match a.graph.entity(id) {
+                Entity::Note(n) => {
+                    let note = &a.vault.notes[*n];
+                    let top = top_folder(&note.path);
+                    let tag = note.tags.first().map(|t| {
+                        let first = t.name.split('/').next().unwrap_or(&t.name);
+                        tag_names.number(first) as i64
+                    });
+                    (
+                        folders.number(top) as i64,
+                        colour(top) as i64,
+                        tag.unwrap_or(-1),
+                    )
+                }
+                Entity::Unresolved(_) => (-1, -1, -1),
             };
-            let tag = match entity {
-                Entity::Note(n) => a.vault.notes[*n].tags.first().map(|t| {
-                    let top = t.name.split('/').next().unwrap_or(&t.name);
-                    tag_names.number(top) as i64
-                }),
-                Entity::Unresolved(_) => None,
-            };
-            serde_json::json!([
-                neighbours.of[id].len(),
-                folder_no,
-                colour.map_or(-1, |c| c as i64),
-                tag.unwrap_or(-1),
-                name,
-                plan.entity_page(id, entity).unwrap_or("")
-            ])
-            .to_string()
+            format!("{},{folder},{colour},{tag}", neighbours.of[id].len())
         })
         .collect();
     (rows, folders.list, tag_names.list)

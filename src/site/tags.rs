@@ -1,8 +1,9 @@
 //! The vault's tags as a tree, with the notes under each.
 //!
 //! Tags compare case-insensitively; the first spelling met (in path order) is shown. A note
-//! tagged `#a/b` counts under `a` too, as in Obsidian's tag pane. Private notes' tags are not
-//! collected.
+//! tagged `#a/b` counts under `a` too, as in Obsidian's tag pane; the page of `a` lists the
+//! notes tagged `a` itself and links to `a/b` (a parent's page listing every nested note
+//! would repeat all of its children's pages). Private notes' tags are not collected.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,8 @@ pub struct TagEntry {
     pub shown: String,
     /// Notes carrying this tag or one nested under it, in vault order.
     pub notes: Vec<NoteId>,
+    /// Notes carrying this very tag, in vault order.
+    pub direct: Vec<NoteId>,
     /// Folded keys of the tags one level below.
     pub children: Vec<String>,
 }
@@ -42,10 +45,14 @@ impl Tags {
                     let entry = entries.entry(key).or_insert_with(|| TagEntry {
                         shown,
                         notes: Vec::new(),
+                        direct: Vec::new(),
                         children: Vec::new(),
                     });
                     if entry.notes.last() != Some(&id) {
                         entry.notes.push(id);
+                    }
+                    if depth == parts.len() && entry.direct.last() != Some(&id) {
+                        entry.direct.push(id);
                     }
                 }
             }

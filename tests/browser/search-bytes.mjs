@@ -4,8 +4,9 @@
 //
 // Opens SITE_DIR/search.html from file:// once per query (a fresh page: nothing cached),
 // types the query, waits for the results and their snippets, and adds up the sizes of the
-// files search.js loaded (it lists them in vaultcSearch.loaded). Prints one line per query and
-// the largest; exits 1 if any query loaded 300 KB or more.
+// files search.js loaded (it lists them in vaultcSearch.loaded) and of the result pages it read
+// for their snippets (vaultcSearch.pages). Prints one line per query and the largest; exits 1
+// if any query loaded 300 KB or more.
 
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -25,11 +26,11 @@ try {
     await page.fill("#search-input", q);
     await page.waitForFunction(() => /match|No note/.test(document.getElementById("search-status").textContent));
     await page.waitForTimeout(300);
-    const files = await page.evaluate(() => window.vaultcSearch.loaded.slice());
+    const files = await page.evaluate(() => window.vaultcSearch.loaded.concat(window.vaultcSearch.pages));
     const bytes = files.reduce((sum, f) => sum + statSync(join(siteDir, f)).size, 0);
     const status = await page.textContent("#search-status");
     worst = Math.max(worst, bytes);
-    console.log(`${JSON.stringify(q)}: ${(bytes / 1024).toFixed(1)} KB in ${files.length} files (${status.trim()})`);
+    console.log(`${JSON.stringify(q)}: ${(bytes / 1024).toFixed(1)} KB in ${files.length} files, snippet pages included (${status.trim()})`);
     await page.close();
   }
 } finally {

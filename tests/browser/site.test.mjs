@@ -1,6 +1,6 @@
 // Headless Chromium over a site built by `vaultc build` (the sample vault).
 //
-//   node tests/browser/site.test.mjs SITE_DIR [SCREENSHOT_DIR]
+//   node tests/browser/site.test.mjs SITE_DIR [SCREENSHOT_DIR [FEATURES_SITE_DIR]]
 //
 // Serves SITE_DIR on 127.0.0.1 with a tiny static server, then: searches for "NVIDIA",
 // opens the result, follows a wikilink, checks the backlinks, lands on a heading link;
@@ -9,7 +9,11 @@
 // file:// too; zooms and pans the global graph, hovers a note and sees its neighbours lit,
 // clicks it open; hovers the local graph; opens the folder tree and follows it; switches to
 // dark mode (and keeps it across a reload); checks a phone-sized viewport has a slim header
-// and no sideways scrolling; and fails on any console error, page error or failed request.
+// and no sideways scrolling. Given FEATURES_SITE_DIR (tests/fixtures/site-features, built),
+// checks a note's rendering there: <kbd> and <br> from its HTML, its properties with a working
+// link, a formula as MathML, a Mermaid diagram drawn as SVG, a link to a missing heading and an
+// embed of a missing block shown as broken. Fails on any console error, page error or failed
+// request.
 // Saves screenshots of a note page, the search and the graph in SCREENSHOT_DIR (default:
 // docs/): screenshot-note.png, screenshot-search.png, screenshot-graph.png.
 //
@@ -27,6 +31,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const siteDir = resolve(process.argv[2] ?? "site");
 const shots = resolve(process.argv[3] ?? join(here, "../../docs"));
 const screenshot = join(shots, "screenshot-note.png");
+const featuresDir = process.argv[4] ? resolve(process.argv[4]) : null;
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -122,9 +127,9 @@ try {
   });
 
   await step("the backlinks section has entries with context", async () => {
-    const entries = page.locator(".backlinks li.backlink");
+    const entries = page.locator(".backlinks > ul > li");
     assert.ok((await entries.count()) > 0, "no backlinks");
-    assert.ok((await page.locator(".backlinks .context").count()) > 0, "no context lines");
+    assert.ok((await page.locator(".backlinks li p mark").count()) > 0, "no quotes with the link marked");
   });
 
   await step("a heading link lands on the heading", async () => {
@@ -188,6 +193,10 @@ try {
     const first = local.locator("#search-results a.search-title").first();
     await first.waitFor();
     assert.equal((await first.textContent()).trim(), "Sector rotation");
+    // The snippet comes from the page, read in a hidden frame (file:// refuses fetch).
+    const mark = local.locator("#search-results li.search-result .context mark").first();
+    assert.equal((await mark.textContent()).toLowerCase(), "bellwether");
+    assert.equal(await local.locator("iframe").count(), 0, "the frame is gone once read");
     await local.close();
   });
 
@@ -229,8 +238,11 @@ try {
 
   await step("the local graph lights a node's neighbours and zooms", async () => {
     await page.goto(base + "concepts/sector-rotation.html");
-    const svg = page.locator(".local-graph svg.graph");
+    const svg = page.locator(".local-graph svg.graph[data-ready]");
+    await svg.waitFor();
     const node = svg.locator("a.node", { hasText: /^NVIDIA$/ });
+    assert.match(await node.getAttribute("href"), /actors\/nvidia\.html$/);
+    assert.equal(await svg.locator("a.node.current text").textContent(), "Sector rotation");
     const links = (await node.getAttribute("data-links")).split(" ").length;
     await node.locator("circle").hover();
     assert.match(await svg.getAttribute("class"), /hovering/);
@@ -241,6 +253,18 @@ try {
     await page.mouse.wheel(0, -200);
     await page.waitForTimeout(100);
     assert.notEqual(await svg.getAttribute("viewBox"), viewBox, "wheel zooms");
+  });
+
+  await step("the contents list the note's headings and lead to them", async () => {
+    await page.goto(base + "concepts/sector-rotation.html");
+    const toc = page.locator(".note-side nav.toc a");
+    await toc.first().waitFor();
+    const heads = await page.locator(".note-body > :is(h1,h2,h3,h4,h5,h6)[id]").count();
+    assert.ok(heads >= 3 && (await toc.count()) === heads, `${await toc.count()} entries, ${heads} headings`);
+    const last = toc.last();
+    const target = (await last.getAttribute("href")).slice(1);
+    await last.click();
+    await page.waitForURL(new RegExp(`#${target}$`));
   });
 
   await step("screenshot of a note page", async () => {
@@ -275,8 +299,8 @@ try {
     await tree.locator("summary", { hasText: "Actors" }).click();
     await tree.locator("a", { hasText: "Michael Burry" }).click();
     await page.waitForURL(/actors\/michael-burry\.html$/);
-    const crumbs = await page.locator(".breadcrumbs").innerText();
-    assert.match(crumbs, /Markets vault\s*›\s*Actors\s*›\s*Michael Burry/);
+    const crumbs = await page.locator(".breadcrumbs > *").allInnerTexts();
+    assert.deepEqual(crumbs, ["Markets vault", "Actors", "Michael Burry"]);
     await page.click(".site-header .tree-toggle");
     await page.setViewportSize({ width: 1280, height: 900 });
   });
@@ -296,6 +320,53 @@ try {
       assert.ok(wide <= 1, `${path} is ${wide}px wider than the screen`);
     }
   });
+
+  if (featuresDir) {
+    const features = await serve(featuresDir);
+    const at = `http://127.0.0.1:${features.address().port}/`;
+    try {
+      await step("a note's inline HTML, math, diagram and properties render", async () => {
+        await page.goto(at + "rendering.html");
+        const body = page.locator(".note-body");
+        assert.deepEqual(await body.locator("kbd").allTextContents(), ["Ctrl", "C"]);
+        const br = await body.locator("p", { hasText: "Inline HTML" }).evaluate(
+          (p) => [p.querySelectorAll("br").length, p.innerText.split("\n")[0]],
+        );
+        assert.deepEqual(br, [1, "Inline HTML: line"], "<br> breaks the line");
+        // MathML, drawn by the browser itself: a fraction has real height.
+        const frac = body.locator('math[display="block"] mfrac');
+        assert.equal(await frac.count(), 1);
+        assert.ok((await frac.boundingBox()).height > 20, "the fraction is laid out as MathML");
+        assert.equal(await body.locator("math msup").count(), 2);
+        // Mermaid's text becomes a drawing.
+        const diagram = body.locator("pre.mermaid svg");
+        await diagram.waitFor({ timeout: 15000 });
+        assert.ok((await diagram.locator("g.node").count()) >= 2, "both boxes are drawn");
+      });
+
+      await step("a missing heading and a missing block show as broken", async () => {
+        const body = page.locator(".note-body");
+        const heading = body.locator("a", { hasText: "Ada Lovelace > No such heading" });
+        assert.match(await heading.getAttribute("class"), /\bbroken\b/);
+        const block = body.locator("a", { hasText: "Ada Lovelace > ^no-such-block" });
+        assert.match(await block.getAttribute("class"), /\bbroken\b/);
+        // Neither pulls the note in: no embed of it besides the two that exist.
+        assert.equal(await body.locator(".embed").count(), 2);
+        const colour = (l) => l.evaluate((a) => getComputedStyle(a).color);
+        const working = body.locator("a", { hasText: "Ada Lovelace" }).first();
+        assert.notEqual(await colour(heading), await colour(working), "broken links look broken");
+      });
+
+      await step("a property's link opens its note", async () => {
+        const director = page.locator(".properties .property", { hasText: "director" });
+        await director.locator("a", { hasText: "Ada Lovelace" }).click();
+        await page.waitForURL(/people\/ada-lovelace\.html$/);
+        assert.equal((await page.locator("h1").first().textContent()).trim(), "Ada Lovelace");
+      });
+    } finally {
+      features.close();
+    }
+  }
 
   await step("no console errors, page errors or failed requests", async () => {
     assert.deepEqual(problems, []);

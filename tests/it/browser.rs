@@ -35,12 +35,34 @@ fn a_site_in_the_browser_searches_explores_the_graph_and_the_tree() {
         "vaultc build failed:\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // The features fixture: a note with inline HTML, math, a diagram, properties and broken
+    // sections.
+    let features = tmp.path().join("features");
+    let fixture = repo().join("tests/fixtures/site-features");
+    let o = vaultc(
+        &fixture,
+        &[
+            "--config",
+            fixture.join("book.toml").to_str().unwrap(),
+            "build",
+            "--out",
+            features.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "vaultc build of the features fixture failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // The screenshots in docs/ are the test's own: each run refreshes them.
     let docs = repo().join("docs");
     let o = Command::new("node")
         .arg(repo().join("tests/browser/site.test.mjs"))
         .arg(&site)
         .arg(&docs)
+        .arg(&features)
         .output()
         .unwrap();
     assert!(

@@ -38,7 +38,7 @@ pub fn render(site: &Site<'_>, id: EntityId, page: &str) -> Result<String, Theme
             note_count: linking.notes.len() + linking.more,
             references: linking.notes,
             more_notes: linking.more,
-            graph: svg::local(site.a, &site.plan, page, &site.neighbours, id),
+            graph: svg::local(&site.numbers, &site.neighbours, id),
         },
     };
     site.theme.render(

@@ -211,10 +211,13 @@ struct TagData<'a> {
     tag: &'a str,
     parents: Vec<Named>,
     children: Vec<Named>,
+    /// Notes with this tag or one nested under it.
+    count: usize,
+    /// Notes with this very tag.
     notes: Vec<NoteItem<'a>>,
 }
 
-/// The page of tag `key` (folded): its notes and nested tags.
+/// The page of tag `key` (folded): its nested tags and the notes tagged with it itself.
 pub fn tag(site: &Site<'_>, key: &str, page: &str) -> Result<String, ThemeError> {
     let Some(entry) = site.tags.entries.get(key) else {
         return Ok(String::new());
@@ -249,8 +252,9 @@ pub fn tag(site: &Site<'_>, key: &str, page: &str) -> Result<String, ThemeError>
             tag: &entry.shown,
             parents,
             children,
+            count: entry.notes.len(),
             notes: entry
-                .notes
+                .direct
                 .iter()
                 .filter_map(|&id| NoteItem::new(site, page, id))
                 .collect(),

@@ -23,6 +23,9 @@ pub struct Base<'a> {
     pub page_id: String,
     pub title: String,
     pub stale_after_days: i64,
+    /// The page links the Atom feed in its head (the home page does; feed readers look
+    /// there).
+    pub feed: bool,
 }
 
 impl<'a> Base<'a> {
@@ -33,6 +36,7 @@ impl<'a> Base<'a> {
             page_id,
             title,
             stale_after_days: site.a.settings.stale_after_days,
+            feed: page == super::plan::HOME_PAGE,
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::properties::{Property, properties};
 use super::{Base, Named, Page};
 use crate::index::fold;
-use crate::model::NoteId;
+use crate::model::{NoteId, TagSource};
 use crate::site::Site;
 use crate::site::backlinks::{Backlink, Quote, quote};
 use crate::site::render::{Context, render_note};
@@ -19,6 +19,9 @@ const CONTEXTS_PER_NOTE: usize = 3;
 /// Linking notes listed on a page; the rest are counted. A hub that thousands of notes link
 /// to would otherwise carry megabytes of backlinks.
 pub const LINKING_NOTES_SHOWN: usize = 100;
+/// Linking notes quoted; those after them are listed by title. A note that many notes link
+/// to would otherwise carry most of their text in quotes (a tenth of a 10k-note site).
+const QUOTED_NOTES: usize = 10;
 
 #[derive(Debug, Serialize)]
 struct NoteView<'a> {
@@ -143,7 +146,7 @@ pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeEr
             backlink_count: linking.notes.len() + linking.more,
             backlinks: linking.notes,
             more_notes: linking.more,
-            graph: svg::local(a, &site.plan, page, &site.neighbours, entity),
+            graph: svg::local(&site.numbers, &site.neighbours, entity),
             crumbs: crumbs(page, note.folder()),
         },
     };
@@ -161,11 +164,17 @@ pub fn render(site: &Site<'_>, id: NoteId, page: &str) -> Result<String, ThemeEr
     )
 }
 
-/// The note's tags, each once (any case), linked to their pages.
+/// The note's frontmatter tags, each once (any case), linked to their pages.
 fn tags(site: &Site<'_>, page: &str, id: NoteId) -> Vec<Named> {
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    for tag in &site.a.vault.notes[id].tags {
+    // The frontmatter's, as Obsidian's properties show them: a tag written in the text is
+    // shown (and linked) where it stands.
+    let tags = &site.a.vault.notes[id].tags;
+    for tag in tags
+        .iter()
+        .filter(|t| matches!(t.source, TagSource::Frontmatter))
+    {
         let key = fold(&tag.name).into_owned();
         if seen.contains(&key) {
             continue;
@@ -189,7 +198,8 @@ pub struct Linking<'a> {
     pub more: usize,
 }
 
-/// Backlinks grouped by linking note, in vault order, each with its first few lines.
+/// Backlinks grouped by linking note, in vault order, the first [`QUOTED_NOTES`] with their
+/// first few lines.
 pub fn linking_notes<'a>(site: &Site<'a>, page: &str, backlinks: &[Backlink]) -> Linking<'a> {
     let mut notes: Vec<LinkingNote<'a>> = Vec::new();
     let mut more = 0;
@@ -212,7 +222,7 @@ pub fn linking_notes<'a>(site: &Site<'a>, page: &str, backlinks: &[Backlink]) ->
                 more: 0,
             });
         }
-        if more > 0 {
+        if more > 0 || notes.len() > QUOTED_NOTES {
             continue;
         }
         let Some(group) = notes.last_mut() else {

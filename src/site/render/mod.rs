@@ -64,7 +64,9 @@ pub struct Rendered {
 
 /// Renders note `id` for the page at site path `page`.
 pub fn render_note(cx: &Context<'_>, id: NoteId, page: &str) -> Rendered {
-    Renderer::new(cx, id, page, vec![id]).run(Select::All)
+    let mut rendered = Renderer::new(cx, id, page, vec![id]).run(Select::All);
+    rendered.html = super::html::omit_end_tags(&rendered.html);
+    rendered
 }
 
 /// Where a note's body starts: after its frontmatter, if any.

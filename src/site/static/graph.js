@@ -1,14 +1,22 @@
 // The link graph, laid out by vaultc at build time; this only draws and lets the reader
-// explore. Local graphs are inline SVG on each page (they show without this script): here
-// they get zoom (wheel), pan (drag) and hover. The global graph (graph.html) is drawn on a
+// explore. Local graphs come packed in each page's <svg data-graph> (node numbers, positions,
+// links) and are drawn here as SVG, with titles and pages from nav-data.js; they get zoom
+// (wheel), pan (drag) and hover. The global graph (graph.html) is drawn on a
 // canvas from graph-data.js: zoom, pan, pinch, hover to light a note and its neighbours,
 // click to open, labels only where they fit (so 10,000 notes stay usable).
 (function () {
   "use strict";
-  var meta = document.querySelector('meta[name="vaultc-root"]');
-  var root = meta ? meta.getAttribute("content") : "";
+  // Read by the search in a hidden frame for its text: nothing to show.
+  if (window.location.hash === "#vaultc-text" && window.parent !== window) return;
+  // The site root, from this script's own address (pages load it from ROOT/assets/).
+  var me = document.currentScript;
+  var root = me ? (me.getAttribute("src") || "").replace(/assets\/[^\/]*$/, "") : "";
   var api = (window.vaultcGraph = {
-    data: function (d) { ready(function () { globalGraph(d); }); },
+    data: function (d) {
+      ready(function () {
+        if (window.vaultcNav) window.vaultcNav.load().then(function (site) { globalGraph(d, site); });
+      });
+    },
   });
 
   function ready(f) {
@@ -111,7 +119,15 @@
   }
 
   // ---- the global graph: a canvas ----
-  function globalGraph(d) {
+  // Node k's title and page: nav-data.js lists notes, then names, in graph-data.js's order.
+  function lookup(site, k) {
+    var note = site.notes[k];
+    if (note) return { title: note[1], page: note[2] };
+    var name = site.names[k - site.notes.length] || ["", ""];
+    return { title: name[0], page: name[1] };
+  }
+
+  function globalGraph(d, site) {
     var wrap = document.getElementById("graph-canvas");
     if (!wrap) return;
     var canvas = wrap.querySelector("canvas");
@@ -250,7 +266,7 @@
         if (!lit.has(k) && r < 4.5) continue;
         var x = xs[k] * s + ox, y = ys[k] * s + oy + Math.max(1.5, r) + 2;
         if (x < -100 || y < -20 || x > width + 100 || y > height + 20) continue;
-        var label = d.nodes[k][6];
+        var label = lookup(site, k).title;
         if (label.length > 28) label = label.slice(0, 27) + "…";
         var w = ctx.measureText(label).width;
         var box = [x - w / 2, y, x + w / 2, y + 14];
@@ -287,11 +303,12 @@
       if (k === hover) return;
       hover = k;
       lit = new Set(k >= 0 ? [k].concat(adj[k]) : []);
-      wrap.style.cursor = k >= 0 && d.nodes[k][7] ? "pointer" : "";
+      wrap.style.cursor = k >= 0 && lookup(site, k).page ? "pointer" : "";
       if (k >= 0) {
         var m = adj[k].length;
-        info.textContent = d.nodes[k][6] + " · " + m + (m === 1 ? " link" : " links");
-        wrap.setAttribute("data-hover", d.nodes[k][6]);
+        var title = lookup(site, k).title;
+        info.textContent = title + " · " + m + (m === 1 ? " link" : " links");
+        wrap.setAttribute("data-hover", title);
         wrap.setAttribute("data-lit", String(lit.size));
       } else {
         info.textContent = "";
@@ -352,7 +369,8 @@
     }, function (ev) {
       var p = local(ev);
       var k = nodeAt(p[0], p[1]);
-      if (k >= 0 && d.nodes[k][7]) window.location.href = root + d.nodes[k][7];
+      var page = k >= 0 && lookup(site, k).page;
+      if (page) window.location.href = root + page.split("/").map(encodeURIComponent).join("/");
     });
     wrap.addEventListener("keydown", function (ev) {
       var step = 40, keys = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
@@ -407,7 +425,7 @@
     api.view = {
       state: view,
       find: function (title) {
-        for (var k = 0; k < n; k++) if (d.nodes[k][6] === title) return k;
+        for (var k = 0; k < n; k++) if (lookup(site, k).title === title) return k;
         return -1;
       },
       point: function (k) {
@@ -418,5 +436,90 @@
     };
   }
 
-  ready(function () { document.querySelectorAll("svg.graph").forEach(localGraph); });
+  // ---- local graphs: drawn from the page's packed nodes and links ----
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var SVG = "http://www.w3.org/2000/svg";
+  var LABEL = 20;
+
+  // data-graph (see src/site/svg.rs, `pack`): digit width w, node count n, n × (number in w
+  // digits, x and y in two each), then one bit per pair of nodes, six to a digit.
+  function unpack(s) {
+    var at = 0;
+    function num(width) {
+      var v = 0;
+      for (var k = 0; k < width; k++) v = v * 64 + DIGITS.indexOf(s.charAt(at++));
+      return v;
+    }
+    var w = num(1), n = num(1), nodes = [], pairs = [];
+    for (var i = 0; i < n; i++) nodes.push({ number: num(w), x: num(2), y: num(2), links: [] });
+    var bit = 0;
+    for (i = 0; i < n; i++) {
+      for (var j = i + 1; j < n; j++, bit++) {
+        var d = DIGITS.indexOf(s.charAt(at + Math.floor(bit / 6)));
+        if (d >= 0 && (d >> (5 - bit % 6)) & 1) {
+          pairs.push([i, j]);
+          nodes[i].links.push(j);
+          nodes[j].links.push(i);
+        }
+      }
+    }
+    return { nodes: nodes, pairs: pairs };
+  }
+
+  function svgEl(tag, attrs, text) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  // Each node's title, page and colour come from nav-data.js: notes by number, then names.
+  function drawLocal(svg, site) {
+    var g = unpack(svg.getAttribute("data-graph") || "");
+    var d = "";
+    g.pairs.forEach(function (p) {
+      var a = g.nodes[p[0]], b = g.nodes[p[1]];
+      d += "M" + a.x + " " + a.y + "L" + b.x + " " + b.y;
+    });
+    svg.appendChild(svgEl("path", { "class": "edges", d: d }));
+    g.nodes.forEach(function (node, i) {
+      var note = site.notes[node.number];
+      var name = note ? note[1] : (site.names[node.number - site.notes.length] || ["?", ""])[0];
+      var page = note ? note[2] : (site.names[node.number - site.notes.length] || ["", ""])[1];
+      var colour = note ? (note[0] < 0 ? site.rootColour : site.colours[note[0]]) : 0;
+      var kind = i === 0 ? "current" : note ? "note" : "unresolved";
+      var r = Math.round(3 + 1.5 * Math.sqrt(node.links.length)) + (i === 0 ? 1 : 0);
+      var a = svgEl("a", { "class": "node " + kind + " c" + colour, "data-links": node.links.join(" ") });
+      if (page) a.setAttribute("href", root + page.split("/").map(encodeURIComponent).join("/"));
+      var label = name;
+      if (Array.from(name).length > LABEL) {
+        label = Array.from(name).slice(0, LABEL - 1).join("").trimEnd() + "…";
+        a.appendChild(svgEl("title", {}, name));
+      }
+      a.appendChild(svgEl("circle", { cx: node.x, cy: node.y, r: r }));
+      a.appendChild(svgEl("text", { x: node.x, y: node.y + r + 11 }, label));
+      svg.appendChild(a);
+    });
+    svg.setAttribute("role", "img");
+    var own = svg.querySelector(".node.current text");
+    if (own) svg.setAttribute("aria-label", "Notes linked with " + (own.parentNode.querySelector("title") || own).textContent);
+    svg.setAttribute("data-ready", String(g.nodes.length));
+    localGraph(svg);
+  }
+
+  // Drawn when first in view (nav-data.js is loaded then, if the tree has not loaded it).
+  ready(function () {
+    var graphs = document.querySelectorAll("svg.graph[data-graph]");
+    if (!graphs.length || !window.vaultcNav) return;
+    function show(svg) {
+      window.vaultcNav.load().then(function (site) { drawLocal(svg, site); });
+    }
+    if (!("IntersectionObserver" in window)) { graphs.forEach(show); return; }
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) { seen.unobserve(e.target); show(e.target); }
+      });
+    }, { rootMargin: "200px" });
+    graphs.forEach(function (svg) { seen.observe(svg); });
+  });
 })();

@@ -1,11 +1,14 @@
 // Full-text search over the index in search/ (made by vaultc build; see src/site/search.rs).
 // Every index file is a script that hands its data to window.vaultcSearch, so a query loads
-// only the files it needs, and the same code works over http and from file://. Results are
-// built with DOM methods only: nothing from a note is ever parsed as HTML.
+// only the files it needs, and the same code works over http and from file://. A result's
+// snippet is cut from its page's text: fetched over http; from file:// (where browsers refuse
+// fetch) the page is loaded in a hidden, sandboxed frame whose theme.js hands its text over.
+// Results are built with DOM methods only: nothing from a note is ever parsed as HTML.
 (function () {
   "use strict";
-  var meta = document.querySelector('meta[name="vaultc-root"]');
-  var root = meta ? meta.getAttribute("content") : "";
+  // The site root, from this script's own address (pages load it from ROOT/assets/).
+  var me = document.currentScript;
+  var root = me ? (me.getAttribute("src") || "").replace(/assets\/[^\/]*$/, "") : "";
   var PAGE = 10;
   var waiting = {};
   var loads = {};
@@ -18,10 +21,10 @@
     manifest: function (m) { arrived("search/index.js", m); },
     chunk: function (c) { arrived("search/c/" + c[0] + ".js", c[1]); },
     docs: function (d) { arrived("search/d/" + d[0] + ".js", d[1]); },
-    text: function (t) { arrived(textPath(t[0]), t[1]); },
     spelling: function (s) { arrived("search/w/" + s[0] + ".js", s[1]); },
     tags: function (t) { arrived("search/tags.js", t); },
     loaded: [],
+    pages: [],
   });
 
   // Each file once, as a script element (fetch is refused from file://).
@@ -39,7 +42,22 @@
     return loads[path];
   }
 
-  function textPath(url) { return "search/t/" + url.replace(/\.html$/, "") + ".js"; }
+  // A word's postings, packed by src/site/search.rs (pack_postings): each document's gap
+  // from the one before in five-bit groups, lowest first (32 added while more follow), then
+  // its score divided by four. Unpacked to [doc, score, doc, score, …].
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var VALUE = {};
+  for (var v = 0; v < 64; v++) VALUE[DIGITS.charAt(v)] = v;
+  function postings(s) {
+    var out = [], doc = 0, i = 0;
+    while (i < s.length) {
+      var gap = 0, scale = 1, d;
+      do { d = VALUE[s.charAt(i++)]; gap += (d & 31) * scale; scale *= 32; } while (d & 32);
+      doc += gap;
+      out.push(doc, VALUE[s.charAt(i++)] * 4 + 2);
+    }
+    return out;
+  }
 
   function fold(s) {
     return String(s || "").toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
@@ -155,10 +173,10 @@
     }).then(function (r) {
       var docs = new Map();
       r.terms.forEach(function (w) {
-        var list = r.found[w];
+        var list = postings(r.found[w]);
         var weight = w === word ? 1 : r.fixed ? 0.6 : 0.8;
-        for (var i = 0, doc = 0; i < list.length; i += 2) {
-          doc += list[i];
+        for (var i = 0; i < list.length; i += 2) {
+          var doc = list[i];
           var s = list[i + 1] * weight;
           if (!(docs.get(doc) >= s)) docs.set(doc, s);
         }
@@ -211,11 +229,57 @@
     });
   }
 
-  function inflate(b64) {
-    if (typeof DecompressionStream === "undefined") return Promise.resolve("");
-    var bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Response(stream).text();
+  // The text of a result's page, for its snippet ("" when it cannot be had).
+  var texts = {};
+  function pageText(url) {
+    if (!texts[url]) {
+      api.pages.push(url);
+      var got = window.location.protocol === "file:" ? framed(url) : fetched(url);
+      texts[url] = got.catch(function () { return ""; });
+    }
+    return texts[url];
+  }
+
+  function fetched(url) {
+    return fetch(root + url).then(function (r) { return r.ok ? r.text() : ""; }).then(textOf);
+  }
+
+  // The text of a page's note body (from its HTML, parsed inert: nothing runs or loads),
+  // with a space after every block and cell so that words never run together.
+  function textOf(html) {
+    var body = new DOMParser().parseFromString(html, "text/html").querySelector(".note-body");
+    if (!body) return "";
+    body.querySelectorAll("script,style,annotation").forEach(function (e) { e.remove(); });
+    body.querySelectorAll("p,li,td,th,tr,h1,h2,h3,h4,h5,h6,dt,dd,pre,blockquote,div,br")
+      .forEach(function (e) { e.appendChild(document.createTextNode(" ")); });
+    return body.textContent;
+  }
+
+  // From file://: the page in a hidden frame posts its note's HTML when its document is
+  // ready (see theme.js), read here as above; given up after 5 s. (Not sandboxed: a
+  // sandboxed frame may not load the page's own scripts from file://. Browsers keep every
+  // file:// page in an origin of its own, so the frame cannot reach this page either way.)
+  function framed(url) {
+    return new Promise(function (ok) {
+      var frame = document.createElement("iframe");
+      var done = false;
+      function finish(text) {
+        if (done) return;
+        done = true;
+        window.removeEventListener("message", got);
+        frame.remove();
+        ok(text);
+      }
+      function got(ev) {
+        if (ev.source === frame.contentWindow && ev.data && typeof ev.data.vaultcText === "string") finish(textOf(ev.data.vaultcText));
+      }
+      window.addEventListener("message", got);
+      setTimeout(function () { finish(""); }, 5000);
+      frame.hidden = true;
+      frame.setAttribute("aria-hidden", "true");
+      frame.src = root + url.split("/").map(encodeURIComponent).join("/") + "#vaultc-text";
+      document.body.appendChild(frame);
+    });
   }
 
   function el(tag, cls, text) {
@@ -272,8 +336,7 @@
       more.hidden = shown >= result.hits.length;
       return Promise.all(slice.map(function (h) {
         return doc(result.manifest, h[0]).then(function (d) {
-          return load(textPath(d.url)).then(inflate).then(function (text) { d.text = text; return d; },
-            function () { d.text = ""; return d; });
+          return pageText(d.url).then(function (text) { d.text = text; return d; });
         });
       })).then(function (docs) {
         if (id !== run) return;

@@ -4,6 +4,17 @@
   "use strict";
   var KEY = "vaultc-theme";
   var root = document.documentElement;
+  // Scripts run: parts drawn by them (local graphs) are shown.
+  root.classList.add("js");
+
+  // Loaded by the search page in a hidden frame for a result's snippet: hand the note over
+  // (the search page reads its text, inert) and nothing more.
+  if (window.location.hash === "#vaultc-text" && window.parent !== window) {
+    document.addEventListener("DOMContentLoaded", function () {
+      var body = document.querySelector(".note-body");
+      window.parent.postMessage({ vaultcText: body ? body.outerHTML : "" }, "*");
+    });
+  }
   var saved = null;
   try { saved = window.localStorage.getItem(KEY); } catch (e) { /* storage off: follow the system */ }
   if (saved === "light" || saved === "dark") root.setAttribute("data-theme", saved);
@@ -15,8 +26,19 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // The toggle is made here (without this script it would do nothing), unless the theme's
+    // page has one.
     var button = document.querySelector(".theme-toggle");
+    var header = document.querySelector(".site-header");
+    if (!button && header) {
+      button = document.createElement("button");
+      button.className = "theme-toggle";
+      button.setAttribute("aria-label", "Light or dark");
+      button.textContent = "◐";
+      header.appendChild(button);
+    }
     if (!button) return;
+    button.type = "button";
     button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
     button.addEventListener("click", function () {
       var next = current() === "dark" ? "light" : "dark";

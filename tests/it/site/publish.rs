@@ -82,7 +82,7 @@ fn private_notes_leave_no_trace(site: &Path) {
     assert!(shared.contains("Linked 1 time from 1 note"), "{shared}");
     // The tag both kinds of note carry counts the public ones only.
     let tag = read(site, "tags/shared-tag.html");
-    assert!(tag.contains("<h2>2 notes</h2>"), "{tag}");
+    assert!(tag.contains("<p class=\"lead\">2 notes."), "{tag}");
 }
 
 #[test]
