@@ -12,9 +12,12 @@ use std::collections::BTreeSet;
 
 use super::Session;
 use super::state;
+use crate::graph::LinkGraph;
+use crate::index::{Resolved, Target, strip_md};
 use crate::model::{Note, NoteId};
 use crate::parse::{Detail, parse_note_with};
-use crate::pipeline::Analysis;
+use crate::pipeline::{Analysis, resolve_links};
+use crate::timings::Timings;
 use crate::vault::{self, VaultError};
 
 /// One change to apply.
@@ -99,33 +102,40 @@ impl Session {
 
     /// Applies `changes` to the vault kept in memory (nothing without one) and says what
     /// changed.
+    ///
+    /// When the vault's names stay the same (only edits, no alias among them changed), the
+    /// index is kept and only the edited notes' links are resolved again; the graph is built
+    /// again only when what their links reach changed. Otherwise the vault is resolved and
+    /// graphed again as a whole.
     pub fn apply(&mut self, changes: &[Change]) -> Changed {
-        let Some(old) = self.resident.take() else {
+        let Some(mut a) = self.resident.take() else {
             return Changed::default();
         };
-        let before = Before::of(&old, changes);
-        let Analysis {
-            settings,
-            vault,
-            index,
-            resolved,
-            graph,
-        } = old;
-        let (vault, mut changed) = self.applied(vault, changes);
+        let before = Before::of(&a, changes);
+        let (vault, mut changed) = self.applied(std::mem::take(&mut a.vault), changes);
+        a.vault = vault;
         if changed.is_empty() {
-            self.resident = Some(Analysis {
+            self.resident = Some(a);
+            return changed;
+        }
+        let mut clock = Timings::start();
+        let a = if changed.names {
+            let Analysis {
                 settings,
                 vault,
                 index,
                 resolved,
                 graph,
-            });
-            return changed;
-        }
-        drop((index, resolved, graph));
-        let new = Analysis::from_vault(settings, vault);
-        changed.affected = before.affected(&new, &changed);
-        self.resident = Some(new);
+            } = a;
+            drop((index, resolved, graph));
+            Analysis::from_vault(settings, vault)
+        } else {
+            relink(&mut a, &before, &changed.edited);
+            clock.lap("relink");
+            a
+        };
+        changed.affected = before.affected(&a, &changed);
+        self.resident = Some(a);
         changed
     }
 
@@ -215,10 +225,57 @@ fn apply_attachment(list: &mut Vec<String>, path: &str, present: bool, changed: 
     changed.names = true;
 }
 
-/// What the changed notes were before the changes: their anchors, and the notes their
-/// links reached (by path: ids move when notes come and go).
+/// What the changed notes were before the changes: their anchors, the notes their links
+/// reached (by path: ids move when notes come and go), and where each link ended in the
+/// graph.
 struct Before {
-    notes: std::collections::HashMap<String, (crate::cache::Digest, BTreeSet<String>)>,
+    notes: std::collections::HashMap<String, Was>,
+}
+
+struct Was {
+    anchors: crate::cache::Digest,
+    targets: BTreeSet<String>,
+    ends: Vec<End>,
+}
+
+/// Where a link ends in the graph: what [`LinkGraph::build`] reads of it.
+#[derive(Debug, PartialEq, Eq)]
+enum End {
+    Note(NoteId),
+    Attachment,
+    /// An unresolved name, as written (the graph names it by its first spelling).
+    Unresolved(String),
+}
+
+/// The graph ends of a note's links, in link order.
+fn ends(note: &Note, resolved: &[Resolved]) -> Vec<End> {
+    note.links
+        .iter()
+        .zip(resolved)
+        .map(|(link, r)| match r.target() {
+            Target::Note(t) | Target::Alias(t) => End::Note(t),
+            Target::Attachment(_) => End::Attachment,
+            Target::Unresolved => End::Unresolved(strip_md(link.target(note)).to_owned()),
+        })
+        .collect()
+}
+
+/// Resolves the edited notes' links again against the kept index (the vault's names did
+/// not change, so no other note's links resolve differently), and builds the graph again
+/// when one of their links ends elsewhere than before (or a link came or went).
+fn relink(a: &mut Analysis, before: &Before, edited: &[String]) {
+    let mut moved = false;
+    for path in edited {
+        let Some(id) = id_of(a, path) else {
+            continue;
+        };
+        a.resolved[id] = resolve_links(&a.index, &a.vault, id);
+        let now = ends(&a.vault.notes[id], &a.resolved[id]);
+        moved |= before.notes.get(path).is_none_or(|was| was.ends != now);
+    }
+    if moved {
+        a.graph = LinkGraph::build(&a.vault, &a.resolved);
+    }
 }
 
 impl Before {
@@ -230,14 +287,17 @@ impl Before {
                     Change::File(path) | Change::Buffer { path, .. } => path,
                 };
                 let id = id_of(old, path)?;
+                let note = &old.vault.notes[id];
                 let targets = state::targets(id, &old.resolved[id])
                     .into_iter()
                     .map(|t| old.vault.notes[t as usize].path.clone())
                     .collect();
-                Some((
-                    path.clone(),
-                    (state::anchors(&old.vault.notes[id]), targets),
-                ))
+                let was = Was {
+                    anchors: state::anchors(note),
+                    targets,
+                    ends: ends(note, &old.resolved[id]),
+                };
+                Some((path.clone(), was))
             })
             .collect();
         Self { notes }
@@ -251,25 +311,26 @@ impl Before {
         let mut affected: BTreeSet<String> = BTreeSet::new();
         let mut moved = Vec::new();
         for path in &changed.edited {
-            let (Some((anchors, was)), Some(id)) = (self.notes.get(path), id_of(new, path)) else {
+            let (Some(was), Some(id)) = (self.notes.get(path), id_of(new, path)) else {
                 continue;
             };
             affected.insert(path.clone());
-            if *anchors != state::anchors(&new.vault.notes[id]) {
-                moved.push(id as u32);
+            if was.anchors != state::anchors(&new.vault.notes[id]) {
+                moved.push(id);
             }
             let is: BTreeSet<String> = state::targets(id, &new.resolved[id])
                 .into_iter()
                 .map(|t| new.vault.notes[t as usize].path.clone())
                 .collect();
-            affected.extend(was.symmetric_difference(&is).cloned());
+            affected.extend(was.targets.symmetric_difference(&is).cloned());
         }
         if !moved.is_empty() {
+            // The notes linking into a note whose headings or block ids changed: one look
+            // at every resolved link, without a list of targets made per note.
+            let reaches =
+                |id: NoteId, r: &Resolved| r.note().is_some_and(|t| t != id && moved.contains(&t));
             for (id, resolved) in new.resolved.iter().enumerate() {
-                if state::targets(id, resolved)
-                    .iter()
-                    .any(|t| moved.contains(t))
-                {
+                if resolved.iter().any(|r| reaches(id, r)) {
                     affected.insert(new.vault.notes[id].path.clone());
                 }
             }
@@ -331,5 +392,73 @@ mod tests {
         std::fs::remove_file(dir.path().join("A.md")).unwrap();
         assert_eq!(s.refresh().unwrap().removed, ["A.md"]);
         assert_eq!(s.resident_analysis().unwrap().vault.notes.len(), 1);
+    }
+
+    /// The analysis an apply leaves must be the one a fresh load of the same texts gives.
+    fn assert_fresh(s: &Session) {
+        let a = s.resident_analysis().unwrap();
+        let vault = crate::model::Vault {
+            root: a.vault.root.clone(),
+            notes: a
+                .vault
+                .notes
+                .iter()
+                .map(|n| parse_note_with(n.path.clone(), n.text.clone().into_bytes(), Detail::Lean))
+                .collect(),
+            attachments: a.vault.attachments.clone(),
+            ..Default::default()
+        };
+        let fresh = Analysis::from_vault(a.settings.clone(), vault);
+        assert_eq!(a.resolved, fresh.resolved);
+        let edges = |x: &Analysis| -> Vec<(usize, usize, Vec<u32>)> {
+            x.graph
+                .edge_links()
+                .map(|(f, t, l)| (f, t, l.to_vec()))
+                .collect()
+        };
+        assert_eq!(edges(a), edges(&fresh));
+        let today = jiff::civil::date(2026, 1, 1);
+        let found = |x: &Analysis| -> Vec<String> {
+            x.check(today, None)
+                .iter()
+                .map(|d| format!("{} {:?} {}", d.path, d.span, d.message))
+                .collect()
+        };
+        assert_eq!(found(a), found(&fresh));
+    }
+
+    #[test]
+    fn edits_applied_in_place_equal_a_fresh_load() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("A.md"), "# A\n\n## Facts\n\ntext\n").unwrap();
+        std::fs::write(dir.path().join("B.md"), "[[A#Facts]] [[Gone]]\n").unwrap();
+        std::fs::write(dir.path().join("C.md"), "[[B]]\n").unwrap();
+        let mut s = session(dir.path());
+        let edits = [
+            ("A.md", "# A\n\n## Facts\n\ntext, more\n"),
+            ("B.md", "[[A#Facts]] [[C]] [[Gone]]\n"),
+            ("B.md", "[[A#Facts]] [[C]] [[gone]] [[New one]]\n"),
+            ("A.md", "# A\n\n## Figures\n\n[[B]]\n"),
+            ("C.md", "nothing\n"),
+        ];
+        for (path, text) in edits {
+            let changed = s.apply(&[Change::Buffer {
+                path: path.into(),
+                text: text.into(),
+            }]);
+            assert!(!changed.names);
+            assert_fresh(&s);
+        }
+        // A body edit leaves the graph alone; one that moves a link's end rebuilds it.
+        let changed = s.apply(&[Change::Buffer {
+            path: "C.md".into(),
+            text: "[[A]]\n".into(),
+        }]);
+        assert_eq!(
+            changed.affected,
+            ["A.md", "C.md"],
+            "A gained an inbound link"
+        );
+        assert_fresh(&s);
     }
 }
