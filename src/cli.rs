@@ -60,6 +60,20 @@ pub enum Command {
     Cache(CacheArgs),
     /// Build the site, serve it on 127.0.0.1 and rebuild when notes change.
     Serve(ServeArgs),
+    /// A language server on stdin and stdout: every rule live in the editor, go to
+    /// definition, references, completion, rename, code actions.
+    Lsp(LspArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The vault (default: the folder the editor opens, as the client sends it).
+    #[command(flatten)]
+    pub vault: VaultArg,
+
+    /// The date "today" is for date rules, as YYYY-MM-DD (default: the system date).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// The vault as a positional argument (the same as `--vault`).

@@ -32,6 +32,7 @@ pub mod export;
 pub mod fix;
 pub mod graph;
 pub mod index;
+pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
