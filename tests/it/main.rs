@@ -11,6 +11,7 @@ mod cli;
 mod export;
 pub mod generated;
 mod graph;
+mod lsp;
 mod nothing_lost;
 mod props;
 mod refs;
