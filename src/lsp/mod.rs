@@ -25,7 +25,7 @@ mod text;
 
 use std::time::Duration;
 
-use lsp_server::{Connection, Message};
+use lsp_server::{Connection, Message, Response};
 use lsp_types::{InitializeParams, PositionEncodingKind, Url};
 
 use crate::session::Target;
@@ -75,8 +75,11 @@ pub fn run(options: Options) -> Result<(), LspError> {
     let (conn, io) = Connection::stdio();
     serve(&conn, options)?;
     drop(conn);
-    io.join()?;
-    Ok(())
+    match io.join() {
+        // The client closed its end once it had what it wanted: not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// Serves one client over `conn`: the handshake, then the loop.
@@ -104,10 +107,14 @@ pub fn serve(conn: &Connection, options: Options) -> Result<(), LspError> {
     main_loop(conn, &mut server, debounce)
 }
 
-/// Reads messages until `exit`; checks what changed whenever the client pauses.
+/// Reads messages until `exit` (or until the client goes away); checks what changed
+/// whenever the client pauses. After `shutdown` every request but another `shutdown` is
+/// refused, as the protocol says, and the loop still waits for `exit`: some clients (Neovim
+/// 0.7 among them) send `shutdown` twice.
 fn main_loop(conn: &Connection, server: &mut Server, debounce: Duration) -> Result<(), LspError> {
+    let mut shut_down = false;
     loop {
-        let msg = if server.has_pending() {
+        let msg = if server.has_pending() && !shut_down {
             match conn.receiver.recv_timeout(debounce) {
                 Ok(msg) => msg,
                 Err(e) if e.is_timeout() => {
@@ -123,12 +130,17 @@ fn main_loop(conn: &Connection, server: &mut Server, debounce: Duration) -> Resu
             }
         };
         match msg {
-            Message::Request(req) => {
-                if conn.handle_shutdown(&req)? {
-                    return Ok(());
-                }
-                server.request(req);
+            Message::Request(req) if req.method == "shutdown" => {
+                shut_down = true;
+                server.send(Response::new_ok(req.id, ()));
             }
+            Message::Request(req) if shut_down => server.send(Response::new_err(
+                req.id,
+                lsp_server::ErrorCode::InvalidRequest as i32,
+                "vaultc lsp is shutting down".to_owned(),
+            )),
+            Message::Request(req) => server.request(req),
+            Message::Notification(n) if n.method == "exit" => return Ok(()),
             Message::Notification(n) => server.notify(n),
             Message::Response(_) => {}
         }

@@ -114,3 +114,79 @@ fn an_lsp_client_sees_the_findings_navigates_completes_renames_and_fixes() {
 fn bad_input_never_stops_the_language_server() {
     pytest("the lsp bad-input suite", &["test_bad_input.py"]);
 }
+
+/// Copies book.toml and vault/ into a fresh temporary folder.
+fn sample_vault() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
+    let o = Command::new("cp")
+        .arg("-r")
+        .arg(repo().join("vault"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "cp -r vault");
+    dir
+}
+
+#[test]
+fn neovim_shows_the_findings_of_check_and_jumps_to_a_definition() {
+    let nvim = Command::new("nvim").arg("--version").output();
+    if !nvim.is_ok_and(|o| o.status.success()) {
+        return missing(
+            "the Neovim lsp test",
+            "install Neovim (apt-get install -y neovim)",
+        );
+    }
+    let vault = sample_vault();
+    let root = vault.path().canonicalize().unwrap();
+    let note = "vault/Actors/Michael Burry.md";
+    let printed = root.join("nvim.out");
+    let o = Command::new("timeout")
+        .args(["120", "nvim", "--headless", "--clean", "-u", "NONE", "-c"])
+        .arg(format!(
+            "luafile {}",
+            repo().join("tests/lsp/nvim.lua").display()
+        ))
+        .arg(note)
+        .current_dir(&root)
+        .env("VAULTC_BIN", vaultc_bin())
+        .env("VAULTC_TODAY", TODAY)
+        .env("VAULT_ROOT", &root)
+        .env("NVIM_OUT", &printed)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let printed = std::fs::read_to_string(&printed).unwrap_or_default();
+    assert!(
+        o.status.success(),
+        "nvim failed: {:?}\n{printed}\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // What `vaultc check` reports for the note, as Neovim shows it (1-based line:column).
+    let (findings, _) = crate::json(&root, &[]);
+    let mut want: Vec<String> = findings
+        .iter()
+        .filter(|f| f["path"] == note)
+        .map(|f| {
+            let at = &f["location"];
+            format!(
+                "diagnostic {}:{} {} {}",
+                at["line"],
+                at["column"],
+                f["rule"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(!want.is_empty(), "the note has findings");
+    want.insert(0, format!("diagnostics {}", want.len()));
+    want.push("definition vault/Actors/NVIDIA.md 1:1".into());
+    assert_eq!(printed.lines().collect::<Vec<_>>(), want, "{printed}");
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("quit with exit code"),
+        "the server stopped badly: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
