@@ -107,7 +107,10 @@ fn pytest(test: &str, files: &[&str]) {
 
 #[test]
 fn an_lsp_client_sees_the_findings_navigates_completes_renames_and_fixes() {
-    pytest("the lsp end-to-end suite", &["test_lsp.py"]);
+    pytest(
+        "the lsp end-to-end suite",
+        &["test_lsp.py", "test_settings.py"],
+    );
 }
 
 #[test]
