@@ -11,6 +11,11 @@
 //!                                 changes ──► pending ──(pause)──► apply ─► diagnostics ─► stdout
 //! ```
 //!
+//! Typing inside a link only changes which unresolved names the note links to; the rules
+//! do not read those, so the session leaves the graph behind
+//! ([`crate::session::Session::defer_graph`]) and the server builds it again after a longer
+//! pause, or before the next request.
+//!
 //! Nothing the client sends can stop the loop: a file that is not in the vault gets empty
 //! answers, and a handler that panics answers with an error and leaves the vault reloaded.
 
@@ -107,6 +112,9 @@ pub fn serve(conn: &Connection, options: Options) -> Result<(), LspError> {
     main_loop(conn, &mut server, debounce)
 }
 
+/// How long the editor must pause before a graph left behind by typing is built again.
+const SETTLE: Duration = Duration::from_millis(300);
+
 /// Reads messages until `exit` (or until the client goes away); checks what changed
 /// whenever the client pauses. After `shutdown` every request but another `shutdown` is
 /// refused, as the protocol says, and the loop still waits for `exit`: some clients (Neovim
@@ -119,6 +127,15 @@ fn main_loop(conn: &Connection, server: &mut Server, debounce: Duration) -> Resu
                 Ok(msg) => msg,
                 Err(e) if e.is_timeout() => {
                     server.publish_changes();
+                    continue;
+                }
+                Err(_) => return Ok(()),
+            }
+        } else if server.graph_behind() && !shut_down {
+            match conn.receiver.recv_timeout(SETTLE) {
+                Ok(msg) => msg,
+                Err(e) if e.is_timeout() => {
+                    server.settle();
                     continue;
                 }
                 Err(_) => return Ok(()),

@@ -379,7 +379,9 @@ pub(super) fn workspace_symbols(
 ) -> Vec<lsp::SymbolInformation> {
     let q = fold(query.trim());
     let mut order: Vec<NoteId> = (0..a.vault.notes.len()).collect();
-    order.sort_by_key(|&id| std::cmp::Reverse(a.graph.inbound_links(a.graph.note_entity(id))));
+    order.sort_by_cached_key(|&id| {
+        std::cmp::Reverse(a.graph.inbound_links(a.graph.note_entity(id)))
+    });
     let mut out = Vec::new();
     let mut push = |id: NoteId, name: &str, kind, span: Span, container: Option<&str>| {
         if out.len() < MAX_SYMBOLS

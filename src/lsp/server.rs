@@ -210,6 +210,27 @@ impl Server {
         !self.pending.is_empty() || !self.dirty.is_empty()
     }
 
+    /// Is the graph behind the notes (only unresolved names moved since it was built)?
+    pub fn graph_behind(&self) -> bool {
+        self.vault
+            .as_ref()
+            .is_some_and(|v| v.session.graph_behind())
+    }
+
+    /// Builds the graph again if edits left it behind: when the editor pauses, and before a
+    /// request, which may ask about unresolved names.
+    pub fn settle(&mut self) {
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.flush();
+            if let Some(v) = self.vault.as_mut() {
+                v.session.settle_graph();
+            }
+        }));
+        if result.is_err() {
+            self.recover();
+        }
+    }
+
     /// Applies the changed buffers and files to the session; the notes they affect are
     /// marked for publishing.
     fn flush(&mut self) {
@@ -312,7 +333,13 @@ impl Server {
     /// Answers one request; a handler that panics answers with an error.
     pub fn request(&mut self, req: Request) {
         let id = req.id.clone();
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| self.dispatch(&req)));
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.flush();
+            if let Some(v) = self.vault.as_mut() {
+                v.session.settle_graph();
+            }
+            self.dispatch(&req)
+        }));
         let response = result.unwrap_or_else(|_| {
             self.recover();
             Response::new_err(
@@ -526,6 +553,8 @@ fn watches(init: &InitializeParams) -> bool {
 /// The vault `target` names, loaded; why not, as a message for the user.
 fn open(target: &Target) -> Result<Vault, String> {
     let mut session = Session::open(target).map_err(|e| format!("vaultc lsp: {e}"))?;
+    // Typing inside a link must not rebuild the graph on every keystroke (see `settle`).
+    session.defer_graph(true);
     let root = Root::new(&session.settings().src);
     let config = session.settings().config_path.clone();
     session

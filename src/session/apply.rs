@@ -66,12 +66,38 @@ impl Session {
         let analysis = self.analysis(detail)?;
         self.seen = seen;
         self.detail = detail;
+        self.graph_behind = false;
         Ok(self.resident.insert(analysis))
     }
 
     /// The vault kept in memory, if [`Session::resident`] loaded it.
     pub fn resident_analysis(&self) -> Option<&Analysis> {
         self.resident.as_ref()
+    }
+
+    /// Lets [`Session::apply`] leave the graph behind when an edit only changes which
+    /// unresolved names a note links to (typing inside `[[...]]`): the rules read only how
+    /// many notes link to each note, which such an edit cannot change, so the findings are
+    /// right at once and the graph (its unresolved entities) is built again by
+    /// [`Session::settle_graph`], when the editor pauses. Off by default: an edit then always
+    /// leaves the whole analysis up to date.
+    pub fn defer_graph(&mut self, on: bool) {
+        self.defer_graph = on;
+    }
+
+    /// Is the graph's picture of unresolved names behind the notes (see
+    /// [`Session::defer_graph`])?
+    pub fn graph_behind(&self) -> bool {
+        self.graph_behind
+    }
+
+    /// Builds the graph again if [`Session::apply`] left it behind.
+    pub fn settle_graph(&mut self) {
+        if let Some(a) = self.resident.as_mut()
+            && std::mem::take(&mut self.graph_behind)
+        {
+            a.graph = LinkGraph::build(&a.vault, &a.resolved);
+        }
     }
 
     /// Walks the vault again and applies the files that changed since the last walk (by
@@ -128,9 +154,14 @@ impl Session {
                 graph,
             } = a;
             drop((index, resolved, graph));
+            self.graph_behind = false;
             Analysis::from_vault(settings, vault)
         } else {
-            relink(&mut a, &before, &changed.edited);
+            match relink(&mut a, &before, &changed.edited, self.defer_graph) {
+                Graph::Kept => {}
+                Graph::Built => self.graph_behind = false,
+                Graph::Behind => self.graph_behind = true,
+            }
             clock.lap("relink");
             a
         };
@@ -260,22 +291,52 @@ fn ends(note: &Note, resolved: &[Resolved]) -> Vec<End> {
         .collect()
 }
 
+/// What [`relink`] did with the graph.
+enum Graph {
+    /// No link ends elsewhere: the graph is still right.
+    Kept,
+    Built,
+    /// Only unresolved names moved, and the caller lets the graph wait.
+    Behind,
+}
+
 /// Resolves the edited notes' links again against the kept index (the vault's names did
 /// not change, so no other note's links resolve differently), and builds the graph again
-/// when one of their links ends elsewhere than before (or a link came or went).
-fn relink(a: &mut Analysis, before: &Before, edited: &[String]) {
+/// when one of their links ends elsewhere than before (or a link came or went) — unless
+/// only unresolved names moved and `defer` lets the graph wait.
+fn relink(a: &mut Analysis, before: &Before, edited: &[String], defer: bool) -> Graph {
     let mut moved = false;
+    let mut renamed = false;
     for path in edited {
         let Some(id) = id_of(a, path) else {
             continue;
         };
         a.resolved[id] = resolve_links(&a.index, &a.vault, id);
         let now = ends(&a.vault.notes[id], &a.resolved[id]);
-        moved |= before.notes.get(path).is_none_or(|was| was.ends != now);
+        match before.notes.get(path) {
+            Some(was) if was.ends == now => {}
+            Some(was) if only_unresolved_moved(&was.ends, &now) => renamed = true,
+            _ => moved = true,
+        }
     }
-    if moved {
+    if moved || (renamed && !defer) {
         a.graph = LinkGraph::build(&a.vault, &a.resolved);
+        Graph::Built
+    } else if renamed {
+        Graph::Behind
+    } else {
+        Graph::Kept
     }
+}
+
+/// The same links reaching the same notes and attachments, only unresolved names differ:
+/// every note's edges to notes, and the link indexes they keep, are unchanged.
+fn only_unresolved_moved(was: &[End], now: &[End]) -> bool {
+    was.len() == now.len()
+        && was
+            .iter()
+            .zip(now)
+            .all(|(a, b)| a == b || matches!((a, b), (End::Unresolved(_), End::Unresolved(_))))
 }
 
 impl Before {
@@ -425,6 +486,45 @@ mod tests {
                 .collect()
         };
         assert_eq!(found(a), found(&fresh));
+    }
+
+    #[test]
+    fn typing_inside_a_broken_link_leaves_the_graph_behind_only_when_deferred() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("A.md"), "[[B]] [[Nowhere]]\n").unwrap();
+        std::fs::write(dir.path().join("B.md"), "# B\n").unwrap();
+        let mut s = session(dir.path());
+        let type_into = |s: &mut Session, text: &str| {
+            s.apply(&[Change::Buffer {
+                path: "A.md".into(),
+                text: text.into(),
+            }]);
+        };
+        // By default every edit leaves the whole analysis up to date.
+        type_into(&mut s, "[[B]] [[Nowherex]]\n");
+        assert!(!s.graph_behind());
+        assert_fresh(&s);
+        s.defer_graph(true);
+        type_into(&mut s, "[[B]] [[Nowherexy]]\n");
+        assert!(s.graph_behind());
+        let a = s.resident_analysis().unwrap();
+        assert_eq!(a.graph.unresolved_name("nowherexy"), None, "not built yet");
+        let found: Vec<String> = a
+            .check(jiff::civil::date(2026, 1, 1), None)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(found.iter().any(|m| m.contains("`Nowherexy`")), "{found:?}");
+        s.settle_graph();
+        assert!(!s.graph_behind());
+        let a = s.resident_analysis().unwrap();
+        assert_eq!(a.graph.unresolved_name("nowherexy"), Some("Nowherexy"));
+        assert_fresh(&s);
+        // An edit that moves a link to a note builds the graph at once, deferred or not.
+        type_into(&mut s, "[[B]] [[Nowhere]] [[Other]]\n");
+        type_into(&mut s, "[[Nowhere]] [[Other]]\n");
+        assert!(!s.graph_behind());
+        assert_fresh(&s);
     }
 
     #[test]

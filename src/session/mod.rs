@@ -51,6 +51,10 @@ pub struct Session {
     seen: Vec<vault::Found>,
     /// Walks stamp every file even without records: a resident vault notices changes.
     watching: bool,
+    /// [`Session::apply`] may leave the graph behind when only unresolved names moved
+    /// ([`Session::defer_graph`]); it is then behind until [`Session::settle_graph`].
+    defer_graph: bool,
+    graph_behind: bool,
 }
 
 impl Session {
@@ -73,6 +77,8 @@ impl Session {
             detail: Detail::Lean,
             seen: Vec::new(),
             watching: false,
+            defer_graph: false,
+            graph_behind: false,
         })
     }
 

@@ -199,3 +199,24 @@ async def test_symbols_and_hover(client):
     hover = await client.text_document_hover_async(t.HoverParams(
         text_document=t.TextDocumentIdentifier(uri=u), position=position_of(text, "[[Palantir]]", 3)))
     assert "has no note" in hover.contents.value and "Michael Burry.md" in hover.contents.value
+
+
+async def test_typing_inside_a_broken_link_then_asking_about_it(client):
+    """Typing inside `[[...]]` leaves the graph behind for speed; a request right after
+    still sees the names as typed."""
+    vault = client.vault
+    draft = "Compare [[Palantirs"
+    u2, _ = open_doc(client, vault, "Draft.md", draft)
+    u, text = open_doc(client, vault, "Actors/Michael Burry.md")
+    await wait_for(lambda: client.diagnostics.get(u), what="findings of the note")
+    for typed in ["Palantirs", "Palantirs Inc"]:
+        text = text.replace("[[Palantir", "[[" + typed, 1)
+        text = text.replace("[[" + typed + "s", "[[" + typed, 1)
+        change_doc(client, u, text)
+        items = await complete(client, u2, draft, "[[Palantirs")
+        assert typed in [i.label for i in items], typed
+        hover = await client.text_document_hover_async(t.HoverParams(
+            text_document=t.TextDocumentIdentifier(uri=u), position=position_of(text, "[[" + typed, 3)))
+        assert "has no note" in hover.contents.value and "Michael Burry.md" in hover.contents.value
+    await wait_for(lambda: [d for d in client.diagnostics.get(u, []) if "`Palantirs Inc`" in d.message],
+                   what="the finding for the name as typed")
