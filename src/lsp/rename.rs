@@ -239,9 +239,7 @@ fn new_note_path(a: &Analysis, t: NoteId, new_name: &str) -> Answer<String> {
         return Err(format!("`{new_name}` is not a path inside the vault"));
     }
     let note = &a.vault.notes[t];
-    let path = if name.contains('/') {
-        format!("{name}.md")
-    } else if note.folder().is_empty() {
+    let path = if name.contains('/') || note.folder().is_empty() {
         format!("{name}.md")
     } else {
         format!("{}/{name}.md", note.folder())
