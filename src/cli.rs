@@ -71,6 +71,20 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print vaultc's man page (roff), or write one page per command into a folder.
     Man(ManArgs),
+    /// A language server on stdin and stdout: every rule live in the editor, go to
+    /// definition, references, completion, rename, code actions.
+    Lsp(LspArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The vault (default: the folder the editor opens, as the client sends it).
+    #[command(flatten)]
+    pub vault: VaultArg,
+
+    /// The date "today" is for date rules, as YYYY-MM-DD (default: the system date).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// The vault as a positional argument (the same as `--vault`).

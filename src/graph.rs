@@ -49,10 +49,13 @@ pub enum Entity {
     Unresolved(String),
 }
 
-/// An edge: how many links go from one entity to another.
+/// An edge: how many links go from one entity to another, and which links they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
     pub count: u32,
+    /// Where the edge's links start in [`LinkGraph::edge_links`]'s list: `count` indexes
+    /// into the linking note's `links`, in text order.
+    first: u32,
 }
 
 #[derive(Debug, Default)]
@@ -60,6 +63,10 @@ pub struct LinkGraph {
     graph: DiGraph<Entity, Edge>,
     notes: Vec<NodeIndex>,
     unresolved: HashMap<String, NodeIndex>,
+    /// Every edge's links (indexes into the linking note's `links`), edge after edge: an
+    /// edge carries the spans of its links without a copy of them, and without spans that
+    /// move with every edit of the text before them.
+    links: Vec<u32>,
 }
 
 impl LinkGraph {
@@ -70,14 +77,14 @@ impl LinkGraph {
         for id in 0..vault.notes.len() {
             g.notes.push(g.graph.add_node(Entity::Note(id)));
         }
-        // Every link as a (from, to) pair, then sorted and counted: no map, and the graph's
-        // edge list is allocated once at its final size (a large vault has millions).
-        let mut pairs: Vec<(NodeIndex, NodeIndex)> =
+        // Every link as a (from, to, link) triple, then sorted and counted: no map, and the
+        // graph's edge list is allocated once at its final size (a large vault has millions).
+        let mut pairs: Vec<(NodeIndex, NodeIndex, u32)> =
             Vec::with_capacity(resolved.iter().map(Vec::len).sum());
         for (id, links) in resolved.iter().enumerate() {
             let from = g.notes[id];
             let note = &vault.notes[id];
-            for (link, r) in note.links.iter().zip(links) {
+            for (i, (link, r)) in note.links.iter().zip(links).enumerate() {
                 let to = match r.target() {
                     Target::Note(t) | Target::Alias(t) => g.notes[t],
                     Target::Attachment(_) => continue,
@@ -97,27 +104,47 @@ impl LinkGraph {
                         }
                     }
                 };
-                pairs.push((from, to));
+                pairs.push((from, to, i as u32));
             }
         }
-        // The pairs come note by note, so sorting each note's run sorts them all: runs are
+        // The triples come note by note, so sorting each note's run sorts them all: runs are
         // short, and sorted on every core.
         pairs
             .par_chunk_by_mut(|a, b| a.0 == b.0)
-            .for_each(<[(NodeIndex, NodeIndex)]>::sort_unstable);
-        let distinct = pairs.windows(2).filter(|w| w[0] != w[1]).count() + 1;
+            .for_each(<[(NodeIndex, NodeIndex, u32)]>::sort_unstable);
+        let same = |a: &(NodeIndex, NodeIndex, u32), b: &(NodeIndex, NodeIndex, u32)| {
+            (a.0, a.1) == (b.0, b.1)
+        };
+        let distinct = pairs.windows(2).filter(|w| !same(&w[0], &w[1])).count() + 1;
         g.graph.reserve_exact_edges(distinct.min(pairs.len()));
-        for run in pairs.chunk_by(|a, b| a == b) {
-            let (a, b) = run[0];
+        g.links = pairs.iter().map(|p| p.2).collect();
+        let mut first = 0;
+        for run in pairs.chunk_by(same) {
+            let (a, b, _) = run[0];
             g.graph.add_edge(
                 a,
                 b,
                 Edge {
                     count: run.len() as u32,
+                    first,
                 },
             );
+            first += run.len() as u32;
         }
         g
+    }
+
+    /// Every edge as `(from, to, links)`, sorted by `(from, to)`: `links` are indexes into
+    /// the `from` note's `links`, in text order (their spans are the edge's spans).
+    pub fn edge_links(&self) -> impl Iterator<Item = (EntityId, EntityId, &[u32])> {
+        self.graph.edge_references().map(|e| {
+            let Edge { count, first } = *e.weight();
+            let links = self
+                .links
+                .get(first as usize..(first + count) as usize)
+                .unwrap_or(&[]);
+            (e.source().index(), e.target().index(), links)
+        })
     }
 
     /// How many other notes link to this note.
@@ -409,6 +436,12 @@ mod tests {
             ]
         );
         assert_eq!(g.edge_count(), 6);
+        let links: Vec<_> = g.edge_links().map(|(_, _, l)| l.to_vec()).collect();
+        assert_eq!(
+            links,
+            [vec![4, 5], vec![0, 1], vec![2], vec![3], vec![0], vec![0]],
+            "each edge's links, in text order"
+        );
         assert_eq!(g.entity(5), &Entity::Unresolved("Missing".into()));
         assert_eq!(g.note_entity(3), 3);
         assert_eq!(g.entity_of(&EntityRef::Note(2)), Some(2));
@@ -537,7 +570,8 @@ mod tests {
         for a in 0..n {
             for k in [1usize, 7, 7919] {
                 let b = (a * 31 + k) % n;
-                g.graph.add_edge(g.notes[a], g.notes[b], Edge { count: 1 });
+                g.graph
+                    .add_edge(g.notes[a], g.notes[b], Edge { count: 1, first: 0 });
             }
         }
         let start = std::time::Instant::now();

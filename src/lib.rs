@@ -33,6 +33,7 @@ pub mod fix;
 pub mod graph;
 pub mod history;
 pub mod index;
+pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod pipeline;

@@ -17,8 +17,9 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Not `stdout().lock()`: `vaultc lsp` writes to stdout from its own writer thread, which
+    // would wait on this lock forever. The buffer takes the lock only when it writes out.
+    let mut out = std::io::BufWriter::new(std::io::stdout());
     let mut err = std::io::stderr();
     let result = commands::run(cli, &mut out, &mut err);
     let flushed = out.flush();

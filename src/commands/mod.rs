@@ -7,6 +7,7 @@ mod completions;
 mod export;
 mod graph;
 mod man;
+mod lsp;
 mod refs;
 mod rule;
 mod tables;
@@ -117,6 +118,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSta
             let target = vault.target(&args.vault)?;
             build::run_build(&args, &target, err)
         }
+        Command::Lsp(args) => lsp::run(&args, &vault),
         Command::Serve(args) => {
             let target = vault.target(&args.build.vault)?;
             build::run_serve(&args, &target, out, err)

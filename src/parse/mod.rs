@@ -14,6 +14,9 @@ mod links;
 mod tables;
 mod tags;
 
+/// What the editor server completes and renames tags with.
+pub(crate) use tags::{is_tag_char, valid_name as valid_tag_name};
+
 use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag as MdTag, TagEnd};

@@ -53,7 +53,7 @@ mod broken_link;
 mod case_mismatch;
 mod deprecated_property;
 mod duplicate_alias;
-mod edits;
+pub mod edits;
 mod empty_link;
 mod frontmatter_unquoted_link;
 mod future_date;

@@ -57,6 +57,10 @@ pub struct Session {
     /// (see [`history`]).
     repo: Option<Option<std::sync::Arc<crate::history::Repo>>>,
     baselines: Option<std::sync::Arc<crate::history::Baselines>>,
+    /// [`Session::apply`] may leave the graph behind when only unresolved names moved
+    /// ([`Session::defer_graph`]); it is then behind until [`Session::settle_graph`].
+    defer_graph: bool,
+    graph_behind: bool,
 }
 
 impl Session {
@@ -81,6 +85,8 @@ impl Session {
             watching: false,
             repo: None,
             baselines: None,
+            defer_graph: false,
+            graph_behind: false,
         })
     }
 

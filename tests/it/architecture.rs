@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["pipeline"],
     &["report", "query", "fix", "export", "site"],
     &["session"],
-    &["commands", "cli"],
+    &["commands", "cli", "lsp"],
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

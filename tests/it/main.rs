@@ -13,6 +13,7 @@ pub mod generated;
 mod git;
 mod git_precommit;
 mod graph;
+mod lsp;
 mod nothing_lost;
 mod precommit;
 mod props;

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, SystemTime};
 
 use crate::TODAY;
@@ -329,6 +329,8 @@ fn no_command_changes_a_byte_it_was_not_asked_to_write() {
     runs.cmd(&["cache", "clean"], &[]);
     serve(&r);
     runs.covered.insert("serve".to_owned());
+    lsp(&r);
+    runs.covered.insert("lsp".to_owned());
     cache_outside_the_vault(&r);
 
     let missing: Vec<String> = commands(&r)
@@ -456,6 +458,48 @@ fn serve(r: &Root) {
         assert_no_secret(&r.root.join("served"));
     }
     remove(r, "served");
+}
+
+/// `vaultc lsp` on the vault: an editor opens it, opens and edits a note, asks for a rename
+/// (edits are only proposed to the editor) and quits. Nothing on disk changes.
+fn lsp(r: &Root) {
+    use std::io::Write;
+    let before = snapshot(&r.root);
+    let vault = r.vault.canonicalize().unwrap();
+    let uri = |rel: &str| format!("file://{}/{rel}", vault.display());
+    let messages = [
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"capabilities": {}, "rootUri": uri("")}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri("Edited.md"), "languageId": "markdown", "version": 1,
+                             "text": "# Edited\n\n[[Somewhere]] #tag\n"}}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/rename", "params": {
+            "textDocument": {"uri": uri("Edited.md")}, "position": {"line": 2, "character": 3},
+            "newName": "Elsewhere"}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
+    ];
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("vaultc"))
+        .current_dir(&r.vault)
+        .env("NO_COLOR", "1")
+        .env("VAULTC_CACHE_DIR", crate::cache_dir())
+        .args(["lsp", "--today", TODAY])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for m in messages {
+        let body = m.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    }
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert_no_crash("lsp", &o);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_only_outputs_changed("lsp", &before, &snapshot(&r.root), &[]);
 }
 
 /// `vaultc ARGS` in `dir` without `VAULTC_CACHE_DIR`, with the user's cache directory at
