@@ -6,11 +6,14 @@
 
 use serde_json::{Map, Value};
 
+use std::ops::Range;
+
 use super::Collector;
+use super::properties::{self, Written};
 use super::{links, tags};
 use crate::model::{
-    Alias, DeprecatedKey, Frontmatter, FrontmatterError, InvalidTag, LinkKind, Replacement,
-    Suppression, SuppressionScope, Tag, TagSource, Updated, UpdatedSource,
+    Alias, DeprecatedKey, Frontmatter, FrontmatterError, InvalidTag, LinkKind, Property,
+    Replacement, Suppression, SuppressionScope, Tag, TagSource, Updated, UpdatedSource,
 };
 
 /// Keys whose value is the note's `updated` date.
@@ -70,14 +73,34 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
                 }),
                 unquoted_links: Vec::new(),
                 deprecated_keys: Vec::new(),
+                properties: Vec::new(),
             });
             return;
         }
     };
     let base = split.yaml_start;
+    let written: rustc_hash::FxHashMap<&str, Written> = properties::scan(yaml)
+        .into_iter()
+        .map(|w| (&yaml[w.key.clone()], w))
+        .collect();
     for (key, v) in &value {
-        read_property(c, yaml, base, key, v);
+        let w = written.get(key.as_str()).map(|w| agreed(w, v));
+        read_property(c, yaml, base, (key, w.as_ref()), v);
     }
+    let mut properties: Vec<Property> = written
+        .values()
+        .filter_map(|w| {
+            let w = agreed(w, value.get(&yaml[w.key.clone()])?);
+            Some(Property {
+                key_span: c.span(base + w.key.start, base + w.key.end),
+                span: c.span(base + w.value.start, base + w.value.end),
+                items: (w.items.unwrap_or_default().into_iter())
+                    .map(|i| c.span(base + i.start, base + i.end))
+                    .collect(),
+            })
+        })
+        .collect();
+    properties.sort_unstable_by_key(|p| p.key_span.start);
     read_links(c, yaml, base, &value);
     let unquoted_links = unquoted_links(yaml, &value)
         .into_iter()
@@ -106,24 +129,37 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
         error: None,
         unquoted_links,
         deprecated_keys,
+        properties,
     });
+}
+
+/// A scanned entry as far as it agrees with the parsed value `v`: list items only when `v`
+/// is a list of as many items.
+fn agreed(w: &Written, v: &Value) -> Written {
+    let items = match (v, &w.items) {
+        (Value::Array(a), Some(items)) if a.len() == items.len() => Some(items.clone()),
+        _ => None,
+    };
+    Written {
+        key: w.key.clone(),
+        value: w.value.clone(),
+        items,
+    }
 }
 
 /// One top-level property: aliases, tags, `updated` dates and suppressions are read out.
 /// The deprecated `alias` and `tag` are read as `aliases` and `tags` are.
-fn read_property(c: &mut Collector<'_>, yaml: &str, base: usize, key: &str, v: &Value) {
-    let key_found = find_key(yaml, key);
+fn read_property(
+    c: &mut Collector<'_>,
+    yaml: &str,
+    base: usize,
+    (key, w): (&str, Option<&Written>),
+    v: &Value,
+) {
+    let key_found = w.map(|w| w.key.start).or_else(|| find_key(yaml, key));
     let key_at = key_found.map_or(base, |i| base + i);
     match key {
-        "aliases" | "alias" => {
-            for text in string_items(v, false) {
-                let (at, end) = locate(yaml, base, key_at, &text, key_at - base);
-                c.aliases.push(Alias {
-                    span: c.span(at, end),
-                    text,
-                });
-            }
-        }
+        "aliases" | "alias" => read_aliases(c, yaml, base, key_at, (v, w)),
         "tags" | "tag" => read_tags(c, yaml, base, key_at, v),
         k if UPDATED_KEYS.contains(&k) => {
             let raw = match v {
@@ -131,7 +167,10 @@ fn read_property(c: &mut Collector<'_>, yaml: &str, base: usize, key: &str, v: &
                 Value::Null => return,
                 other => other.to_string(),
             };
-            let (at, end) = locate(yaml, base, key_at, &raw, key_at - base);
+            let (at, end) = match w {
+                Some(w) if !w.value.is_empty() => (base + w.value.start, base + w.value.end),
+                _ => locate(yaml, base, key_at, &raw, key_at - base),
+            };
             c.updated.push(Updated {
                 date: super::dates::parse_date(&raw),
                 raw: raw.clone(),
@@ -158,6 +197,56 @@ fn read_property(c: &mut Collector<'_>, yaml: &str, base: usize, key: &str, v: &
         }
         _ => {}
     }
+}
+
+/// The aliases of an `aliases` (or `alias`) value: a list's items, or a string's
+/// comma-separated parts, each spanning where it is written. Without a scanned entry `w`,
+/// each is looked for after the key.
+fn read_aliases(
+    c: &mut Collector<'_>,
+    yaml: &str,
+    base: usize,
+    key_at: usize,
+    (v, w): (&Value, Option<&Written>),
+) {
+    let mut push = |text: String, r: Option<Range<usize>>| {
+        let (at, end) = r.map_or_else(
+            || locate(yaml, base, key_at, &text, key_at - base),
+            |r| (base + r.start, base + r.end),
+        );
+        c.aliases.push(Alias {
+            span: c.span(at, end),
+            text,
+        });
+    };
+    match (v, w.and_then(|w| w.items.as_ref())) {
+        (Value::Array(values), Some(items)) => {
+            for (v, r) in values.iter().zip(items) {
+                // One item at a time, with the same reading as `string_items`.
+                for text in string_items(&Value::Array(vec![v.clone()]), false) {
+                    let at = within(yaml, r, &text, r.start);
+                    push(text, Some(at.unwrap_or(r.clone())));
+                }
+            }
+        }
+        _ => {
+            let value = w.map(|w| w.value.clone()).filter(|r| !r.is_empty());
+            let mut from = value.as_ref().map_or(0, |r| r.start);
+            for text in string_items(v, false) {
+                let at = value.as_ref().and_then(|r| within(yaml, r, &text, from));
+                if let Some(at) = &at {
+                    from = at.end;
+                }
+                push(text, at.or_else(|| value.clone()));
+            }
+        }
+    }
+}
+
+/// Where `needle` is written in `yaml[r]`, at or after `from`.
+fn within(yaml: &str, r: &Range<usize>, needle: &str, from: usize) -> Option<Range<usize>> {
+    let i = yaml.get(from..r.end)?.find(needle)? + from;
+    Some(i..i + needle.len())
 }
 
 /// Quoted `"[[Target]]"` strings are links (Obsidian's frontmatter links).
@@ -283,7 +372,7 @@ fn value_start(line: &str) -> Option<usize> {
 
 /// The length of `key:` at the start of `s` (a plain or quoted key followed by `:` and a
 /// space or the line's end).
-fn key_end(s: &str) -> Option<usize> {
+pub(super) fn key_end(s: &str) -> Option<usize> {
     let end = match s.as_bytes().first()? {
         q @ (b'"' | b'\'') => s[1..].find(*q as char)? + 2,
         b'[' | b'{' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' => return None,

@@ -11,6 +11,7 @@ pub(crate) mod comments;
 mod dates;
 mod frontmatter;
 mod links;
+mod properties;
 mod tables;
 mod tags;
 
