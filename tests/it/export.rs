@@ -59,7 +59,7 @@ fn sample_vault_export_matches_the_schema_and_is_byte_identical() {
     );
     let doc: serde_json::Value = serde_json::from_slice(&first).unwrap();
     assert_valid(&doc);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     let nvidia = doc["notes"]
         .as_array()
         .unwrap()
