@@ -17,6 +17,7 @@ mod refs;
 mod rules;
 mod seed;
 mod site;
+mod spans;
 mod tables;
 
 use std::path::{Path, PathBuf};
