@@ -15,7 +15,7 @@ pub(super) struct Written {
     pub key: Range<usize>,
     /// The value (see [`crate::model::Property::span`]).
     pub value: Range<usize>,
-    /// A list's items, each as [`value_in`] reads it; `None` when the value is no list.
+    /// A list's items, each as [`value_in`] reads a value; `None` when the value is no list.
     pub items: Option<Vec<Range<usize>>>,
 }
 
@@ -55,7 +55,7 @@ pub(super) fn scan(yaml: &str) -> Vec<Written> {
             end = next.end;
             i += 1;
         }
-        let (value, items) = value_in(yaml, key_at + key_len..end);
+        let (value, items) = value_in(yaml, key_at + key_len..end, true);
         out.push(Written { key, value, items });
     }
     out
@@ -101,10 +101,11 @@ fn key_range(yaml: &str, at: usize, colon: usize) -> Range<usize> {
     }
 }
 
-/// The value written in `yaml[r]` (what follows a `key:` or a `- `) and, for a list, its
-/// items. Spaces, comments, anchors (`&a`) and tags (`!t`) before it are skipped; nothing
-/// left is an empty range where `r` starts.
-pub(super) fn value_in(yaml: &str, r: Range<usize>) -> (Range<usize>, Option<Vec<Range<usize>>>) {
+/// The value written in `yaml[r]` (what follows a `key:` or a `- `) and, for a list when
+/// `items` asks, its items (a list's items do not read their own lists' items: each byte is
+/// read a bounded number of times however deep lists nest). Spaces, comments, anchors (`&a`)
+/// and tags (`!t`) before it are skipped; nothing left is an empty range where `r` starts.
+fn value_in(yaml: &str, r: Range<usize>, items: bool) -> (Range<usize>, Option<Vec<Range<usize>>>) {
     let b = yaml.as_bytes();
     let p = skip_props(yaml, skip_space(yaml, r.start, r.end), r.end);
     if p >= r.end {
@@ -113,7 +114,7 @@ pub(super) fn value_in(yaml: &str, r: Range<usize>) -> (Range<usize>, Option<Vec
     match b[p] {
         b'[' => {
             let close = flow_end(yaml, p, r.end);
-            (p..close, Some(flow_items(yaml, p + 1..close)))
+            (p..close, items.then(|| flow_items(yaml, p + 1..close)))
         }
         b'{' => (p..flow_end(yaml, p, r.end), None),
         b'"' | b'\'' => {
@@ -121,6 +122,9 @@ pub(super) fn value_in(yaml: &str, r: Range<usize>) -> (Range<usize>, Option<Vec
             (inner, None)
         }
         b'-' if is_item(yaml[p..r.end].split(['\n', '\r']).next().unwrap_or("")) => {
+            if !items {
+                return (p..content_end(yaml, p..r.end, false), None);
+            }
             let items = block_items(yaml, p..r.end);
             let end = items.last().map_or(p + 1, |i| i.end.max(p + 1));
             (p..end, Some(items))
@@ -286,7 +290,7 @@ fn block_items(yaml: &str, r: Range<usize>) -> Vec<Range<usize>> {
     dashes
         .iter()
         .zip(bounds)
-        .map(|(&dash, next)| value_in(yaml, dash + 1..next).0)
+        .map(|(&dash, next)| value_in(yaml, dash + 1..next, false).0)
         .collect()
 }
 

@@ -217,3 +217,59 @@ fn awkward_vault_spans_slice_their_text_and_export_as_before() {
     let pretty = serde_json::to_string_pretty(&shown).unwrap();
     insta::assert_snapshot!("export_spans", pretty);
 }
+
+#[test]
+fn sqlite_aliases_and_cells_keep_their_spans() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir(&vault).unwrap();
+    for (name, text) in AWKWARD {
+        std::fs::write(vault.join(name), text).unwrap();
+    }
+    let db = tmp.path().join("v.sqlite");
+    let o = vaultc(
+        &vault,
+        &["export", "--today", TODAY, "--sqlite", db.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let rows = |sql: &str| -> Vec<(String, String, usize, usize, usize, usize)> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let aliases = rows(
+        "SELECT n.path, a.alias, a.line, a.col, a.start, a.end FROM aliases a \
+         JOIN notes n ON n.id = a.note_id",
+    );
+    let cells = rows(
+        "SELECT n.path, c.text, c.line, c.line_col, c.start, c.end FROM cells c \
+         JOIN tables t ON t.id = c.table_id JOIN notes n ON n.id = t.note_id \
+         UNION ALL SELECT n.path, h.name, h.line, h.line_col, h.start, h.end \
+         FROM table_columns h JOIN tables t ON t.id = h.table_id \
+         JOIN notes n ON n.id = t.note_id",
+    );
+    assert_eq!(aliases.len(), 5);
+    assert_eq!(cells.len(), 8);
+    for (path, shown, line, col, start, end) in aliases.iter().chain(&cells) {
+        let text = note_text(&vault, path);
+        let span = serde_json::json!({"start": start, "end": end, "line": line, "col": col});
+        let at = slice(&text, &span, shown);
+        // A cell's text is as a reader sees it: `[[Crédit\|CA]] 🙂` reads `CA 🙂`.
+        assert!(
+            at == shown || at.replace("\\|", "|") == *shown || at.ends_with(" 🙂"),
+            "{at:?} for {shown:?}"
+        );
+    }
+}
