@@ -160,7 +160,7 @@ fn read_property(
     let key_at = key_found.map_or(base, |i| base + i);
     match key {
         "aliases" | "alias" => read_aliases(c, yaml, base, key_at, (v, w)),
-        "tags" | "tag" => read_tags(c, yaml, base, key_at, v),
+        "tags" | "tag" => read_tags(c, yaml, base, key_at, (v, w)),
         k if UPDATED_KEYS.contains(&k) => {
             let raw = match v {
                 Value::String(s) => s.clone(),
@@ -199,9 +199,8 @@ fn read_property(
     }
 }
 
-/// The aliases of an `aliases` (or `alias`) value: a list's items, or a string's
-/// comma-separated parts, each spanning where it is written. Without a scanned entry `w`,
-/// each is looked for after the key.
+/// The aliases of an `aliases` (or `alias`) value, each spanning where it is written (see
+/// [`located_items`]); without a scanned entry, each is looked for after the key.
 fn read_aliases(
     c: &mut Collector<'_>,
     yaml: &str,
@@ -209,7 +208,7 @@ fn read_aliases(
     key_at: usize,
     (v, w): (&Value, Option<&Written>),
 ) {
-    let mut push = |text: String, r: Option<Range<usize>>| {
+    for (text, r) in located_items(yaml, (v, w), false) {
         let (at, end) = r.map_or_else(
             || locate(yaml, base, key_at, &text, key_at - base),
             |r| (base + r.start, base + r.end),
@@ -218,27 +217,41 @@ fn read_aliases(
             span: c.span(at, end),
             text,
         });
-    };
+    }
+}
+
+/// A property's values as [`string_items`] reads them, each with where it is written in
+/// `yaml`: a list item's own text (or the whole item), a string's part found in order in the
+/// string as written (or the whole value). `None` without a scanned entry `w`.
+fn located_items(
+    yaml: &str,
+    (v, w): (&Value, Option<&Written>),
+    split_spaces: bool,
+) -> Vec<(String, Option<Range<usize>>)> {
     match (v, w.and_then(|w| w.items.as_ref())) {
-        (Value::Array(values), Some(items)) => {
-            for (v, r) in values.iter().zip(items) {
-                // One item at a time, with the same reading as `string_items`.
-                for text in string_items(&Value::Array(vec![v.clone()]), false) {
-                    let at = within(yaml, r, &text, r.start);
-                    push(text, Some(at.unwrap_or(r.clone())));
-                }
-            }
-        }
+        (Value::Array(values), Some(items)) => values
+            .iter()
+            .zip(items)
+            .filter_map(|(v, r)| {
+                let text = item_string(v)?;
+                let at = within(yaml, r, &text, r.start);
+                Some((text, Some(at.unwrap_or(r.clone()))))
+            })
+            .collect(),
         _ => {
             let value = w.map(|w| w.value.clone()).filter(|r| !r.is_empty());
             let mut from = value.as_ref().map_or(0, |r| r.start);
-            for text in string_items(v, false) {
-                let at = value.as_ref().and_then(|r| within(yaml, r, &text, from));
-                if let Some(at) = &at {
-                    from = at.end;
-                }
-                push(text, at.or_else(|| value.clone()));
-            }
+            string_items(v, split_spaces && !v.is_array())
+                .into_iter()
+                .map(|text| {
+                    let at = value.as_ref().and_then(|r| within(yaml, r, &text, from));
+                    if let Some(at) = &at {
+                        from = at.end;
+                    }
+                    let at = at.or_else(|| value.clone());
+                    (text, at)
+                })
+                .collect()
         }
     }
 }
@@ -528,31 +541,43 @@ fn string_items(v: &Value, split_spaces: bool) -> Vec<String> {
     };
     match v {
         Value::String(s) => split(s),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(|i| match i {
-                Value::String(s) => Some(s.trim().to_owned()),
-                Value::Number(n) => Some(n.to_string()),
-                Value::Bool(b) => Some(b.to_string()),
-                _ => None,
-            })
-            .filter(|s| !s.is_empty())
-            .collect(),
+        Value::Array(items) => items.iter().filter_map(item_string).collect(),
         Value::Number(n) => vec![n.to_string()],
         _ => Vec::new(),
     }
 }
 
-fn read_tags(c: &mut Collector<'_>, yaml: &str, base: usize, key_at: usize, v: &Value) {
+/// A list item as a string value: trimmed text, a number or a boolean; `None` for anything
+/// else or an empty string.
+fn item_string(v: &Value) -> Option<String> {
+    let s = match v {
+        Value::String(s) => s.trim().to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+/// The tags of a `tags` (or `tag`) value, each spanning where it is written (see
+/// [`located_items`]); without a scanned entry, each is looked for after the key.
+fn read_tags(
+    c: &mut Collector<'_>,
+    yaml: &str,
+    base: usize,
+    key_at: usize,
+    (v, w): (&Value, Option<&Written>),
+) {
     let in_list = v.is_array();
     let mut from = key_at - base;
-    for item in string_items(v, !in_list) {
-        let (at, end) = match find_from(yaml, &item, from) {
-            Some(i) => {
-                from = i + item.len();
-                (base + i, base + i + item.len())
-            }
-            None => line_range(yaml, base, key_at),
+    for (item, r) in located_items(yaml, (v, w), true) {
+        let (at, end) = if let Some(r) = r {
+            (base + r.start, base + r.end)
+        } else if let Some(i) = find_from(yaml, &item, from) {
+            from = i + item.len();
+            (base + i, base + i + item.len())
+        } else {
+            line_range(yaml, base, key_at)
         };
         let span = c.span(at, end);
         match tags::check_frontmatter_tag(&item, in_list) {

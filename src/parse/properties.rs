@@ -446,6 +446,28 @@ mod tests {
     }
 
     #[test]
+    fn frontmatter_tags_span_their_own_text() {
+        // `a` and `g` are also in the key `tags`.
+        let cases = [
+            ("---\ntags: [a, g/b, 'a']\n---\n", vec!["a", "g/b", "a"]),
+            ("---\ntags:\n  - a\n  - \"#g\"\n---\n", vec!["a", "#g"]),
+            ("---\ntags: a, g  t\n---\n", vec!["a", "g", "t"]),
+            ("---\ntag: \"a\"\n---\n", vec!["a"]),
+        ];
+        for (text, want) in cases {
+            let n = note(text);
+            // Valid or not (`#g` in a list is not a tag), each spans its own text.
+            let mut spans: Vec<_> = n.tags.iter().map(|t| t.span).collect();
+            spans.extend(n.invalid_tags.iter().map(|t| t.span));
+            spans.sort();
+            let got: Vec<&str> = spans.iter().map(|s| &n.text[s.range()]).collect();
+            assert_eq!(got, want, "{text:?}");
+            let at = n.text.find("tag").unwrap() + 3;
+            assert!(spans.iter().all(|s| s.start as usize > at), "{text:?}");
+        }
+    }
+
+    #[test]
     fn a_shape_that_disagrees_with_the_value_keeps_no_items() {
         // A `#` glued to a word is text in YAML: one item `a#b`, not a comment.
         let s = shapes("---\nx: [a#b]\ny: \"esc\\\"aped\"\n---\n");

@@ -1,5 +1,5 @@
 //! Every span `vaultc export --json` gives slices the note's file to the text it names:
-//! aliases, frontmatter properties (keys, values, list items), table cells and header cells,
+//! aliases, tags, frontmatter properties (keys, values, list items), table cells and header cells,
 //! and the links behind each graph edge. Checked on the sample vault, a generated vault and
 //! a small vault of awkward writing (CRLF, a byte-order mark, multibyte text, quoted and
 //! block YAML, escaped pipes, short and wide rows), whose export is also a snapshot.
@@ -51,7 +51,7 @@ fn raw_cells(line: &str) -> Vec<&str> {
     out
 }
 
-/// Checks every alias, property, cell and edge span of an export of `vault`; returns how many
+/// Checks every alias, tag, property, cell and edge span of an export of `vault`; returns how many
 /// spans it checked.
 fn check_spans(vault: &Path, doc: &Value) -> usize {
     let notes = doc["notes"].as_array().unwrap();
@@ -62,6 +62,12 @@ fn check_spans(vault: &Path, doc: &Value) -> usize {
         for al in note["aliases"].as_array().unwrap() {
             let what = format!("{path}: alias {al}");
             assert_eq!(slice(&text, &al["span"], &what), al["text"], "{what}");
+            checked += 1;
+        }
+        for tag in note["tags"].as_array().unwrap() {
+            let what = format!("{path}: tag {tag}");
+            let at = slice(&text, &tag["span"], &what);
+            assert_eq!(at.trim_start_matches('#'), tag["name"], "{what}");
             checked += 1;
         }
         checked += check_properties(path, &text, note);
