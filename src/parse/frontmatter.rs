@@ -79,28 +79,27 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
         }
     };
     let base = split.yaml_start;
-    let written: rustc_hash::FxHashMap<&str, Written> = properties::scan(yaml)
+    // Where each property is written (in text order), as far as that agrees with its value.
+    let written: Vec<Written> = properties::scan(yaml)
         .into_iter()
-        .map(|w| (&yaml[w.key.clone()], w))
+        .filter_map(|w| Some(agreed(value.get(&yaml[w.key.clone()])?, w)))
         .collect();
+    let by_key: rustc_hash::FxHashMap<&str, &Written> =
+        written.iter().map(|w| (&yaml[w.key.clone()], w)).collect();
     for (key, v) in &value {
-        let w = written.get(key.as_str()).map(|w| agreed(w, v));
-        read_property(c, yaml, base, (key, w.as_ref()), v);
+        let w = by_key.get(key.as_str()).copied();
+        read_property(c, yaml, base, (key, w), v);
     }
-    let mut properties: Vec<Property> = written
-        .values()
-        .filter_map(|w| {
-            let w = agreed(w, value.get(&yaml[w.key.clone()])?);
-            Some(Property {
-                key_span: c.span(base + w.key.start, base + w.key.end),
-                span: c.span(base + w.value.start, base + w.value.end),
-                items: (w.items.unwrap_or_default().into_iter())
-                    .map(|i| c.span(base + i.start, base + i.end))
-                    .collect(),
-            })
+    let properties = written
+        .iter()
+        .map(|w| Property {
+            key_span: c.span(base + w.key.start, base + w.key.end),
+            span: c.span(base + w.value.start, base + w.value.end),
+            items: (w.items.iter().flatten())
+                .map(|i| c.span(base + i.start, base + i.end))
+                .collect(),
         })
         .collect();
-    properties.sort_unstable_by_key(|p| p.key_span.start);
     read_links(c, yaml, base, &value);
     let unquoted_links = unquoted_links(yaml, &value)
         .into_iter()
@@ -133,18 +132,13 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
     });
 }
 
-/// A scanned entry as far as it agrees with the parsed value `v`: list items only when `v`
+/// A scanned entry as far as it agrees with its parsed value `v`: list items only when `v`
 /// is a list of as many items.
-fn agreed(w: &Written, v: &Value) -> Written {
-    let items = match (v, &w.items) {
-        (Value::Array(a), Some(items)) if a.len() == items.len() => Some(items.clone()),
-        _ => None,
-    };
-    Written {
-        key: w.key.clone(),
-        value: w.value.clone(),
-        items,
+fn agreed(v: &Value, mut w: Written) -> Written {
+    if !matches!((v, &w.items), (Value::Array(a), Some(items)) if a.len() == items.len()) {
+        w.items = None;
     }
+    w
 }
 
 /// One top-level property: aliases, tags, `updated` dates and suppressions are read out.
