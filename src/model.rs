@@ -174,7 +174,7 @@ pub struct Property {
     /// span right after the `:` when there is no value.
     pub span: Span,
     /// One span per item when the value is a list, as `span` is for a value; else empty.
-    pub items: Vec<Span>,
+    pub items: Box<[Span]>,
 }
 
 /// A deprecated property key and how to write it the current way.
