@@ -158,6 +158,23 @@ pub struct Frontmatter {
     pub unquoted_links: Vec<Span>,
     /// Keys Obsidian deprecated (`tag`, `alias`, `cssclass`), which vaultc still reads.
     pub deprecated_keys: Vec<DeprecatedKey>,
+    /// Where each top-level property of `value` is written, in text order; a property whose
+    /// key is written with escapes, or whose shape could not be read, has none.
+    pub properties: Vec<Property>,
+}
+
+/// Where a top-level frontmatter property is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Property {
+    /// The key, inside its quotes when quoted: the note's text there is the key.
+    pub key_span: Span,
+    /// The value as written: a scalar inside its quotes, a `[…]` or `{…}` bracket to
+    /// bracket, a block list from its first `-` to the end of its last item, a block scalar
+    /// from its `|` or `>`, a nested mapping from its first key to its last line; an empty
+    /// span right after the `:` when there is no value.
+    pub span: Span,
+    /// One span per item when the value is a list, as `span` is for a value; else empty.
+    pub items: Box<[Span]>,
 }
 
 /// A deprecated property key and how to write it the current way.

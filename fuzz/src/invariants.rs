@@ -14,10 +14,13 @@ use vaultc::source::Span;
 /// - an `unescaped_pipe` is a `|` inside its link's span, in a table;
 /// - table cells only index existing links;
 /// - a body stamp's span holds its raw text; a month stamp's date is a month's last day;
-/// - the line index counts the text's lines.
+/// - the line index counts the text's lines;
+/// - a frontmatter property's key span holds a key of the parsed frontmatter, and its spans
+///   lie in the frontmatter.
 pub fn problems(note: &Note) -> Vec<String> {
     let mut out = Vec::new();
     span_problems(note, &mut out);
+    property_problems(note, &mut out);
     for s in &note.suppressions {
         if s.line != s.span.line {
             out.push(format!(
@@ -106,6 +109,27 @@ fn span_problems(note: &Note, out: &mut Vec<String>) {
     }
     for s in &note.suppressions {
         span("suppression", &s.span);
+    }
+}
+
+/// The frontmatter properties' spans.
+fn property_problems(note: &Note, out: &mut Vec<String>) {
+    let Some(fm) = &note.frontmatter else {
+        return;
+    };
+    for p in &fm.properties {
+        let key = note.text.get(p.key_span.range()).unwrap_or_default();
+        if !fm.value.as_ref().is_some_and(|v| v.contains_key(key)) {
+            out.push(format!("property key {key:?} is no key of the frontmatter"));
+        }
+        for s in [&p.key_span, &p.span].into_iter().chain(&p.items) {
+            if let Some(problem) = span_problem(note, s) {
+                out.push(format!("property {key:?}: {problem} ({s:?})"));
+            }
+            if s.start < fm.span.start || s.end > fm.span.end {
+                out.push(format!("property {key:?}: {s:?} outside the frontmatter"));
+            }
+        }
     }
 }
 

@@ -24,6 +24,9 @@ use crate::pipeline::Analysis;
 use crate::query::EntityRef;
 use crate::source::Span;
 
+/// 2: a note's `aliases` are objects with their spans (were strings); notes gained
+/// `properties` and `last_commit`, cells their `span`, tables `column_spans`, edges their
+/// `links` and `spans`.
 pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
@@ -48,7 +51,9 @@ pub struct NoteOut<'a> {
     /// The entity id of this note in `entities`.
     pub entity: usize,
     pub frontmatter: Option<&'a serde_json::Map<String, serde_json::Value>>,
-    pub aliases: Vec<&'a str>,
+    /// Where each top-level frontmatter property is written, in text order.
+    pub properties: Vec<PropertyOut<'a>>,
+    pub aliases: Vec<AliasOut<'a>>,
     pub tags: Vec<TagOut<'a>>,
     pub headings: Vec<HeadingOut<'a>>,
     pub blocks: Vec<BlockOut<'a>>,
@@ -68,6 +73,23 @@ pub struct LastCommitOut<'a> {
     pub commit: &'a str,
     /// The commit is dated after the note's `updated` stamp.
     pub after_stamp: bool,
+}
+
+#[derive(Serialize)]
+pub struct PropertyOut<'a> {
+    /// The key, as in `frontmatter`.
+    pub key: &'a str,
+    pub key_span: Span,
+    /// The value as written (see [`crate::model::Property::span`]).
+    pub span: Span,
+    /// One span per item of a list value; empty for anything else.
+    pub items: &'a [Span],
+}
+
+#[derive(Serialize)]
+pub struct AliasOut<'a> {
+    pub text: &'a str,
+    pub span: Span,
 }
 
 #[derive(Serialize)]
@@ -123,6 +145,8 @@ pub struct TableOut<'a> {
     pub heading_path: &'a [String],
     pub caption: Option<&'a str>,
     pub columns: Vec<&'a str>,
+    /// Where each column's header cell is written.
+    pub column_spans: Vec<Span>,
     pub alignments: &'a [Align],
     pub rows: Vec<Vec<CellOut<'a>>>,
 }
@@ -130,6 +154,9 @@ pub struct TableOut<'a> {
 #[derive(Serialize)]
 pub struct CellOut<'a> {
     pub text: &'a str,
+    /// The cell's text as written, trimmed; an empty span where a short row's text ends for
+    /// the cells GFM adds to it.
+    pub span: Span,
     pub value: Option<CellValue>,
     /// Indexes into the note's `links`.
     pub links: &'a [usize],
@@ -161,6 +188,10 @@ pub struct EdgeOut {
     pub to: usize,
     /// How many links go from `from` to `to`.
     pub count: u32,
+    /// The links that make the edge: indexes into the `from` note's `links`, in text order.
+    pub links: Vec<u32>,
+    /// Those links' spans in the `from` note.
+    pub spans: Vec<Span>,
 }
 
 /// A tag and its nested tags; `count` is the number of notes that carry the tag or one
@@ -252,8 +283,18 @@ impl<'a> Model<'a> {
             .collect();
         let edges = a
             .graph
-            .edges()
-            .map(|(from, to, count)| EdgeOut { from, to, count })
+            .edge_links()
+            .map(|(from, to, links)| EdgeOut {
+                from,
+                to,
+                count: links.len() as u32,
+                links: links.to_vec(),
+                spans: links
+                    .iter()
+                    .filter_map(|&i| a.vault.notes.get(from)?.links.get(i as usize))
+                    .map(|l| l.span)
+                    .collect(),
+            })
             .collect();
         Model {
             schema_version: SCHEMA_VERSION,
@@ -287,7 +328,15 @@ fn note_out<'a>(a: &'a Analysis, id: usize, note: &'a Note) -> NoteOut<'a> {
         title: &note.title,
         entity: a.graph.note_entity(id),
         frontmatter: note.frontmatter.as_ref().and_then(|f| f.value.as_ref()),
-        aliases: note.aliases.iter().map(|al| al.text.as_str()).collect(),
+        properties: properties_out(note),
+        aliases: note
+            .aliases
+            .iter()
+            .map(|al| AliasOut {
+                text: &al.text,
+                span: al.span,
+            })
+            .collect(),
         tags: note
             .tags
             .iter()
@@ -361,6 +410,7 @@ fn tables_out(note: &Note) -> Vec<TableOut<'_>> {
             heading_path: &t.heading_path,
             caption: t.caption.as_deref(),
             columns: t.columns.iter().map(|c| c.text.as_str()).collect(),
+            column_spans: t.columns.iter().map(|c| c.span).collect(),
             alignments: &t.alignments,
             rows: t
                 .rows
@@ -370,12 +420,29 @@ fn tables_out(note: &Note) -> Vec<TableOut<'_>> {
                         .iter()
                         .map(|c| CellOut {
                             text: &c.text,
+                            span: c.span,
                             value: typed_value(&c.text),
                             links: &c.links,
                         })
                         .collect()
                 })
                 .collect(),
+        })
+        .collect()
+}
+
+/// The frontmatter's properties, each with its key (the text its key span holds).
+fn properties_out(note: &Note) -> Vec<PropertyOut<'_>> {
+    let Some(fm) = &note.frontmatter else {
+        return Vec::new();
+    };
+    fm.properties
+        .iter()
+        .map(|p| PropertyOut {
+            key: note.text.get(p.key_span.range()).unwrap_or_default(),
+            key_span: p.key_span,
+            span: p.span,
+            items: &p.items,
         })
         .collect()
 }

@@ -40,7 +40,11 @@ CREATE TABLE entities (
 );
 CREATE TABLE aliases (
     note_id INTEGER NOT NULL REFERENCES notes(id),
-    alias TEXT NOT NULL
+    alias TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    col INTEGER NOT NULL,
+    start INTEGER NOT NULL,      -- byte range in the note's text
+    end INTEGER NOT NULL
 );
 CREATE TABLE tags (
     note_id INTEGER NOT NULL REFERENCES notes(id),
@@ -97,6 +101,10 @@ CREATE TABLE table_columns (
     col INTEGER NOT NULL,
     name TEXT NOT NULL,
     align TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    line_col INTEGER NOT NULL,   -- character column of the header cell's start in its line
+    start INTEGER NOT NULL,      -- byte range in the note's text
+    end INTEGER NOT NULL,
     PRIMARY KEY (table_id, col)
 );
 CREATE TABLE cells (
@@ -109,6 +117,10 @@ CREATE TABLE cells (
     currency TEXT,
     approx INTEGER,
     date TEXT,
+    line INTEGER NOT NULL,
+    line_col INTEGER NOT NULL,   -- character column of the cell's start in its line
+    start INTEGER NOT NULL,      -- byte range in the note's text
+    end INTEGER NOT NULL,
     PRIMARY KEY (table_id, row, col)
 ) WITHOUT ROWID;
 CREATE TABLE attachments (path TEXT PRIMARY KEY);
@@ -290,7 +302,7 @@ fn fill_notes(tx: &rusqlite::Transaction<'_>, m: &Model<'_>) -> rusqlite::Result
     let tx = &**tx;
     let mut w = Writers {
         notes: Inserter::new(tx, "notes", "", 10)?,
-        aliases: Inserter::new(tx, "aliases", "", 2)?,
+        aliases: Inserter::new(tx, "aliases", "", 6)?,
         tags: Inserter::new(tx, "tags", "", 5)?,
         headings: Inserter::new(tx, "headings", "", 5)?,
         blocks: Inserter::new(tx, "blocks", "", 3)?,
@@ -302,8 +314,8 @@ fn fill_notes(tx: &rusqlite::Transaction<'_>, m: &Model<'_>) -> rusqlite::Result
             14,
         )?,
         tables: Inserter::new(tx, "tables", "", 6)?,
-        columns: Inserter::new(tx, "table_columns", "", 4)?,
-        cells: Inserter::new(tx, "cells", "", 9)?,
+        columns: Inserter::new(tx, "table_columns", "", 8)?,
+        cells: Inserter::new(tx, "cells", "", 13)?,
     };
     std::thread::scope(|s| -> rusqlite::Result<()> {
         let (send, batches) = std::sync::mpsc::sync_channel(1);
@@ -501,7 +513,8 @@ impl<'a> Rows<'a> {
             commit.map_or(V::Null, |c| V::Text(c.commit)),
         ]);
         for al in &n.aliases {
-            self.aliases.extend([V::int(n.id), V::Text(al)]);
+            self.aliases.extend([V::int(n.id), V::Text(al.text)]);
+            self.aliases.extend(span_values(al.span));
         }
         for t in &n.tags {
             self.tags.extend([
@@ -567,10 +580,11 @@ impl<'a> Rows<'a> {
                 V::opt_text(t.caption),
                 V::Owned(heading_path),
             ]);
-            for (c, name) in t.columns.iter().enumerate() {
+            for (c, (name, span)) in t.columns.iter().zip(&t.column_spans).enumerate() {
                 let al = t.alignments.get(c).map_or("none", |al| align(*al));
                 self.columns
                     .extend([V::Int(*table_id), V::int(c), V::Text(name), V::Text(al)]);
+                self.columns.extend(span_values(*span));
             }
             for (r, row) in t.rows.iter().enumerate() {
                 for (c, v) in row.iter().enumerate() {
@@ -586,10 +600,22 @@ impl<'a> Rows<'a> {
                         approx.map_or(V::Null, |b| V::Int(b.into())),
                         date.map_or(V::Null, V::Owned),
                     ]);
+                    self.cells.extend(span_values(v.span));
                 }
             }
         }
     }
+}
+
+/// A span's `line`, `col` (`line_col` in tables whose `col` is a column index), `start`
+/// and `end` columns.
+fn span_values(s: crate::source::Span) -> [V<'static>; 4] {
+    [
+        V::Int(s.line.into()),
+        V::Int(s.col.into()),
+        V::Int(s.start.into()),
+        V::Int(s.end.into()),
+    ]
 }
 
 /// The names serde gives these enums (kebab-case), without going through a `serde_json::Value`.

@@ -6,11 +6,14 @@
 
 use serde_json::{Map, Value};
 
+use std::ops::Range;
+
 use super::Collector;
+use super::properties::{self, Written};
 use super::{links, tags};
 use crate::model::{
-    Alias, DeprecatedKey, Frontmatter, FrontmatterError, InvalidTag, LinkKind, Replacement,
-    Suppression, SuppressionScope, Tag, TagSource, Updated, UpdatedSource,
+    Alias, DeprecatedKey, Frontmatter, FrontmatterError, InvalidTag, LinkKind, Property,
+    Replacement, Suppression, SuppressionScope, Tag, TagSource, Updated, UpdatedSource,
 };
 
 /// Keys whose value is the note's `updated` date.
@@ -70,14 +73,33 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
                 }),
                 unquoted_links: Vec::new(),
                 deprecated_keys: Vec::new(),
+                properties: Vec::new(),
             });
             return;
         }
     };
     let base = split.yaml_start;
+    // Where each property is written (in text order), as far as that agrees with its value.
+    let written: Vec<Written> = properties::scan(yaml)
+        .into_iter()
+        .filter_map(|w| Some(agreed(value.get(&yaml[w.key.clone()])?, w)))
+        .collect();
+    let by_key: rustc_hash::FxHashMap<&str, &Written> =
+        written.iter().map(|w| (&yaml[w.key.clone()], w)).collect();
     for (key, v) in &value {
-        read_property(c, yaml, base, key, v);
+        let w = by_key.get(key.as_str()).copied();
+        read_property(c, yaml, base, (key, w), v);
     }
+    let properties = written
+        .iter()
+        .map(|w| Property {
+            key_span: c.span(base + w.key.start, base + w.key.end),
+            span: c.span(base + w.value.start, base + w.value.end),
+            items: (w.items.iter().flatten())
+                .map(|i| c.span(base + i.start, base + i.end))
+                .collect(),
+        })
+        .collect();
     read_links(c, yaml, base, &value);
     let unquoted_links = unquoted_links(yaml, &value)
         .into_iter()
@@ -106,32 +128,43 @@ pub(super) fn read(c: &mut Collector<'_>, split: &Split) {
         error: None,
         unquoted_links,
         deprecated_keys,
+        properties,
     });
+}
+
+/// A scanned entry as far as it agrees with its parsed value `v`: list items only when `v`
+/// is a list of as many items.
+fn agreed(v: &Value, mut w: Written) -> Written {
+    if !matches!((v, &w.items), (Value::Array(a), Some(items)) if a.len() == items.len()) {
+        w.items = None;
+    }
+    w
 }
 
 /// One top-level property: aliases, tags, `updated` dates and suppressions are read out.
 /// The deprecated `alias` and `tag` are read as `aliases` and `tags` are.
-fn read_property(c: &mut Collector<'_>, yaml: &str, base: usize, key: &str, v: &Value) {
-    let key_found = find_key(yaml, key);
+fn read_property(
+    c: &mut Collector<'_>,
+    yaml: &str,
+    base: usize,
+    (key, w): (&str, Option<&Written>),
+    v: &Value,
+) {
+    let key_found = w.map(|w| w.key.start).or_else(|| find_key(yaml, key));
     let key_at = key_found.map_or(base, |i| base + i);
     match key {
-        "aliases" | "alias" => {
-            for text in string_items(v, false) {
-                let (at, end) = locate(yaml, base, key_at, &text, key_at - base);
-                c.aliases.push(Alias {
-                    span: c.span(at, end),
-                    text,
-                });
-            }
-        }
-        "tags" | "tag" => read_tags(c, yaml, base, key_at, v),
+        "aliases" | "alias" => read_aliases(c, yaml, base, key_at, (v, w)),
+        "tags" | "tag" => read_tags(c, yaml, base, key_at, (v, w)),
         k if UPDATED_KEYS.contains(&k) => {
             let raw = match v {
                 Value::String(s) => s.clone(),
                 Value::Null => return,
                 other => other.to_string(),
             };
-            let (at, end) = locate(yaml, base, key_at, &raw, key_at - base);
+            let (at, end) = match w {
+                Some(w) if !w.value.is_empty() => (base + w.value.start, base + w.value.end),
+                _ => locate(yaml, base, key_at, &raw, key_at - base),
+            };
             c.updated.push(Updated {
                 date: super::dates::parse_date(&raw),
                 raw: raw.clone(),
@@ -158,6 +191,69 @@ fn read_property(c: &mut Collector<'_>, yaml: &str, base: usize, key: &str, v: &
         }
         _ => {}
     }
+}
+
+/// The aliases of an `aliases` (or `alias`) value, each spanning where it is written (see
+/// [`located_items`]); without a scanned entry, each is looked for after the key.
+fn read_aliases(
+    c: &mut Collector<'_>,
+    yaml: &str,
+    base: usize,
+    key_at: usize,
+    (v, w): (&Value, Option<&Written>),
+) {
+    for (text, r) in located_items(yaml, (v, w), false) {
+        let (at, end) = r.map_or_else(
+            || locate(yaml, base, key_at, &text, key_at - base),
+            |r| (base + r.start, base + r.end),
+        );
+        c.aliases.push(Alias {
+            span: c.span(at, end),
+            text,
+        });
+    }
+}
+
+/// A property's values as [`string_items`] reads them, each with where it is written in
+/// `yaml`: a list item's own text (or the whole item), a string's part found in order in the
+/// string as written (or the whole value). `None` without a scanned entry `w`.
+fn located_items(
+    yaml: &str,
+    (v, w): (&Value, Option<&Written>),
+    split_spaces: bool,
+) -> Vec<(String, Option<Range<usize>>)> {
+    match (v, w.and_then(|w| w.items.as_ref())) {
+        (Value::Array(values), Some(items)) => values
+            .iter()
+            .zip(items)
+            .filter_map(|(v, r)| {
+                let text = item_string(v)?;
+                let at = within(yaml, r, &text, r.start);
+                Some((text, Some(at.unwrap_or(r.clone()))))
+            })
+            .collect(),
+        _ => {
+            let value = w.map(|w| w.value.clone()).filter(|r| !r.is_empty());
+            let mut from = value.as_ref().map_or(0, |r| r.start);
+            string_items(v, split_spaces && !v.is_array())
+                .into_iter()
+                .map(|text| {
+                    let at = value.as_ref().and_then(|r| within(yaml, r, &text, from));
+                    if let Some(at) = &at {
+                        from = at.end;
+                    }
+                    let at = at.or_else(|| value.clone());
+                    (text, at)
+                })
+                .collect()
+        }
+    }
+}
+
+/// Where `needle` is written in `yaml[r]`, at or after `from`.
+fn within(yaml: &str, r: &Range<usize>, needle: &str, from: usize) -> Option<Range<usize>> {
+    let i = yaml.get(from..r.end)?.find(needle)? + from;
+    Some(i..i + needle.len())
 }
 
 /// Quoted `"[[Target]]"` strings are links (Obsidian's frontmatter links).
@@ -283,7 +379,7 @@ fn value_start(line: &str) -> Option<usize> {
 
 /// The length of `key:` at the start of `s` (a plain or quoted key followed by `:` and a
 /// space or the line's end).
-fn key_end(s: &str) -> Option<usize> {
+pub(super) fn key_end(s: &str) -> Option<usize> {
     let end = match s.as_bytes().first()? {
         q @ (b'"' | b'\'') => s[1..].find(*q as char)? + 2,
         b'[' | b'{' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' => return None,
@@ -439,31 +535,43 @@ fn string_items(v: &Value, split_spaces: bool) -> Vec<String> {
     };
     match v {
         Value::String(s) => split(s),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(|i| match i {
-                Value::String(s) => Some(s.trim().to_owned()),
-                Value::Number(n) => Some(n.to_string()),
-                Value::Bool(b) => Some(b.to_string()),
-                _ => None,
-            })
-            .filter(|s| !s.is_empty())
-            .collect(),
+        Value::Array(items) => items.iter().filter_map(item_string).collect(),
         Value::Number(n) => vec![n.to_string()],
         _ => Vec::new(),
     }
 }
 
-fn read_tags(c: &mut Collector<'_>, yaml: &str, base: usize, key_at: usize, v: &Value) {
+/// A list item as a string value: trimmed text, a number or a boolean; `None` for anything
+/// else or an empty string.
+fn item_string(v: &Value) -> Option<String> {
+    let s = match v {
+        Value::String(s) => s.trim().to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+/// The tags of a `tags` (or `tag`) value, each spanning where it is written (see
+/// [`located_items`]); without a scanned entry, each is looked for after the key.
+fn read_tags(
+    c: &mut Collector<'_>,
+    yaml: &str,
+    base: usize,
+    key_at: usize,
+    (v, w): (&Value, Option<&Written>),
+) {
     let in_list = v.is_array();
     let mut from = key_at - base;
-    for item in string_items(v, !in_list) {
-        let (at, end) = match find_from(yaml, &item, from) {
-            Some(i) => {
-                from = i + item.len();
-                (base + i, base + i + item.len())
-            }
-            None => line_range(yaml, base, key_at),
+    for (item, r) in located_items(yaml, (v, w), true) {
+        let (at, end) = if let Some(r) = r {
+            (base + r.start, base + r.end)
+        } else if let Some(i) = find_from(yaml, &item, from) {
+            from = i + item.len();
+            (base + i, base + i + item.len())
+        } else {
+            line_range(yaml, base, key_at)
         };
         let span = c.span(at, end);
         match tags::check_frontmatter_tag(&item, in_list) {

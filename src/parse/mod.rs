@@ -11,6 +11,7 @@ pub(crate) mod comments;
 mod dates;
 mod frontmatter;
 mod links;
+mod properties;
 mod tables;
 mod tags;
 
@@ -584,6 +585,12 @@ impl<'t> Collector<'t> {
         let kept_to = std::mem::take(&mut table.last_cell_end);
         let mut cells = std::mem::take(&mut table.cells);
         cells.shrink_to_fit();
+        // The empty cells GFM adds to a short row have no text: they are placed where the
+        // row's text ends (pulldown-cmark puts them after its line break).
+        let (row_start, row_end) = trim_range(self.text, r.start, r.end);
+        for cell in cells.iter_mut().filter(|c| c.span.start as usize > row_end) {
+            cell.span = self.span(row_end, row_end);
+        }
         let row_cells = std::mem::take(&mut table.row_cells);
         let scan = tables::scan_row(self.text, r.start, r.end);
         // GFM splits at every unescaped `|`, split links' too: wider than the header?
@@ -609,8 +616,7 @@ impl<'t> Collector<'t> {
             table.column_count = row_cells;
             table.columns = cells;
         } else {
-            let (s, e) = trim_range(self.text, r.start, r.end);
-            let span = self.lines.span(self.text, s, e);
+            let span = self.lines.span(self.text, row_start, row_end);
             table.rows.push(crate::model::Row {
                 span,
                 cells: cells.into_boxed_slice(),

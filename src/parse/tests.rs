@@ -289,9 +289,9 @@ fn frontmatter_values_yaml_rewrites_keep_their_spans_in_the_text() {
     assert_eq!(n.updated.len(), 1);
     assert_eq!(n.suppressions.len(), 1);
     assert_eq!(spans_in_text(&n), []);
-    // Unlocatable values point at their key's line.
+    // Values written elsewhere (a YAML alias) point at what their key says.
     assert_eq!(n.aliases[0].span.line, 4);
-    assert_eq!(&n.text[n.aliases[0].span.range()], "aliases: *a");
+    assert_eq!(&n.text[n.aliases[0].span.range()], "*a");
     assert_eq!(n.updated[0].span.line, 6);
     // A folded or escaped tag in a list.
     let n = parse("---\ntags: [\"a\\u00e9\\nb\", \"x\"]\n---\n🦀🦀🦀🦀\n");
@@ -584,4 +584,40 @@ fn cjk_characters_count_one_word_each() {
     );
     // 投资 2, 长期持有 4, NVIDIA 1, 的理由 3, 公司 2, 市值 2, 英伟达 3, 5T 1.
     assert_eq!(n.word_count, 18);
+}
+
+#[test]
+fn table_cells_span_their_text() {
+    // Escaped pipes, a split wikilink, multibyte text, CRLF, a short row (padded) and a wide
+    // row (cut to the header's width).
+    let text = "\u{FEFF}| a | b \\| c | [[X\\|y]] |\r\n|---|:-:|---|\r\n| é 🙂 | x \\| y | [[Z|w]] |\r\n| short |\r\n| 1 | 2 | 3 | 4 | 5 |\r\n";
+    let n = parse_note("n.md".into(), text.as_bytes().to_vec());
+    let t = &n.tables[0];
+    let cells = |cells: &[crate::model::Cell]| -> Vec<(String, u32, u32)> {
+        cells
+            .iter()
+            .map(|c| {
+                let (line, col) = n.lines.line_col(&n.text, c.span.start as usize);
+                assert_eq!((c.span.line, c.span.col), (line, col));
+                (n.text[c.span.range()].to_owned(), line, col)
+            })
+            .collect()
+    };
+    let s = |t: &str, line: u32, col: u32| (t.to_owned(), line, col);
+    assert_eq!(
+        cells(&t.columns),
+        [s("a", 1, 3), s("b \\| c", 1, 7), s("[[X\\|y]]", 1, 16)]
+    );
+    let rows: Vec<_> = t.rows.iter().map(|r| cells(&r.cells)).collect();
+    assert_eq!(
+        rows,
+        [
+            vec![s("é 🙂", 3, 3), s("x \\| y", 3, 9), s("[[Z", 3, 18)],
+            // The padded cells are empty, where the row's text ends.
+            vec![s("short", 4, 3), s("", 4, 10), s("", 4, 10)],
+            vec![s("1", 5, 3), s("2", 5, 7), s("3", 5, 11)],
+        ]
+    );
+    assert_eq!(t.rows[1].cells[1].text, "");
+    assert_eq!(t.columns[1].text, "b | c");
 }

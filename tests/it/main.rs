@@ -22,6 +22,7 @@ mod rules;
 mod seed;
 mod site;
 mod support;
+mod spans;
 mod tables;
 
 use std::io::Write;
