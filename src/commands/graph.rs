@@ -171,7 +171,6 @@ fn write_history(h: &HistoryStats, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-
 /// How many orphans `stats` names; `--json` lists them all.
 const ORPHANS_SHOWN: usize = 20;
 
@@ -194,7 +193,6 @@ fn write_orphans(out: &mut dyn Write, orphans: &[String]) -> io::Result<()> {
     }
     Ok(())
 }
-
 
 /// How many notes edited after their stamp the text lists.
 const TOP_LATE: usize = 10;

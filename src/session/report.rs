@@ -71,14 +71,18 @@ impl Session {
         clock.lap("run cache");
         let mut outcome = self.check_selected(&req.check, filters)?;
         let mut clock = Timings::start();
-        if pieces(&mut outcome, req, kept.as_ref()).is_none() {
-            // A note changed while the run read it: check the whole vault instead.
-            let filters = std::mem::take(&mut outcome.filters);
-            outcome = self.full_run(&req.check, filters)?;
-        }
-        let pieces = pieces(&mut outcome, req, kept.as_ref()).ok_or(CheckError::Usage(
-            "the vault changed while it was checked".into(),
-        ))?;
+        // Rendered once: the parts are most of a large report's time.
+        let pieces = match pieces(&mut outcome, req, kept.as_ref()) {
+            Some(pieces) => pieces,
+            None => {
+                // A note changed while the run read it: check the whole vault instead.
+                let filters = std::mem::take(&mut outcome.filters);
+                outcome = self.full_run(&req.check, filters)?;
+                pieces(&mut outcome, req, kept.as_ref()).ok_or(CheckError::Usage(
+                    "the vault changed while it was checked".into(),
+                ))?
+            }
+        };
         let tally = outcome.tally();
         let failed = tally.errors > 0 || (req.deny_warnings && tally.warnings > 0);
         // A report made while a file was too fresh to trust cannot be replayed; the one

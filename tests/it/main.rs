@@ -21,8 +21,8 @@ mod refs;
 mod rules;
 mod seed;
 mod site;
-mod support;
 mod spans;
+mod support;
 mod tables;
 
 use std::io::Write;
