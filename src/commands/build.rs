@@ -152,11 +152,16 @@ impl Job {
         });
         // The vault walk skips the build folder: make it skip the one written now.
         session.set_build_dir(out_dir.clone());
+        let words_cache = session.store().map(|s| s.file("site-words"));
         Ok(Self {
             session,
             out_dir,
             force: args.force,
-            options: Options { today, theme_dir },
+            options: Options {
+                today,
+                theme_dir,
+                words_cache,
+            },
         })
     }
 

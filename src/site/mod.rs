@@ -34,6 +34,7 @@ mod text;
 mod theme;
 pub mod urls;
 pub mod watch;
+mod words;
 
 use std::path::PathBuf;
 
@@ -57,6 +58,9 @@ pub struct Options {
     pub today: Date,
     /// A folder whose files replace built-in templates and assets.
     pub theme_dir: Option<PathBuf>,
+    /// The file that keeps the notes' search words between builds, if any (in the vault's
+    /// cache folder: see `words`).
+    pub words_cache: Option<PathBuf>,
 }
 
 /// Told how far a build has got (the library never prints; the command draws a bar).
@@ -278,7 +282,7 @@ fn search_files(site: &Site<'_>) -> Vec<SiteFile> {
             })
         })
         .collect();
-    search::files(&docs)
+    search::files(&docs, site.options.words_cache.as_deref())
 }
 
 /// A note's tags, each once (any case), in order.

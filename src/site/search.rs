@@ -35,6 +35,9 @@ use unicode_normalization::char::is_combining_mark;
 
 use super::output::SiteFile;
 use super::text::without_comments;
+use super::words::{self, Entry};
+use crate::cache::Digest;
+use std::path::Path;
 
 /// Documents per `d/N.js` file.
 pub const DOCS_PER_BLOCK: usize = 32;
@@ -45,7 +48,7 @@ const MAX_WORD_CHARS: usize = 40;
 /// Spelling lists hold words of at least this many characters.
 const MIN_SPELLED_CHARS: usize = 4;
 /// Bumped when the files' format changes.
-const VERSION: u32 = 2;
+pub const VERSION: u32 = 2;
 
 /// What one note contributes to the index.
 #[derive(Debug)]
@@ -86,15 +89,34 @@ fn score(fields: u8, count: u32, title_words: usize) -> u8 {
     s.clamp(1.0, 250.0) as u8
 }
 
-/// Every file of the search, sorted by nothing in particular (the caller sorts).
-pub fn files(docs: &[Doc<'_>]) -> Vec<SiteFile> {
-    let words: Vec<Vec<(Cow<'_, str>, u8)>> = docs.par_iter().map(doc_words).collect();
+/// Every file of the search, sorted by nothing in particular (the caller sorts). `cache`, the
+/// file of the notes' words from earlier builds (see [`super::words`]), if any.
+pub fn files(docs: &[Doc<'_>], cache: Option<&Path>) -> Vec<SiteFile> {
+    let mut clock = crate::pipeline::Timings::start();
+    let old = words::Record::load(cache);
+    clock.lap("search: cached words");
+    let entries: Vec<(Digest, Cow<'_, Entry>)> = docs
+        .par_iter()
+        .map(|d| {
+            let digest = d.digest();
+            match old.get(&digest) {
+                Some(e) => (digest, Cow::Borrowed(e)),
+                None => (digest, Cow::Owned(doc_entry(d))),
+            }
+        })
+        .collect();
+    let fresh = entries
+        .iter()
+        .filter(|(_, e)| matches!(e, Cow::Owned(_)))
+        .count();
+    clock.lap("search: words");
     let mut postings: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
-    for (id, list) in words.iter().enumerate() {
-        for (word, s) in list {
-            postings.entry(word).or_default().push((id as u32, *s));
+    for (id, (_, entry)) in entries.iter().enumerate() {
+        for (word, s) in entry.iter() {
+            postings.entry(word).or_default().push((id as u32, s));
         }
     }
+    clock.lap("search: merge");
     let mut vocab: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
     vocab.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
 
@@ -119,7 +141,29 @@ pub fn files(docs: &[Doc<'_>]) -> Vec<SiteFile> {
         "common": common,
     });
     out.push(script("search/index.js", "manifest", &manifest.to_string()));
+    clock.lap("search: files");
+    words::Record::store(cache, &entries, fresh);
+    clock.lap("search: store words");
     out
+}
+
+impl Doc<'_> {
+    /// The digest of everything the document's words come from.
+    fn digest(&self) -> Digest {
+        words::digest(&[
+            &[self.title],
+            &self.aliases,
+            &self.headings,
+            &self.tags,
+            &[self.body],
+        ])
+    }
+}
+
+/// A document's words as the cache keeps them.
+fn doc_entry(d: &Doc<'_>) -> Entry {
+    let list = doc_words(d);
+    Entry::new(list.iter().map(|(w, s)| (w.as_ref(), *s)))
 }
 
 /// `window.vaultcSearch.KIND(DATA)`, the way every search file hands over its data.
@@ -465,7 +509,7 @@ mod tests {
             ),
             doc("Other", "b.html", "nothing here but café", vec![]),
         ];
-        let files = files(&docs);
+        let files = files(&docs, None);
         let manifest = file(&files, "search/index.js");
         assert!(
             manifest.starts_with("vaultcSearch.manifest({"),
@@ -508,7 +552,7 @@ mod tests {
     #[test]
     fn markup_in_titles_is_escaped_and_still_valid_json() {
         let docs = [doc("<script>alert(1)</script> & co", "a.html", "x", vec![])];
-        let files = files(&docs);
+        let files = files(&docs, None);
         let block = file(&files, "search/d/0.js");
         assert!(!block.contains('<') && !block.contains('&'), "{block}");
         let json = block
@@ -534,7 +578,7 @@ mod tests {
                 )
             })
             .collect();
-        let manifest = file(&files(&docs), "search/index.js").to_owned();
+        let manifest = file(&files(&docs, None), "search/index.js").to_owned();
         assert!(
             manifest.contains("\"common\":[\"note\",\"the\"]"),
             "{manifest}"
