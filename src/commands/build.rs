@@ -31,9 +31,13 @@ pub(super) fn run_build(
     err: &mut dyn Write,
 ) -> Result<ExitStatus, RunError> {
     let mut job = Job::new(args, target)?;
+    job.one_shot = true;
     let written = job.build();
     super::notify(&mut job.session, err);
     report(err, &job.out_dir, &written?)?;
+    // The process ends next: freeing the vault and the site piece by piece would cost a
+    // tenth of an edit's rebuild, and the OS reclaims it at once.
+    std::mem::forget(job);
     Ok(ExitStatus::Success)
 }
 
@@ -130,6 +134,8 @@ struct Job {
     out_dir: PathBuf,
     force: bool,
     options: Options,
+    /// `build`, not `serve`: the process ends after one build.
+    one_shot: bool,
 }
 
 impl Job {
@@ -162,6 +168,7 @@ impl Job {
                 theme_dir,
                 words_cache,
             },
+            one_shot: false,
         })
     }
 
@@ -222,6 +229,11 @@ impl Job {
         let mut clock = Timings::start();
         let written = output::write(&files, &self.out_dir, self.force).map_err(output_error)?;
         clock.lap("site: write");
+        // `build` ends the process: no need to free every page's bytes one by one.
+        // `serve` builds again and again, so it frees them.
+        if self.one_shot {
+            std::mem::forget(files);
+        }
         // A forced build into a foreign folder keeps no record: its next build is full too.
         if !matches!(target, Target::Forced)
             && let Some(record) = inputs.record(&analysis.vault)

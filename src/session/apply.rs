@@ -59,8 +59,11 @@ impl Changed {
 impl Session {
     /// Loads the whole vault at `detail` and keeps it for [`Session::apply`].
     pub fn resident(&mut self, detail: Detail) -> Result<&Analysis, VaultError> {
-        // A walk with sizes and times: they are what a refresh compares.
-        self.walk = None;
+        // A walk with sizes and times: they are what a refresh compares. A walk made with
+        // records kept has them (see `Session::walk`); only a names-only one is redone.
+        if !self.caching {
+            self.walk = None;
+        }
         self.watching = true;
         let seen = self.walk()?.files.clone();
         let analysis = self.analysis(detail)?;
