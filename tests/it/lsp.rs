@@ -62,6 +62,11 @@ fn python() -> Result<PathBuf, String> {
                 "install",
                 "--quiet",
                 "--disable-pip-version-check",
+                // Offline, fail in seconds rather than after pip's five retries.
+                "--retries",
+                "1",
+                "--timeout",
+                "15",
             ])
             .arg(PYTEST_LSP)
             .output();
