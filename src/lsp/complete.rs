@@ -154,18 +154,7 @@ fn link_targets(a: &Analysis) -> Vec<Candidate> {
             });
         }
     }
-    for (eid, e) in a.graph.entities() {
-        if let Entity::Unresolved(name) = e {
-            let weight = a.graph.inbound_links(eid);
-            out.push(Candidate {
-                label: name.clone(),
-                detail: format!("no note yet: linked {weight} times"),
-                kind: CompletionItemKind::REFERENCE,
-                insert: Insert::Text(name.clone()),
-                weight,
-            });
-        }
-    }
+    out.extend(unresolved(a, CompletionItemKind::REFERENCE));
     out
 }
 
@@ -215,19 +204,25 @@ fn alias_names(a: &Analysis, note: &Note) -> Vec<Candidate> {
             weight: u32::MAX,
         });
     }
-    for (eid, e) in a.graph.entities() {
-        if let Entity::Unresolved(name) = e {
-            let weight = a.graph.inbound_links(eid);
-            out.push(Candidate {
-                label: name.clone(),
-                detail: format!("no note yet: linked {weight} times"),
-                kind: CompletionItemKind::TEXT,
-                insert: Insert::Text(name.clone()),
-                weight,
-            });
-        }
-    }
+    out.extend(unresolved(a, CompletionItemKind::TEXT));
     out
+}
+
+/// The names notes link to that no note has, weighted by how often they are linked.
+fn unresolved(a: &Analysis, kind: CompletionItemKind) -> impl Iterator<Item = Candidate> + '_ {
+    a.graph.entities().filter_map(move |(eid, e)| {
+        let Entity::Unresolved(name) = e else {
+            return None;
+        };
+        let weight = a.graph.inbound_links(eid);
+        Some(Candidate {
+            label: name.clone(),
+            detail: format!("no note yet: linked {weight} times"),
+            kind,
+            insert: Insert::Text(name.clone()),
+            weight,
+        })
+    })
 }
 
 /// The key a frontmatter line belongs to: its own `key:`, or for a list item the nearest

@@ -446,28 +446,17 @@ impl Server {
             DidRenameFiles::METHOD => {
                 if let Ok(p) = n.extract::<lsp::RenameFilesParams>(DidRenameFiles::METHOD) {
                     let uris = p.files.iter().flat_map(|f| [&f.old_uri, &f.new_uri]);
-                    let uris: Vec<Url> = uris.filter_map(|u| Url::parse(u).ok()).collect();
-                    self.files_changed(&uris);
+                    self.files_changed(&parsed(uris));
                 }
             }
             DidCreateFiles::METHOD => {
                 if let Ok(p) = n.extract::<lsp::CreateFilesParams>(DidCreateFiles::METHOD) {
-                    let uris: Vec<Url> = p
-                        .files
-                        .iter()
-                        .filter_map(|f| Url::parse(&f.uri).ok())
-                        .collect();
-                    self.files_changed(&uris);
+                    self.files_changed(&parsed(p.files.iter().map(|f| &f.uri)));
                 }
             }
             DidDeleteFiles::METHOD => {
                 if let Ok(p) = n.extract::<lsp::DeleteFilesParams>(DidDeleteFiles::METHOD) {
-                    let uris: Vec<Url> = p
-                        .files
-                        .iter()
-                        .filter_map(|f| Url::parse(&f.uri).ok())
-                        .collect();
-                    self.files_changed(&uris);
+                    self.files_changed(&parsed(p.files.iter().map(|f| &f.uri)));
                 }
             }
             _ => {}
@@ -565,4 +554,9 @@ fn open(target: &Target) -> Result<Vault, String> {
         root,
         config,
     })
+}
+
+/// The URIs of file operations (sent as strings), those that parse.
+fn parsed<'u>(uris: impl Iterator<Item = &'u String>) -> Vec<Url> {
+    uris.filter_map(|u| Url::parse(u).ok()).collect()
 }

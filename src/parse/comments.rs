@@ -128,8 +128,14 @@ impl Markers {
 
 /// Does this event start or end a block (which math never crosses)? Inline markup does not.
 pub(crate) fn splits_math(event: &Event<'_>) -> bool {
+    inline_tag(event) == Some(false)
+}
+
+/// For an event that starts or ends an element: is the element inline markup (emphasis,
+/// links, images…) rather than a block? `None` for every other event.
+pub(crate) fn inline_tag(event: &Event<'_>) -> Option<bool> {
     match event {
-        Event::Start(tag) => !matches!(
+        Event::Start(tag) => Some(matches!(
             tag,
             Tag::Emphasis
                 | Tag::Strong
@@ -138,8 +144,8 @@ pub(crate) fn splits_math(event: &Event<'_>) -> bool {
                 | Tag::Subscript
                 | Tag::Link { .. }
                 | Tag::Image { .. }
-        ),
-        Event::End(tag) => !matches!(
+        )),
+        Event::End(tag) => Some(matches!(
             tag,
             TagEnd::Emphasis
                 | TagEnd::Strong
@@ -148,8 +154,8 @@ pub(crate) fn splits_math(event: &Event<'_>) -> bool {
                 | TagEnd::Subscript
                 | TagEnd::Link
                 | TagEnd::Image
-        ),
-        _ => false,
+        )),
+        _ => None,
     }
 }
 

@@ -136,24 +136,27 @@ fn month_end(year: &str, month: i8) -> Option<Date> {
     )
 }
 
+/// The months' names, January first, in lower case: what stamps in words are read from and
+/// what a bumped stamp is written with.
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// A month's number from its name or abbreviation (`Jan`, `January`, `Sept`; any case).
 fn month_number(name: &str) -> Option<i8> {
-    const NAMES: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let name = name.to_ascii_lowercase();
-    let n = NAMES.iter().position(|full| {
+    let n = MONTHS.iter().position(|full| {
         *full == name || full[..3] == name || (name == "sept" && full.starts_with("sept"))
     })?;
     i8::try_from(n + 1).ok()

@@ -9,6 +9,7 @@
 pub mod base;
 pub(crate) mod comments;
 mod dates;
+pub use dates::MONTHS;
 mod frontmatter;
 mod links;
 mod properties;

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 
 use crate::diagnostic::Edit;
 use crate::model::{Link, LinkKind, Note, Updated};
+use crate::parse::MONTHS;
 
 /// An edit that points a wikilink, embed or frontmatter link at `linktext` instead of its
 /// target, changing nothing else of it. With `keep_shown`, a link that shows its target (a
@@ -63,21 +64,6 @@ pub fn restamp(note: &Note, stamp: &Updated, date: Date) -> Option<Edit> {
         content: restyle(&stamp.raw, date, stamp.whole_month)?,
     })
 }
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// `raw`, a date as a stamp writes it, with `date` in its place (its month alone when
 /// `whole_month`).

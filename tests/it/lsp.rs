@@ -41,49 +41,14 @@ fn python() -> Result<PathBuf, String> {
     static VENV: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     VENV.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lsp-venv");
-        let python = dir.join("bin/python");
-        let ready = dir.join("installed");
-        if std::fs::read_to_string(&ready).is_ok_and(|v| v == PYTEST_LSP) {
-            return Ok(python);
-        }
-        let install = "install python3 and python3-venv (apt-get install -y python3-venv) \
-                       and let pip reach PyPI";
-        let made = Command::new("python3")
-            .args(["-m", "venv", "--clear"])
-            .arg(&dir)
-            .output();
-        if !made.is_ok_and(|o| o.status.success()) {
-            return Err(format!("no python3 venv: {install}"));
-        }
-        let pip = Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                // Offline, fail in seconds rather than after pip's five retries.
-                "--retries",
-                "1",
-                "--timeout",
-                "15",
-            ])
-            .arg(PYTEST_LSP)
-            .output();
-        match pip {
-            Ok(o) if o.status.success() => {
-                std::fs::write(&ready, PYTEST_LSP).map_err(|e| e.to_string())?;
-                Ok(python)
-            }
-            Ok(o) => Err(format!(
-                "pip could not install {PYTEST_LSP} ({}): {install}",
-                String::from_utf8_lossy(&o.stderr)
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-            )),
-            Err(e) => Err(format!("pip does not run ({e}): {install}")),
-        }
+        crate::support::venv::with_package(&dir, PYTEST_LSP)
+            .map(|venv| venv.join("bin/python"))
+            .map_err(|e| {
+                format!(
+                    "{e}: install python3 and python3-venv (apt-get install -y python3-venv) \
+                     and let pip reach PyPI"
+                )
+            })
     })
     .clone()
 }

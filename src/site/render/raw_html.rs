@@ -13,7 +13,7 @@
 use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::Event;
 
 /// Marker brackets for the renderer's own pieces of a run (characters of the Unicode
 /// private use area, which no note HTML may bring in: they are taken out of it first).
@@ -106,35 +106,14 @@ fn flush(html: &mut String, run: &mut Vec<(Event<'_>, bool)>) {
 
 /// Inline content: text and the elements inside a paragraph, heading or table cell.
 fn is_inline(event: &Event<'_>) -> bool {
-    match event {
-        Event::Start(tag) => matches!(
-            tag,
-            Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Superscript
-                | Tag::Subscript
-                | Tag::Link { .. }
-                | Tag::Image { .. }
-        ),
-        Event::End(tag) => matches!(
-            tag,
-            TagEnd::Emphasis
-                | TagEnd::Strong
-                | TagEnd::Strikethrough
-                | TagEnd::Superscript
-                | TagEnd::Subscript
-                | TagEnd::Link
-                | TagEnd::Image
-        ),
-        Event::Html(_) | Event::Rule => false,
-        _ => true,
-    }
+    crate::parse::comments::inline_tag(event)
+        .unwrap_or(!matches!(event, Event::Html(_) | Event::Rule))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pulldown_cmark::{Tag, TagEnd};
 
     fn html(events: Vec<(Event<'static>, bool)>) -> String {
         render(events)

@@ -43,6 +43,19 @@ fn build(dir: &Path, config: Option<&Path>, out: &Path) -> Output {
     vaultc(dir, &args)
 }
 
+/// A copy of fixture folder `fixture`, with `extra` appended to its book.toml, built into
+/// its `site-out/`; returns the copy and the site folder.
+fn build_fixture(fixture: &str, extra: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = crate::copy_fixture(fixture);
+    let config = dir.path().join("book.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(extra);
+    std::fs::write(&config, text).unwrap();
+    let site = dir.path().join("site-out");
+    ok(&build(dir.path(), Some(&config), &site), "vaultc build");
+    (dir, site)
+}
+
 /// The model's notes and unresolved entities, from `vaultc export --json -`.
 fn model(dir: &Path, config: Option<&Path>) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut args = Vec::new();

@@ -1,18 +1,10 @@
 //! The sitemap, the Atom feed, and the scripts a page loads only when it needs them.
 
 use super::{build, files, ok};
-use crate::copy_fixture;
 
 /// Builds the features fixture with `extra` appended to its book.toml.
 fn features(extra: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = copy_fixture("site-features");
-    let config = dir.path().join("book.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str(extra);
-    std::fs::write(&config, text).unwrap();
-    let site = dir.path().join("site-out");
-    ok(&build(dir.path(), Some(&config), &site), "vaultc build");
-    (dir, site)
+    super::build_fixture("site-features", extra)
 }
 
 #[test]

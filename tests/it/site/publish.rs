@@ -8,8 +8,7 @@
 
 use std::path::Path;
 
-use super::{build, crawl, files, ok};
-use crate::copy_fixture;
+use super::{crawl, files};
 
 const CANARY: &str = "zqxcanary";
 const UNMARKED: &str = "zqxexplicit";
@@ -28,14 +27,7 @@ fn holding(site: &Path, needle: &str) -> Vec<String> {
 
 /// Builds the fixture, with `extra` appended to its book.toml; returns the site folder.
 fn build_private(extra: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = copy_fixture("site-private");
-    let config = dir.path().join("book.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str(extra);
-    std::fs::write(&config, text).unwrap();
-    let site = dir.path().join("site-out");
-    ok(&build(dir.path(), Some(&config), &site), "vaultc build");
-    (dir, site)
+    super::build_fixture("site-private", extra)
 }
 
 fn read(site: &Path, page: &str) -> String {

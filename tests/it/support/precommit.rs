@@ -26,35 +26,8 @@ fn home() -> PathBuf {
 pub fn pre_commit() -> Option<PathBuf> {
     static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let found = BIN.get_or_init(|| {
-        let venv = home().join("venv");
-        let bin = venv.join("bin/pre-commit");
-        if bin.is_file() {
-            return Ok(bin);
-        }
-        let run = |cmd: &mut Command| match cmd.output() {
-            Ok(o) if o.status.success() => Ok(()),
-            Ok(o) => Err(String::from_utf8_lossy(&o.stderr).trim().to_owned()),
-            Err(e) => Err(e.to_string()),
-        };
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))
-            .map_err(|e| format!("python3 -m venv failed: {e}"))?;
-        run(Command::new(venv.join("bin/pip")).args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            // Offline, fail in seconds rather than after pip's five retries.
-            "--retries",
-            "1",
-            "--timeout",
-            "15",
-            "pre-commit",
-        ]))
-        .map_err(|e| {
-            // A half-made venv would be taken for a working one next time.
-            let _ = std::fs::remove_dir_all(&venv);
-            format!("pip install pre-commit failed: {e}")
-        })?;
-        Ok(bin)
+        super::venv::with_package(&home().join("venv"), "pre-commit")
+            .map(|venv| venv.join("bin/pre-commit"))
     });
     let why = found.as_ref().err().map_or("", String::as_str);
     crate::require_tool(
